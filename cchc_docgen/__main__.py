@@ -1,0 +1,3 @@
+from cchc_docgen.cli import main
+
+main()

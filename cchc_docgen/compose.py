@@ -1,0 +1,350 @@
+"""Stage 4: compose the document model from a text template and the computed data.
+
+The text template renders to a small line markup, split into named parts by `::: name` lines:
+
+    ::: loai_van_ban          BÁO CÁO
+    ::: ky_hieu               BC-UBND
+    ::: trich_yeu             the title under BÁO CÁO
+    ::: noi_dung              the body:  "# …" / "## …" … "##### …" headings (numbered automatically:
+                              I. / 1. / 1.1. / 1.1.1. / a); "… {-}" for an unnumbered one), "- …" and
+                              "+ …" list items, any other non-empty line a paragraph
+    ::: ket_luan              the closing paragraph; "./." is added
+
+The ward's own content (`noi_dung.<muc>` in the YAML) is not pasted into that text: `khoi('muc')` turns it into
+model blocks directly and leaves a placeholder line, so nothing a ward writes is ever read as markup or as
+template code. A heading left without any content under it is dropped, so an empty section leaves no trace.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+
+from cchc_docgen import formatting as fmt
+from cchc_docgen.errors import DataError, TemplateError
+from cchc_docgen.inline import InlineError, escape, parse_inline
+from cchc_docgen.loader import LoadedData
+from cchc_docgen.model import Cell, Document, Heading, Paragraph, Table, Text, number_notes
+from cchc_docgen.templates import Raw, ReportTemplate
+
+MAX_LEVEL = 5
+_PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
+_TOKEN = "\ue000"  # a private-use character: never in real text, not whitespace to str.strip()
+_TOKEN_LINE = re.compile(r"^\ue000(\d+):(\d*)\ue000$")
+_HEADING = re.compile(r"^(#{1,5})\s+(.*?)(\s+\{-\})?$")
+# Vietnamese letters used for points a), b), c), d), đ), … (no f, j, w, z), as in legal documents.
+_POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+# Figures filters usable in {=…|filter}: those that take one value.
+_FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
+
+
+class _Composer:
+    def __init__(self, loaded: LoadedData, context: dict, template_name: str):
+        self.loaded = loaded
+        self.template_name = template_name
+        self.context = context
+        self.inserted: list[list] = []
+
+    # --- the ward's content -------------------------------------------------
+
+    def inline(self, text: str, path) -> list:
+        try:
+            return parse_inline(text, self.resolve_figure)
+        except InlineError as exc:
+            raise DataError(str(exc), self.loaded.location(path), path) from None
+
+    def resolve_figure(self, dotted: str, filter_name: str | None) -> str:
+        value = self.context["so_lieu"]
+        for part in dotted.split("."):
+            if not isinstance(value, dict) or value.get(part) is None:
+                raise InlineError(f"không có số liệu '{dotted}' trong so_lieu")
+            value = value[part]
+        if filter_name is None:
+            return fmt.format_number(value)
+        if filter_name not in _FIGURE_FILTERS:
+            raise InlineError(f"bộ lọc '{filter_name}' không dùng được ở đây; dùng một trong: {', '.join(_FIGURE_FILTERS)}")
+        try:
+            return str(fmt.JINJA_FILTERS[filter_name](value))
+        except fmt.FormattingError as exc:
+            raise InlineError(str(exc)) from None
+
+    def blocks_from_data(self, items, path, level: int = 1) -> list:
+        blocks: list = []
+        for index, item in enumerate(items or []):
+            here = path + (index,)
+            if isinstance(item, str):
+                for line in item.splitlines():
+                    if line.strip():
+                        blocks.append(self.paragraph(line.strip(), here))
+            elif "cau_mau" in item:
+                blocks.append(_SentenceSlot(item["cau_mau"], here))
+            elif "muc" in item:
+                blocks.append(Heading(level, self.inline(item["muc"], here + ("muc",)), item.get("danh_so", True)))
+                blocks.extend(self.blocks_from_data(item.get("noi_dung"), here + ("noi_dung",), level + 1))
+            else:
+                blocks.append(self.table(item["bang"], here + ("bang",)))
+        return blocks
+
+    def paragraph(self, text: str, path) -> Paragraph:
+        kind = {"- ": "dash", "+ ": "plus"}.get(text[:2], "body")
+        return Paragraph(self.inline(text[2:].lstrip() if kind != "body" else text, path), kind)
+
+    def table(self, spec: dict, path) -> Table:
+        numeric = {c - 1 for c in spec.get("cot_so", [])}
+        rows = []
+        header = spec.get("dau", [])
+        for group, rows_spec in (("dau", header), ("dong", spec["dong"])):
+            for r, row_spec in enumerate(rows_spec):
+                row, column = [], 0
+                for c, cell_spec in enumerate(row_spec):
+                    here = path + (group, r, c)
+                    cell_spec = cell_spec if isinstance(cell_spec, dict) else {"nd": cell_spec}
+                    value = cell_spec.get("nd")
+                    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                    if is_number:
+                        content = [Text(fmt.format_number(value))]
+                    else:
+                        content = self.inline("" if value is None else str(value), here)
+                    if cell_spec.get("dam") or cell_spec.get("nghieng"):
+                        for t in content:
+                            if isinstance(t, Text):
+                                t.bold = t.bold or bool(cell_spec.get("dam"))
+                                t.italic = t.italic or bool(cell_spec.get("nghieng"))
+                    cell = Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1),
+                                numeric=group == "dong" and (is_number or column in numeric))
+                    row.append(cell)
+                    column += cell.colspan
+                rows.append(row)
+        caption = self.inline(spec["tieu_de"], path + ("tieu_de",)) if spec.get("tieu_de") else []
+        return Table(rows, len(header), list(spec.get("do_rong", [])), caption)
+
+    # --- callables offered to templates ---------------------------------------
+
+    def section_items(self, key: str):
+        value = self.context["noi_dung"].get(key)
+        if isinstance(value, dict):
+            return value.get("noi_dung"), ("noi_dung", key, "noi_dung")
+        return value, ("noi_dung", key)
+
+    def khoi(self, key: str, cap: int | None = None, cau_mau: dict | None = None) -> Raw:
+        """Place the ward's content of `noi_dung.<key>` here; its own subsections start at level `cap`
+        (by default one below the heading above). `cau_mau` maps a name to standard sentences (template
+        markup) that go where the ward put `{cau_mau: name}`, or after its content."""
+        items, path = self.section_items(key)
+        blocks = self.blocks_from_data(items, path)
+        offered = {name: text for name, text in (cau_mau or {}).items() if str(text).strip()}
+        placed = []
+        for i, block in enumerate(blocks):
+            if isinstance(block, _SentenceSlot):
+                if block.name not in (cau_mau or {}):
+                    where = self.loaded.location(block.path)
+                    raise DataError(f"mục '{key}' không có câu mẫu '{block.name}'", where, block.path)
+                placed.append(i)
+        for i in reversed(placed):
+            blocks[i:i + 1] = self.markup_paragraphs(offered.pop(blocks[i].name, ""))
+        for text in offered.values():
+            blocks.extend(self.markup_paragraphs(text))
+        self.inserted.append(blocks)
+        return Raw(f"\n{_TOKEN}{len(self.inserted) - 1}:{cap or ''}{_TOKEN}\n")
+
+    def markup_paragraphs(self, text: str) -> list:
+        return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
+
+    def co_noi_dung(self, key: str) -> bool:
+        """Whether the ward wrote anything for `noi_dung.<key>`."""
+        return bool(self.section_items(key)[0])
+
+    def ten_muc(self, key: str, default: str) -> str:
+        """The section's title: the ward's `tieu_de` when given, else the template's default."""
+        value = self.context["noi_dung"].get(key)
+        if isinstance(value, dict) and value.get("tieu_de"):
+            return value["tieu_de"]
+        return default
+
+    @staticmethod
+    def chu_thich(text) -> Raw:
+        """A footnote with this text, at this place. Data text keeps its **bold**/*italic*; nothing else in it
+        is read as markup."""
+        return Raw("^[" + escape(str(text)).replace("\\*", "*") + "]")
+
+    # --- reading the template's output ---------------------------------------------
+
+    def parse_body(self, text: str, template_name: str) -> list:
+        blocks: list = []
+        level = 0
+        for line in text.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            token = _TOKEN_LINE.match(line)
+            if token:
+                start = int(token.group(2)) if token.group(2) else level + 1
+                for block in self.inserted[int(token.group(1))]:
+                    if isinstance(block, Heading):
+                        block.level = min(block.level + start - 1, MAX_LEVEL)
+                    blocks.append(block)
+                continue
+            if _TOKEN in line:
+                raise TemplateError(f"mẫu '{template_name}': khoi(...) phải đứng riêng một dòng: {line!r}")
+            heading = _HEADING.match(line)
+            if heading:
+                level = len(heading.group(1))
+                blocks.append(Heading(level, _template_inline(heading.group(2), template_name), heading.group(3) is None))
+            else:
+                blocks.append(markup_paragraph(line, template_name))
+        return blocks
+
+
+class _SentenceSlot:
+    """Where the ward wants a standard sentence (`{cau_mau: name}`); replaced before the body is assembled."""
+
+    def __init__(self, name: str, path):
+        self.name = name
+        self.path = path
+
+
+def _template_inline(text: str, template_name: str) -> list:
+    try:
+        return parse_inline(text)
+    except InlineError as exc:
+        raise TemplateError(f"mẫu '{template_name}': {exc}: {text!r}") from None
+
+
+def markup_paragraph(line: str, template_name: str) -> Paragraph:
+    """One line of template output: a "- "/"+ " list item or a paragraph."""
+    if line[:2] in ("- ", "+ "):
+        return Paragraph(_template_inline(line[2:].lstrip(), template_name), "dash" if line[0] == "-" else "plus")
+    return Paragraph(_template_inline(line, template_name))
+
+
+def _split_parts(text: str, template_name: str) -> dict[str, str]:
+    parts: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        m = _PART.match(line.strip())
+        if m:
+            current = m.group(1)
+            parts.setdefault(current, [])
+        elif current is not None:
+            parts[current].append(line)
+        elif line.strip():
+            raise TemplateError(f"mẫu '{template_name}': nội dung trước phần '::: …' đầu tiên: {line.strip()!r}")
+    missing = [p for p in ("loai_van_ban", "trich_yeu", "noi_dung") if p not in parts]
+    if missing:
+        raise TemplateError(f"mẫu '{template_name}' thiếu phần: {', '.join('::: ' + m for m in missing)}")
+    return {name: "\n".join(lines).strip() for name, lines in parts.items()}
+
+
+def prune_empty_sections(blocks: list) -> list:
+    """Drop every heading with nothing but (dropped) headings under it, so no section is left empty."""
+    kept: list = []
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            has_content = False
+            for later in blocks[i + 1:]:
+                if isinstance(later, Heading):
+                    if later.level <= block.level:
+                        break
+                    continue
+                has_content = True
+                break
+            if not has_content:
+                continue
+        kept.append(block)
+    return kept
+
+
+def number_headings(blocks: list) -> None:
+    """I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher level; level 1 in capitals."""
+    counters = [0] * (MAX_LEVEL + 1)
+    for block in blocks:
+        if not isinstance(block, Heading):
+            continue
+        if block.level == 1:
+            for t in block.content:
+                if isinstance(t, Text):
+                    t.text = t.text.upper()
+        if not block.numbered:
+            continue
+        counters[block.level] += 1
+        for deeper in range(block.level + 1, MAX_LEVEL + 1):
+            counters[deeper] = 0
+        n = counters[block.level]
+        if block.level == 1:
+            block.number = fmt.to_roman(n) + "."
+        elif block.level == MAX_LEVEL:
+            block.number = _POINT_LETTERS[(n - 1) % len(_POINT_LETTERS)] + ")"
+        else:
+            block.number = ".".join(str(max(c, 1)) for c in counters[2:block.level + 1]) + "."
+
+
+def end_with_closing_mark(blocks: list) -> None:
+    """The body of a Decree-30 document ends with "./."."""
+    for block in reversed(blocks):
+        if isinstance(block, Paragraph):
+            last = block.content[-1] if block.content else None
+            if isinstance(last, Text):
+                last.text = last.text.rstrip().removesuffix("./.").rstrip(" .")
+            block.content.append(Text("./."))
+            return
+
+
+def _header_meta(context: dict, parts: dict[str, str]) -> dict:
+    van_ban, co_quan, ky = context["van_ban"], context["co_quan"], context["ky_bao_cao"]
+    ky_hieu = van_ban.get("ky_hieu") or parts.get("ky_hieu") or f"BC-{co_quan['ten_viet_tat']}"
+    so = van_ban["so"]
+    # A draft keeps the gap the clerk fills in by hand: "Số:      /BC-UBND".
+    so_ky_hieu = f"{fmt.leading_zero(so)}/{ky_hieu}" if so else f"{' ' * 5}/{ky_hieu}"
+    ngay = van_ban["ngay"]
+    ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(ky["nam"])
+    noi_nhan = [f"- {item.rstrip(' ;.')};" for item in context["noi_nhan"]["danh_sach"]]
+    noi_nhan.append(f"- Lưu: {context['noi_nhan']['luu'].rstrip(' .')}.")
+    kinh_gui = context["kinh_gui"]
+    if len(kinh_gui) == 1:
+        kinh_gui_lines = [f"Kính gửi: {kinh_gui[0].rstrip(' ;.')}."]
+    elif kinh_gui:
+        kinh_gui_lines = ["Kính gửi:"] + [f"- {k.rstrip(' ;.')};" for k in kinh_gui[:-1]] + [f"- {kinh_gui[-1].rstrip(' ;.')}."]
+    else:
+        kinh_gui_lines = []
+    nguoi_ky = context["nguoi_ky"]
+    return {
+        "co_quan_chu_quan": co_quan["chu_quan"].upper(),
+        "ten_co_quan": [line.upper() for line in co_quan["ten"]],
+        "so_ky_hieu": so_ky_hieu,
+        "dia_danh_ngay": f"{van_ban['dia_danh']}, {ngay_text}",
+        "loai_van_ban": parts["loai_van_ban"].upper(),
+        "trich_yeu": van_ban["trich_yeu"] or parts["trich_yeu"],
+        "kinh_gui": kinh_gui_lines,
+        "noi_nhan": noi_nhan,
+        "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
+        "chuc_vu": nguoi_ky["chuc_vu"].upper(),
+        "ho_ten": nguoi_ky["ho_ten"],
+    }
+
+
+def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Document:
+    """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
+    composer = _Composer(loaded, context, template.name)
+    helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
+               "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich}
+    try:
+        text = template.text.render({**context, **helpers})
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
+    except fmt.FormattingError as exc:
+        raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"mẫu '{template.name}': {exc}") from None
+    parts = _split_parts(text, template.name)
+    # The header lines are plain text: read the markup only to unescape data text in them.
+    for name in ("loai_van_ban", "ky_hieu", "trich_yeu"):
+        if name in parts:
+            parts[name] = "".join(t.text for t in parse_inline(parts[name]) if isinstance(t, Text))
+    blocks = prune_empty_sections(composer.parse_body(parts["noi_dung"], template.name))
+    if parts.get("ket_luan"):
+        blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
+    number_headings(blocks)
+    end_with_closing_mark(blocks)
+    number_notes(blocks)
+    return Document(_header_meta(context, parts), blocks)

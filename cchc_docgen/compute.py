@@ -1,0 +1,120 @@
+"""Stage 3: derive what the data implies — real dates, the reporting window, totals and defaults.
+
+The result is the template context: plain dicts with the data's own Vietnamese keys, plus derived keys
+(`ky_bao_cao.tu_ngay` when not given, `ho_so.tong`, …). Nothing here formats text for the page.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+from cchc_docgen import formatting as fmt
+from cchc_docgen.errors import DataError
+from cchc_docgen.loader import LoadedData
+from cchc_docgen.validate import load_schema
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+# Groups of `so_lieu` the templates know; absent ones are None so templates can write `{% if so_lieu.ho_so %}`.
+KNOWN_FIGURE_GROUPS = ("nhiem_vu_ke_hoach", "nhiem_vu_duoc_giao", "ho_so", "dich_vu_cong", "can_bo")
+
+
+class Year(int):
+    """A year is a label, not a quantity: it prints "2024", never "2.024"."""
+
+
+def parse_date(text: str | None, loaded: LoadedData, path) -> dt.date | None:
+    if text is None or text == "":
+        return None
+    m = _DMY.match(text)
+    try:
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+        else:
+            year, month, day = (int(p) for p in text.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise DataError(f"'{text}' không phải là một ngày có thật", loaded.location(path), path) from None
+
+
+def _sum_present(group: dict, keys) -> int:
+    return sum(group.get(k) or 0 for k in keys)
+
+
+def _derive_figures(so_lieu: dict) -> dict:
+    groups = load_schema()["$defs"]["so_lieu"]["properties"]
+    for name in KNOWN_FIGURE_GROUPS:
+        group = so_lieu.setdefault(name, None)
+        # Every known field is present (None when not given), so templates can test `x is none` safely.
+        for field in groups[name]["properties"] if group is not None else ():
+            group.setdefault(field, None)
+    giao = so_lieu["nhiem_vu_duoc_giao"]
+    if giao is not None and giao.get("tong") is None:
+        giao["tong"] = _sum_present(giao, ("truoc_han", "dung_han", "trong_han", "qua_han"))
+    ke_hoach = so_lieu["nhiem_vu_ke_hoach"]
+    if ke_hoach is not None:
+        ke_hoach["con_lai"] = ke_hoach["de_ra"] - ke_hoach["hoan_thanh"]
+    ho_so = so_lieu["ho_so"]
+    if ho_so is not None:
+        ho_so["ky_truoc_chuyen_sang"] = ho_so["ky_truoc_chuyen_sang"] or 0
+        ho_so["tong"] = ho_so["ky_truoc_chuyen_sang"] + ho_so["tiep_nhan"]
+        ho_so["dang_giai_quyet"] = ho_so["tong"] - ho_so["da_giai_quyet"]
+        ho_so["theo_linh_vuc"] = ho_so["theo_linh_vuc"] or {}
+    dvc = so_lieu["dich_vu_cong"]
+    if dvc is not None:
+        parts = [dvc[k]["tong"] for k in ("toan_trinh", "mot_phan") if dvc.get(k)]
+        dvc["tong_ho_so"] = sum(parts) if parts else None
+    return so_lieu
+
+
+def compute(loaded: LoadedData) -> dict:
+    """Return the template context for one data file; raise DataError where the data contradicts itself."""
+    data = copy.deepcopy(loaded.data)
+
+    co_quan = data["co_quan"]
+    ten = co_quan["ten"]
+    co_quan["ten"] = [line.strip() for line in (ten.splitlines() if isinstance(ten, str) else ten) if line.strip()]
+    co_quan.setdefault("chu_quan", "")
+    co_quan.setdefault("don_vi", "phường")
+    co_quan.setdefault("ten_viet_tat", "UBND")
+
+    van_ban = data["van_ban"]
+    van_ban["ngay"] = parse_date(van_ban.get("ngay"), loaded, ("van_ban", "ngay"))
+    so = van_ban.get("so")
+    van_ban["so"] = int(so) if so not in (None, "") else None
+    van_ban.setdefault("trich_yeu", "")
+
+    ky = data["ky_bao_cao"]
+    if ky["loai"] == "quy" and ky.get("so") is None:
+        raise DataError("kỳ báo cáo quý cần ghi số quý: so: 1, 2, 3 hoặc 4",
+                        loaded.location(("ky_bao_cao",)), ("ky_bao_cao", "so"))
+    if ky["loai"] != "quy":
+        ky["so"] = None
+    window = fmt.period_window(ky["loai"], ky["so"], ky["nam"])
+    for index, key in enumerate(("tu_ngay", "den_ngay")):
+        given = parse_date(ky.get(key), loaded, ("ky_bao_cao", key))
+        ky[key] = given or window[index]
+    if ky["tu_ngay"] > ky["den_ngay"]:
+        raise DataError("ngày bắt đầu kỳ báo cáo (tu_ngay) sau ngày chốt số liệu (den_ngay)",
+                        loaded.location(("ky_bao_cao", "tu_ngay")), ("ky_bao_cao", "tu_ngay"))
+    ky["nam"] = Year(ky["nam"])
+    ky["ten"] = fmt.period_phrase(ky["loai"], ky["so"], ky["nam"])
+    ky["ten_ky_toi"] = fmt.next_period_phrase(ky["loai"], ky["so"], ky["nam"])
+
+    data.setdefault("kinh_gui", [])
+    noi_nhan = data.setdefault("noi_nhan", {})
+    noi_nhan.setdefault("danh_sach", [])
+    noi_nhan.setdefault("luu", "VT")
+
+    nguoi_ky = data["nguoi_ky"]
+    quyen = nguoi_ky.get("tham_quyen") or []
+    nguoi_ky["tham_quyen"] = [quyen] if isinstance(quyen, str) else quyen
+
+    data["so_lieu"] = _derive_figures(data.get("so_lieu") or {})
+    noi_dung = data.setdefault("noi_dung", {})
+    for key in load_schema()["properties"]["noi_dung"]["properties"]:
+        noi_dung.setdefault(key, None)
+    data.setdefault("tinh", "")
+    return data

@@ -1,0 +1,153 @@
+"""Stage 1: read a YAML data file into plain JSON-like data, remembering where every value stood.
+
+PyYAML's safe loader builds the data but forgets positions; later stages must name file:line:column in
+their messages, so we compose the node graph ourselves and record each node's mark by its path.
+Only plain data is accepted: unknown tags (e.g. ``!!python/object``), anchors/aliases (the "billion laughs"
+alias bomb) and duplicate keys are refused with a located message.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from cchc_docgen.errors import DataError, Location
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class LoadedData:
+    """The data of one file and the position of every value in it."""
+
+    data: dict
+    file: str
+    positions: dict = field(default_factory=dict)  # path tuple → (line, column), 1-based, of the value
+    key_positions: dict = field(default_factory=dict)  # path tuple → (line, column) of the mapping key
+
+    def location(self, path=(), *, key: bool = False) -> Location:
+        """The closest known position of ``path`` (walking up to its parents when needed)."""
+        path = tuple(path)
+        table = self.key_positions if key else self.positions
+        while path:
+            if path in table:
+                return Location(self.file, *table[path])
+            if path in self.positions:
+                return Location(self.file, *self.positions[path])
+            path = path[:-1]
+        return Location(self.file, *self.positions.get((), (1, 1)))
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.positions: dict = {}
+        self.key_positions: dict = {}
+        self.seen: set[int] = set()
+
+    def error(self, node, message, path=()):
+        return DataError(message, Location(self.file, *_mark(node)), path)
+
+    def build(self, node, path=()):
+        self.positions[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # An alias shares the node object; refusing a second visit also defuses alias bombs.
+            if id(node) in self.seen:
+                raise self.error(node, "không hỗ trợ tham chiếu YAML (&neo / *bí_danh); hãy viết đầy đủ giá trị", path)
+            self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
+            self.loader.flatten_mapping(node)  # resolves '<<' merge keys
+            result = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.error(key_node, "tên trường phải là một chuỗi", path)
+                key = self._scalar(key_node, path)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in result:
+                    raise self.error(key_node, "trường này bị khai báo hai lần", path + (key,))
+                self.key_positions[path + (key,)] = _mark(key_node)
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node, path):
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path) from None
+        except (ValueError, OverflowError):
+            raise self.error(node, f"giá trị không hợp lệ: {node.value!r}", path) from None
+        # Dates become ISO text so the data stays JSON-like for the schema; 'compute' parses them back.
+        if isinstance(value, _dt.datetime):
+            value = value.date().isoformat()
+        elif isinstance(value, _dt.date):
+            value = value.isoformat()
+        elif isinstance(value, float) and value != value:  # .nan
+            raise self.error(node, "giá trị không phải là số hợp lệ (NaN)", path)
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            raise self.error(node, f"không hỗ trợ kiểu giá trị {type(value).__name__}", path)
+        return value
+
+
+def loads(text: str, file: str = "<dữ liệu>") -> LoadedData:
+    """Parse YAML text; raise DataError with the position of the first problem."""
+    if not text.strip():
+        raise DataError("tệp dữ liệu rỗng", Location(file))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DataError("tệp dữ liệu rỗng", Location(file))
+        builder = _Builder(file, loader)
+        data = builder.build(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = exc.problem or exc.context or "lỗi cú pháp"
+        raise DataError(f"lỗi cú pháp YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        raise DataError(f"lỗi cú pháp YAML: {exc}", Location(file)) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise DataError("tệp dữ liệu phải là một bảng các trường (mapping) ở cấp ngoài cùng", Location(file, 1, 1))
+    return LoadedData(data, file, builder.positions, builder.key_positions)
+
+
+def load(path: str | Path) -> LoadedData:
+    """Read and parse a data file."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)", Location(name))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("không tìm thấy tệp dữ liệu", Location(name)) from None
+    except IsADirectoryError:
+        raise DataError("đây là thư mục, không phải tệp dữ liệu", Location(name)) from None
+    except PermissionError:
+        raise DataError("không có quyền đọc tệp", Location(name)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})", Location(name)) from None
+    if "\x00" in text:
+        raise DataError("tệp chứa ký tự NUL: có lẽ đây là tệp nhị phân, không phải YAML", Location(name))
+    return loads(text, name)

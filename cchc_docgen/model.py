@@ -1,0 +1,109 @@
+"""The document model between composing and writing (pandoc's AST, much smaller).
+
+Writers only read it; the composer is the only place that builds it. Footnotes are inline (`Note`) where they
+are referenced; their numbers are given once, in reading order, by `number_notes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+
+@dataclass
+class Text:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+
+
+@dataclass
+class Note:
+    """A footnote reference; `content` is the footnote's own text."""
+
+    content: list[Text]
+    number: int = 0
+
+
+Inline = Union[Text, Note]
+
+
+@dataclass
+class Heading:
+    level: int  # 1 = "I.", 2 = "1.", 3 = "1.1.", 4 = "1.1.1.", 5 = "a)"
+    content: list[Inline]
+    numbered: bool = True
+    number: str = ""  # filled by the composer, e.g. "II." or "2.1."
+
+
+@dataclass
+class Paragraph:
+    content: list[Inline]
+    kind: str = "body"  # "body", or a list item: "dash" ("- …"), "plus" ("+ …")
+
+
+@dataclass
+class Cell:
+    content: list[Inline]
+    colspan: int = 1
+    rowspan: int = 1
+    numeric: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    header_rows: int = 0  # the first N rows repeat on every page
+    widths: list[float] = field(default_factory=list)  # relative column widths
+    caption: list[Inline] = field(default_factory=list)
+
+    @property
+    def column_count(self) -> int:
+        return max((sum(c.colspan for c in row) for row in self.rows), default=0)
+
+
+Block = Union[Heading, Paragraph, Table]
+
+
+@dataclass
+class Document:
+    """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys)."""
+
+    meta: dict
+    blocks: list[Block]
+
+    def notes(self) -> list[Note]:
+        return list(iter_notes(self.blocks))
+
+
+def block_inlines(block: Block) -> Iterator[list[Inline]]:
+    """Every inline sequence of a block, in reading order."""
+    if isinstance(block, Table):
+        yield block.caption
+        for row in block.rows:
+            for cell in row:
+                yield cell.content
+    else:
+        yield block.content
+
+
+def iter_notes(blocks) -> Iterator[Note]:
+    for block in blocks:
+        for inlines in block_inlines(block):
+            for item in inlines:
+                if isinstance(item, Note):
+                    yield item
+
+
+def number_notes(blocks) -> int:
+    """Number the footnotes 1..N in reading order (body, lists, tables); return N."""
+    count = 0
+    for count, note in enumerate(iter_notes(blocks), start=1):
+        note.number = count
+    return count
+
+
+def plain_text(inlines) -> str:
+    """The visible text of inlines, footnote references left out."""
+    return "".join(i.text for i in inlines if isinstance(i, Text))

@@ -1,0 +1,130 @@
+"""Stage 2: check the loaded data against the JSON Schema shipped in the package.
+
+jsonschema finds the problems; this module turns each into a Vietnamese message at the file:line:column of
+the offending value (or key), naming the field path, and suggests the closest known field for a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+
+import jsonschema
+
+from cchc_docgen.errors import DataError, ErrorList
+from cchc_docgen.loader import LoadedData
+
+_TYPE_NAMES = {
+    "string": "chuỗi chữ",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "array": "danh sách",
+    "object": "bảng các trường",
+    "null": "để trống",
+}
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict:
+    """The JSON Schema of a data file (also printed by `docgen schema` for editors)."""
+    text = resources.files("cchc_docgen").joinpath("schema/bao_cao.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema())
+
+
+def _type_of(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _most_relevant(errors):
+    """Of the failures of each oneOf branch, the one from the branch the value was meant for.
+
+    jsonschema's best_match prefers shallow errors, which for `[blocks] | {tieu_de, noi_dung}` reports
+    "must be an object" when a list item deep inside is wrong. A branch whose type matched went further,
+    so prefer the deepest error, then one that is not about the type.
+    """
+    return min(errors, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
+
+
+def _message(error) -> tuple[str, tuple, bool]:
+    """(Vietnamese message, field path, whether to point at the key rather than the value)."""
+    path = tuple(error.absolute_path)
+    kind = error.validator
+    value = error.instance
+    if kind in ("oneOf", "anyOf") and error.context:
+        return _message(_most_relevant(error.context))
+    if kind == "required":
+        missing = [name for name in error.validator_value if name not in (value or {})]
+        return f"thiếu trường bắt buộc '{missing[0]}'", path, False
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        extra = [k for k in value if k not in known]
+        name = extra[0]
+        hint = difflib.get_close_matches(name, known, n=1)
+        suggestion = f"; có phải ý bạn là '{hint[0]}'?" if hint else (
+            f"; các trường được phép: {', '.join(known)}" if known else "")
+        return f"trường '{name}' không có trong mẫu dữ liệu{suggestion}", path + (name,), True
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        names = " hoặc ".join(_TYPE_NAMES[w] for w in wanted)
+        return f"phải là {names} (đang là {_TYPE_NAMES[_type_of(value)]})", path, False
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return f"giá trị '{value}' không hợp lệ; chọn một trong: {choices}", path, False
+    if kind == "minimum":
+        return f"phải lớn hơn hoặc bằng {error.validator_value} (đang là {value})", path, False
+    if kind == "maximum":
+        return f"phải nhỏ hơn hoặc bằng {error.validator_value} (đang là {value})", path, False
+    if kind == "exclusiveMinimum":
+        return f"phải lớn hơn {error.validator_value} (đang là {value})", path, False
+    if kind == "minLength":
+        return "không được để trống", path, False
+    if kind == "minItems":
+        return f"cần ít nhất {error.validator_value} phần tử", path, False
+    if kind == "maxItems":
+        return f"chỉ được tối đa {error.validator_value} phần tử", path, False
+    if kind == "pattern":
+        if "[0-9]{4}" in error.validator_value:
+            return f"'{value}' không phải là ngày (viết 2024-09-17 hoặc 17/9/2024)", path, False
+        if path and path[-1] == "so":
+            return f"'{value}' không phải là số văn bản (chỉ gồm chữ số)", path, False
+        return f"'{value}' không đúng định dạng", path, False
+    if kind in ("oneOf", "anyOf"):
+        described = error.schema.get("description", "")
+        return f"giá trị không đúng dạng. {described}".strip(), path, False
+    return f"giá trị không hợp lệ ({error.message})", path, False
+
+
+def validate(loaded: LoadedData) -> None:
+    """Raise ErrorList with every schema violation, in file order; return None when the data fits."""
+    errors = []
+    seen = set()
+    for error in _validator().iter_errors(loaded.data):
+        message, path, at_key = _message(error)
+        if (message, path) in seen:
+            continue
+        seen.add((message, path))
+        errors.append(DataError(message, loaded.location(path, key=at_key), path))
+    if errors:
+        errors.sort(key=lambda e: (e.location.line or 0, e.location.column or 0))
+        raise ErrorList(errors)

@@ -1,0 +1,294 @@
+"""The .docx writer: the layout template (a docxtpl template made in Word) plus the body and its footnotes.
+
+docxtpl cannot create footnotes (its issue #609) and re-reads and re-parses the layout on every render, so
+we use only its template *dialect*: the layout's XML parts are cleaned once with docxtpl's own `patch_xml`
+(merging tags split across Word runs, `{%p %}`/`{%tr %}`/`{{p }}` handling), compiled once with Jinja, and
+rendered per document. The body is WordprocessingML built here from the document model and placed where the
+layout has `{{p noi_dung }}`; footnotes go into `word/footnotes.xml`, which is created when the layout has none.
+The zip is written with fixed timestamps and order, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from cchc_docgen.errors import TemplateError
+from cchc_docgen.model import Cell, Document, Heading, Note, Paragraph, Table, Text
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FOOTNOTES_PART = "word/footnotes.xml"
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # what Word writes; keeps output byte-identical between runs
+MAX_LAYOUT_BYTES = 50 * 1024 * 1024
+
+# Style ids of the base layout (tools/make_layout.py); an author restyles the body by editing these styles.
+STYLE_BODY = "Noidung"
+STYLE_HEADING = "Muc{}"
+STYLE_TABLE = "Bang"
+STYLE_TABLE_HEADER = "Bangdau"
+STYLE_TABLE_CAPTION = "Tenbang"
+STYLE_NOTE_TEXT = "FootnoteText"
+STYLE_NOTE_REF = "FootnoteReference"
+LIST_MARKS = {"dash": "- ", "plus": "+ "}
+TEXT_WIDTH_TWIPS = 9354  # 165 mm: A4 less 30 mm and 15 mm margins
+
+
+# --- body XML -----------------------------------------------------------------------------
+
+
+def _run(text: str, bold=False, italic=False, superscript=False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "") + (
+        '<w:vertAlign w:val="superscript"/>' if superscript else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_escape(_clean(text))}</w:t></w:r>'
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 forbids most control characters; they cannot appear in a Word document."""
+    return _CONTROL.sub("", text)
+
+
+def _note_ref(note_id: int) -> str:
+    return (f'<w:r><w:rPr><w:rStyle w:val="{STYLE_NOTE_REF}"/><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:footnoteReference w:id="{note_id}"/></w:r>')
+
+
+class _BodyWriter:
+    def __init__(self, first_note_id: int):
+        self.first_note_id = first_note_id
+        self.notes: list[str] = []  # footnote XML, in reading order
+
+    def inlines(self, items, force_bold=False) -> str:
+        out = []
+        for item in items:
+            if isinstance(item, Note):
+                note_id = self.first_note_id + item.number - 1
+                out.append(_note_ref(note_id))
+                self.notes.append(self.footnote(note_id, item))
+            else:
+                out.append(_run(item.text, item.bold or force_bold, item.italic, item.superscript))
+        return "".join(out)
+
+    def footnote(self, note_id: int, note: Note) -> str:
+        body = "".join(_run(t.text, t.bold, t.italic, t.superscript) for t in note.content)
+        return (f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="{STYLE_NOTE_TEXT}"/></w:pPr>'
+                f'<w:r><w:rPr><w:rStyle w:val="{STYLE_NOTE_REF}"/><w:vertAlign w:val="superscript"/></w:rPr>'
+                f'<w:footnoteRef/></w:r>{_run(" ")}{body}</w:p></w:footnote>')
+
+    def paragraph(self, style: str, content: str, extra_ppr: str = "") -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
+
+    def block(self, block) -> str:
+        if isinstance(block, Heading):
+            number = _run(block.number + " ") if block.number else ""
+            # The number takes the heading's own style (bold etc. from the "Muc n" style).
+            return self.paragraph(STYLE_HEADING.format(block.level), number + self.inlines(block.content))
+        if isinstance(block, Paragraph):
+            mark = _run(LIST_MARKS[block.kind]) if block.kind in LIST_MARKS else ""
+            return self.paragraph(STYLE_BODY, mark + self.inlines(block.content))
+        return self.table(block)
+
+    def table(self, table: Table) -> str:
+        columns = table.column_count
+        widths = table.widths[:columns] if len(table.widths) >= columns else [1.0] * columns
+        total = sum(widths)
+        grid = [round(TEXT_WIDTH_TWIPS * w / total) for w in widths]
+        out = []
+        if table.caption:
+            out.append(self.paragraph(STYLE_TABLE_CAPTION, self.inlines(table.caption)))
+        out.append('<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblBorders>'
+                   + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                             for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+                   + '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                   '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+                   '</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>")
+        # Cells covered by a vertical merge from a row above, by (row, column).
+        covered: dict[tuple[int, int], int] = {}
+        for r, row in enumerate(table.rows):
+            header = r < table.header_rows
+            tr_pr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+            cells, column = [], 0
+            pending = list(row)
+            while column < columns:
+                if (r, column) in covered:
+                    span = covered[(r, column)]
+                    cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
+                    column += span
+                    continue
+                if not pending:
+                    cells.append(self.cell_xml(Cell([]), grid, column, 1, header, None))
+                    column += 1
+                    continue
+                cell = pending.pop(0)
+                span = min(cell.colspan, columns - column)
+                merge = None
+                if cell.rowspan > 1:
+                    merge = "restart"
+                    for below in range(r + 1, min(r + cell.rowspan, len(table.rows))):
+                        covered[(below, column)] = span
+                cells.append(self.cell_xml(cell, grid, column, span, header, merge))
+                column += span
+            out.append(f"<w:tr>{tr_pr}{''.join(cells)}</w:tr>")
+        out.append("</w:tbl>")
+        # Word needs a paragraph between a table and what follows; an empty small one keeps the gap minimal.
+        out.append(self.paragraph(STYLE_TABLE, ""))
+        return "".join(out)
+
+    def cell_xml(self, cell: Cell | None, grid, column, span, header, merge) -> str:
+        width = sum(grid[column:column + span])
+        props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+        if span > 1:
+            props += f'<w:gridSpan w:val="{span}"/>'
+        if merge == "restart":
+            props += '<w:vMerge w:val="restart"/>'
+        elif merge == "continue":
+            props += "<w:vMerge/>"
+        props += '<w:vAlign w:val="center"/>'
+        if cell is None:
+            return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p></w:tc>'
+        style = STYLE_TABLE_HEADER if header else STYLE_TABLE
+        align = '<w:jc w:val="center"/>' if (header or cell.numeric) else ""
+        return (f"<w:tc><w:tcPr>{props}</w:tcPr>"
+                f"{self.paragraph(style, self.inlines(cell.content), align)}</w:tc>")
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+def _layout_env() -> SandboxedEnvironment:
+    # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
+    env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=lambda v: "" if v is None else v)
+    return env
+
+
+class Layout:
+    """A layout .docx, read and compiled once, rendered for many documents."""
+
+    TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            if path.stat().st_size > MAX_LAYOUT_BYTES:
+                raise TemplateError(f"tệp bố cục quá lớn: {path}")
+            with zipfile.ZipFile(path) as archive:
+                total = sum(i.file_size for i in archive.infolist())
+                if total > 4 * MAX_LAYOUT_BYTES:
+                    raise TemplateError(f"tệp bố cục giải nén ra quá lớn ({total // 2**20} MB): {path}")
+                self.parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
+            raise TemplateError(f"tệp bố cục hỏng hoặc không đọc được: {path} ({exc})") from None
+        names = {name for name, _ in self.parts}
+        if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+            raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
+        self.env = _layout_env()
+        self.compiled: dict[str, jinja2.Template] = {}
+        from docxtpl import DocxTemplate  # imported here: only the template dialect is needed, once per layout
+
+        patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
+        for name, data in self.parts:
+            if self.TEMPLATED.match(name):
+                xml = data.decode("utf-8")
+                if "{{" not in xml and "{%" not in xml:
+                    continue
+                try:
+                    self.compiled[name] = self.env.from_string(patcher.patch_xml(xml))
+                except jinja2.TemplateSyntaxError as exc:
+                    raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
+        footnotes = dict(self.parts).get(FOOTNOTES_PART)
+        ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', footnotes or b"")]
+        self.has_footnotes = footnotes is not None
+        self.first_note_id = max(ids, default=0) + 1
+
+    def render(self, document: Document) -> bytes:
+        body = _BodyWriter(self.first_note_id)
+        body_xml = "".join(body.block(b) for b in document.blocks)
+        context = {**document.meta, "noi_dung": Markup(body_xml)}
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for name, data in self.parts:
+                if name in self.compiled:
+                    try:
+                        data = self.compiled[name].render(context).encode("utf-8")
+                    except jinja2.TemplateError as exc:
+                        raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
+                elif name == FOOTNOTES_PART:
+                    data = _append_footnotes(data, body.notes)
+                elif body.notes and not self.has_footnotes:
+                    if name == "[Content_Types].xml":
+                        data = _add_content_type(data)
+                    elif name == "word/_rels/document.xml.rels":
+                        data = _add_relationship(data)
+                _store(archive, name, data)
+            if body.notes and not self.has_footnotes:
+                _store(archive, FOOTNOTES_PART, _new_footnotes(body.notes))
+        return out.getvalue()
+
+
+def _store(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _new_footnotes(notes: list[str]) -> bytes:
+    # Word expects the separator (-1) and continuation separator (0) entries before the real footnotes.
+    separators = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+                  'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+                  '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+                  'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W_NS}">'
+           f'{separators}{"".join(notes)}</w:footnotes>')
+    return xml.encode("utf-8")
+
+
+def _append_footnotes(existing: bytes, notes: list[str]) -> bytes:
+    text = existing.decode("utf-8")
+    at = text.rfind("</w:footnotes>")
+    return (text[:at] + "".join(notes) + text[at:]).encode("utf-8")
+
+
+def _add_content_type(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    override = f'<Override PartName="/{FOOTNOTES_PART}" ContentType="{FOOTNOTES_CT}"/>'
+    return text.replace("</Types>", override + "</Types>").encode("utf-8")
+
+
+def _add_relationship(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    used = {int(n) for n in re.findall(r'Id="rId(\d+)"', text)}
+    rel_id = f"rId{max(used, default=0) + 1}"
+    rel = f'<Relationship Id="{rel_id}" Type="{FOOTNOTES_REL}" Target="footnotes.xml"/>'
+    return text.replace("</Relationships>", rel + "</Relationships>").encode("utf-8")
+
+
+@lru_cache(maxsize=32)
+def _layout(path: Path, mtime_ns: int) -> Layout:
+    return Layout(path)
+
+
+def load_layout(path: Path) -> Layout:
+    """The compiled layout for `path`, kept for the life of the process (reloaded if the file changes)."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise TemplateError(f"không đọc được tệp bố cục: {path}") from None
+    return _layout(path, mtime)
+
+
+def write(document: Document, template) -> bytes:
+    return load_layout(template.layout_path).render(document)

@@ -1,0 +1,109 @@
+"""The Markdown writer (pandoc's dialect): same content and the same footnote numbers as the .docx.
+
+Headings keep their document numbers ("# I. CÔNG TÁC …"), footnotes become `[^n]` with `[^n]: …` definitions
+at the end, tables become pipe tables (merged cells are repeated blank), and the header and signature blocks
+are plain paragraphs with hard line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cchc_docgen.model import Document, Heading, Note, Paragraph, Table
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>^~|])")
+LIST_MARKS = {"dash": "- ", "plus": "+ "}
+
+
+def escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _styled(text: str, bold: bool, italic: bool, superscript: bool = False) -> str:
+    body = escape(text)
+    if not body.strip():
+        return body
+    # Markdown emphasis cannot start or end with a space: keep the spaces outside the markers.
+    lead = body[: len(body) - len(body.lstrip())]
+    trail = body[len(body.rstrip()):]
+    core = body.strip()
+    if superscript:
+        core = f"^{core}^"
+    if bold and italic:
+        core = f"***{core}***"
+    elif bold:
+        core = f"**{core}**"
+    elif italic:
+        core = f"*{core}*"
+    return lead + core + trail
+
+
+class _Writer:
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def inlines(self, items) -> str:
+        out = []
+        for item in items:
+            if isinstance(item, Note):
+                out.append(f"[^{item.number}]")
+                self.notes.append(f"[^{item.number}]: " + "".join(
+                    _styled(t.text, t.bold, t.italic, t.superscript) for t in item.content).strip())
+            else:
+                out.append(_styled(item.text, item.bold, item.italic, item.superscript))
+        return "".join(out)
+
+    def block(self, block) -> str:
+        if isinstance(block, Heading):
+            number = f"{block.number} " if block.number else ""
+            return "#" * block.level + " " + number + self.inlines(block.content)
+        if isinstance(block, Paragraph):
+            mark = LIST_MARKS.get(block.kind, "")
+            return mark + self.inlines(block.content)
+        return self.table(block)
+
+    def table(self, table: Table) -> str:
+        columns = table.column_count
+        rows = []
+        for row in table.rows:
+            cells = []
+            for cell in row:
+                cells.append(self.inlines(cell.content).replace("\n", " "))
+                cells.extend([""] * (cell.colspan - 1))
+            cells += [""] * (columns - len(cells))
+            rows.append(cells)
+        header_count = max(table.header_rows, 1)
+        head = [" ".join(filter(None, parts)) for parts in zip(*rows[:header_count])] if table.header_rows else [""] * columns
+        lines = []
+        if table.caption:
+            lines.append(f"**{self.inlines(table.caption)}**\n")
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "|".join("---" for _ in range(columns)) + "|")
+        for cells in rows[table.header_rows:]:
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def _lines(items) -> str:
+    # A line starting "- " would open a list even after a hard break: escape the mark.
+    return "\\\n".join(re.sub(r"^([-+])", r"\\\1", escape(i)) for i in items)
+
+
+def write(document: Document) -> bytes:
+    meta = document.meta
+    writer = _Writer()
+    out = []
+    organ = ([meta["co_quan_chu_quan"]] if meta["co_quan_chu_quan"] else []) + [f"**{escape(x)}**" for x in meta["ten_co_quan"]]
+    out.append("\\\n".join(escape(x) if not x.startswith("**") else x for x in organ) + "\\\n" + escape(f"Số: {meta['so_ky_hieu']}"))
+    out.append("**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\\\n**Độc lập - Tự do - Hạnh phúc**\\\n"
+               f"*{escape(meta['dia_danh_ngay'])}*")
+    out.append(f"**{escape(meta['loai_van_ban'])}**\\\n**{escape(meta['trich_yeu'])}**")
+    if meta["kinh_gui"]:
+        out.append(_lines(meta["kinh_gui"]))
+    out.extend(writer.block(b) for b in document.blocks)
+    out.append("***Nơi nhận:***\\\n" + _lines(meta["noi_nhan"]))
+    signer = [f"**{escape(x)}**" for x in meta["tham_quyen"] + [meta["chuc_vu"], meta["ho_ten"]]]
+    out.append("\\\n".join(signer))
+    if writer.notes:
+        out.append("\n".join(writer.notes))
+    return ("\n\n".join(out) + "\n").encode("utf-8")
