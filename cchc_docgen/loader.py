@@ -91,6 +91,8 @@ class _Builder:
         except yaml.constructor.ConstructorError:
             raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path) from None
         except (ValueError, OverflowError):
+            if node.tag.endswith(":timestamp"):
+                raise self.error(node, f"'{node.value}' không phải là một ngày có thật", path) from None
             raise self.error(node, f"giá trị không hợp lệ: {node.value!r}", path) from None
         # Dates become ISO text so the data stays JSON-like for the schema; 'compute' parses them back.
         if isinstance(value, _dt.datetime):

@@ -1,0 +1,49 @@
+"""Shared helpers: render through the real CLI and read the .docx the way a reviewer would."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from cchc_docgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data_examples"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+def run_cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def thach_quy(tmp_path_factory):
+    """The Thạch Quý example rendered once as .docx and .md."""
+    out = tmp_path_factory.mktemp("thach-quy")
+    docx_path, md_path = out / "tq.docx", out / "tq.md"
+    for path, fmt in ((docx_path, "docx"), (md_path, "md")):
+        result = run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", path, "--format", fmt)
+        assert result.exit_code == 0, result.output
+    return docx_path, md_path
+
+
+def part_xml(docx_path: Path, name: str):
+    with zipfile.ZipFile(docx_path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(W + "t"))
+
+
+def footnotes(docx_path: Path) -> list[str]:
+    """Texts of the real footnotes (separators left out), in the order of their references in the body."""
+    notes = {n.get(W + "id"): paragraph_text(n).strip()
+             for n in part_xml(docx_path, "word/footnotes.xml").iter(W + "footnote") if n.get(W + "type") is None}
+    body = part_xml(docx_path, "word/document.xml")
+    return [notes[ref.get(W + "id")] for ref in body.iter(W + "footnoteReference")]

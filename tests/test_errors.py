@@ -1,0 +1,128 @@
+"""Bad input: a Vietnamese message naming file:line:column and the field, exit code 1, no traceback,
+and an existing output file left untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+
+GOOD = (EXAMPLES / "thach-quy-q3-2024.yaml").read_text(encoding="utf-8")
+
+MINIMAL = textwrap.dedent("""\
+    mau: quy
+    co_quan:
+      ten: [Ủy ban nhân dân, phường A]
+      ten_goi: UBND phường A
+    van_ban:
+      dia_danh: A
+    ky_bao_cao:
+      loai: quy
+      so: 1
+      nam: 2025
+    nguoi_ky:
+      chuc_vu: Chủ tịch
+      ho_ten: Nguyễn Văn B
+    """)
+
+
+def render_text(tmp_path, text, *extra):
+    data = tmp_path / "bad.yaml"
+    data.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"previous output")
+    result = run_cli("render", data, "-o", out, *extra)
+    return result, out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("co_quan: [\n", "bad.yaml:2:1: lỗi cú pháp YAML"),
+    ("", "bad.yaml: tệp dữ liệu rỗng"),
+    (MINIMAL.replace("  ten_goi:", "  ten_goii:"), "bad.yaml:4:3: trường 'co_quan.ten_goii': trường 'ten_goii' không có trong mẫu dữ liệu; có phải ý bạn là 'ten_goi'?"),
+    (MINIMAL.replace("  ho_ten: Nguyễn Văn B\n", ""), "bad.yaml:12:3: trường 'nguoi_ky': thiếu trường bắt buộc 'ho_ten'"),
+    (MINIMAL.replace("nam: 2025", "nam: hai nghìn"), "bad.yaml:10:8: trường 'ky_bao_cao.nam': phải là số nguyên (đang là chuỗi chữ)"),
+    (MINIMAL.replace("loai: quy", "loai: quí"), "bad.yaml:8:9: trường 'ky_bao_cao.loai': giá trị 'quí' không hợp lệ"),
+    (MINIMAL.replace("  so: 1\n", ""), "bad.yaml:8:3: trường 'ky_bao_cao.so': kỳ báo cáo quý cần ghi số quý"),
+    (MINIMAL.replace("dia_danh: A", "dia_danh: A\n  ngay: 2025-02-30"), "bad.yaml:7:9: trường 'van_ban.ngay': '2025-02-30' không phải là một ngày có thật"),
+    (MINIMAL + "noi_dung:\n  the_che: ['Có ^[chú thích chưa đóng']\n", "bad.yaml:15:13: trường 'noi_dung.the_che[0]': chú thích '^[' chưa có dấu ']' đóng"),
+    (MINIMAL + "noi_dung:\n  the_che: ['Có {=ho_so.tiep_nhan} hồ sơ']\n", "trường 'noi_dung.the_che[0]': không có số liệu 'ho_so.tiep_nhan' trong so_lieu"),
+    (MINIMAL + "so_lieu:\n  can_bo: {tong: -3}\n", "bad.yaml:15:18: trường 'so_lieu.can_bo.tong': phải lớn hơn hoặc bằng 0"),
+    (MINIMAL + "x: !!python/object/apply:os.system ['true']\n", "bad.yaml:14:4: trường 'x': không hỗ trợ thẻ YAML"),
+    (MINIMAL + "a: &a [1, 2]\nb: *a\n", "không hỗ trợ tham chiếu YAML"),
+    (MINIMAL + "mau: nam\n", "bad.yaml:14:1: trường 'mau': trường này bị khai báo hai lần"),
+])
+def test_bad_data_is_reported_and_output_untouched(tmp_path, text, expected):
+    result, out = render_text(tmp_path, text)
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+    assert "Traceback" not in result.output
+    assert out.read_bytes() == b"previous output"
+
+
+def test_all_schema_errors_are_listed_together(tmp_path):
+    text = MINIMAL.replace("nam: 2025", "nam: x").replace("ho_ten: Nguyễn Văn B", "ho_ten: 5")
+    result, _ = render_text(tmp_path, text)
+    assert "ky_bao_cao.nam" in result.output and "nguoi_ky.ho_ten" in result.output
+
+
+def test_unknown_template(tmp_path):
+    result, out = render_text(tmp_path, MINIMAL, "--template", "khong-co")
+    assert result.exit_code == 1
+    assert "không có mẫu 'khong-co'; các mẫu hiện có: quy" in result.output
+    assert out.read_bytes() == b"previous output"
+
+
+def test_missing_template_choice(tmp_path):
+    result, _ = render_text(tmp_path, MINIMAL.replace("mau: quy\n", ""))
+    assert result.exit_code == 1 and "chưa chọn mẫu" in result.output
+
+
+def test_missing_data_file(tmp_path):
+    result = run_cli("render", tmp_path / "khong-co.yaml")
+    assert result.exit_code == 1 and "không tìm thấy tệp dữ liệu" in result.output
+
+
+def test_binary_file(tmp_path):
+    data = tmp_path / "bad.yaml"
+    data.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = run_cli("render", data, "-o", tmp_path / "o.docx")
+    assert result.exit_code == 1 and "bad.yaml" in result.output and not (tmp_path / "o.docx").exists()
+
+
+def test_output_equal_to_input_is_refused(tmp_path):
+    data = tmp_path / "w.yaml"
+    data.write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("render", data, "-o", data)
+    assert result.exit_code == 1 and "trùng với tệp dữ liệu" in result.output
+    assert data.read_text(encoding="utf-8") == MINIMAL
+
+
+def test_usage_error_exits_2(tmp_path):
+    assert run_cli("render").exit_code == 2
+    assert run_cli("render", "x.yaml", "--format", "pdf").exit_code == 2
+
+
+def test_default_output_name_in_current_folder(tmp_path, monkeypatch):
+    data = tmp_path / "data" / "phuong-a.yaml"
+    data.parent.mkdir()
+    data.write_text(MINIMAL, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert run_cli("render", data, "--format", "md").exit_code == 0
+    assert (work / "phuong-a.md").is_file()
+
+
+def test_module_entry_point_and_help_in_vietnamese(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "Sinh văn bản từ tệp dữ liệu DATA" in result.stdout
+    data = tmp_path / "bad.yaml"
+    data.write_text("a: [", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(data)], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "lỗi cú pháp YAML" in result.stderr

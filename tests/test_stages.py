@@ -1,0 +1,198 @@
+"""Each pipeline stage on its own: loader positions, inline markup, derived figures, composition."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cchc_docgen import compose, compute, loader, validate
+from cchc_docgen.errors import DataError, TemplateError
+from cchc_docgen.inline import InlineError, escape, parse_inline
+from cchc_docgen.model import Heading, Note, Paragraph, Table, Text, plain_text
+from cchc_docgen.templates import TemplateLibrary
+from test_errors import MINIMAL
+
+
+def build(text: str, template="quy"):
+    loaded = loader.loads(text, "w.yaml")
+    validate.validate(loaded)
+    context = compute.compute(loaded)
+    return compose.compose(loaded, context, TemplateLibrary().get(template))
+
+
+# --- loader -----------------------------------------------------------------------------------
+
+def test_loader_keeps_positions_of_values_and_keys():
+    loaded = loader.loads("a:\n  b: [x, {c: 2}]\n", "f.yaml")
+    assert loaded.data == {"a": {"b": ["x", {"c": 2}]}}
+    assert str(loaded.location(("a", "b", 1, "c"))) == "f.yaml:2:14"
+    assert str(loaded.location(("a", "b", 1, "c"), key=True)) == "f.yaml:2:11"
+    assert str(loaded.location(("a", "zzz"))) == "f.yaml:2:3"  # unknown paths fall back to the parent
+
+
+def test_loader_turns_dates_into_iso_text():
+    assert loader.loads("d: 2024-09-17\n").data == {"d": "2024-09-17"}
+
+
+# --- inline markup ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("a **b** c", [("a ", False, False), ("b", True, False), (" c", False, False)]),
+    ("*nghiêng* và ***cả hai***", [("nghiêng", False, True), (" và ", False, False), ("cả hai", True, True)]),
+    ("* Kết quả rà soát", [("* Kết quả rà soát", False, False)]),  # a "* " heading of seed 002, not emphasis
+    ("5 * 3 = 15", [("5 * 3 = 15", False, False)]),
+    ("{{ x }} <&> \\*", [("{{ x }} <&> *", False, False)]),
+])
+def test_inline_styles(text, expected):
+    assert [(t.text, t.bold, t.italic) for t in parse_inline(text)] == expected
+
+
+def test_inline_footnote_with_formatting_and_brackets():
+    items = parse_inline("CCHC^[Văn bản **số 99** [bản gốc]] tiếp")
+    assert isinstance(items[1], Note)
+    assert [(t.text, t.bold) for t in items[1].content] == [("Văn bản ", False), ("số 99", True), (" [bản gốc]", False)]
+    assert plain_text(items) == "CCHC tiếp"
+
+
+def test_inline_superscript_and_figures():
+    items = parse_inline("70,5 m^2^; {=ho_so.tong|hai_so} hồ sơ", lambda path, f: f"<{path}|{f}>")
+    assert [(t.text, t.superscript) for t in items] == [("70,5 m", False), ("2", True), ("; <ho_so.tong|hai_so> hồ sơ", False)]
+
+
+@pytest.mark.parametrize("text", ["a ^[b", "a ^[b ^[c]]", "{=bad path}"])
+def test_inline_errors(text):
+    with pytest.raises(InlineError):
+        parse_inline(text, lambda p, f: "")
+
+
+def test_escape_round_trips_any_text():
+    nasty = "**x** ^[y] {=z} \\ {{ a }} {% b %} # - + <&>"
+    assert plain_text(parse_inline(escape(nasty))) == nasty
+
+
+# --- compute ------------------------------------------------------------------------------------
+
+def test_period_window_derived_from_decree_09_or_taken_from_data():
+    context = compute.compute(loader.loads(MINIMAL.replace("so: 1", "so: 3")))
+    assert (context["ky_bao_cao"]["tu_ngay"], context["ky_bao_cao"]["den_ngay"]) == (dt.date(2025, 6, 15), dt.date(2025, 9, 14))
+    assert context["ky_bao_cao"]["ten"] == "quý III năm 2025"
+    given = MINIMAL.replace("nam: 2025", "nam: 2025\n  tu_ngay: 1/7/2025\n  den_ngay: 2025-09-30")
+    context = compute.compute(loader.loads(given))
+    assert (context["ky_bao_cao"]["tu_ngay"], context["ky_bao_cao"]["den_ngay"]) == (dt.date(2025, 7, 1), dt.date(2025, 9, 30))
+
+
+def test_derived_totals():
+    text = MINIMAL + ("so_lieu:\n  nhiem_vu_duoc_giao: {truoc_han: 21, dung_han: 10, trong_han: 1, qua_han: 0}\n"
+                      "  ho_so: {ky_truoc_chuyen_sang: 4, tiep_nhan: 860, da_giai_quyet: 855}\n")
+    figures = compute.compute(loader.loads(text))["so_lieu"]
+    assert figures["nhiem_vu_duoc_giao"]["tong"] == 32
+    assert figures["ho_so"]["tong"] == 864 and figures["ho_so"]["dang_giai_quyet"] == 9
+
+
+# --- compose ------------------------------------------------------------------------------------
+
+def test_empty_sections_leave_no_heading():
+    document = build(MINIMAL + "noi_dung:\n  tai_chinh_cong: ['Chi đúng quy định.']\n")
+    headings = [(b.number, plain_text(b.content)) for b in document.blocks if isinstance(b, Heading)]
+    assert headings == [("I.", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH"), ("1.", "Cải cách tài chính công")]
+    last = document.blocks[-1]
+    assert plain_text(last.content).endswith("của UBND phường A./.")
+
+
+def test_ward_subsections_are_numbered_by_level():
+    text = MINIMAL + """noi_dung:
+  tthc:
+    - muc: Rà soát
+      noi_dung:
+        - muc: Chi tiết
+          noi_dung:
+            - muc: Điểm một
+              noi_dung: [x]
+            - muc: Điểm hai
+              noi_dung: [y]
+    - muc: "* Không đánh số"
+      danh_so: false
+      noi_dung: [z]
+    - muc: Một cửa
+      noi_dung: [w]
+  ket_qua_khac:
+    - muc: Thu ngân sách
+      noi_dung: [v]
+"""
+    document = build(text)
+    headings = [(b.level, b.number, plain_text(b.content)) for b in document.blocks if isinstance(b, Heading)]
+    assert headings == [
+        (1, "I.", "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH"),
+        (2, "1.", "Cải cách thủ tục hành chính"),
+        (3, "1.1.", "Rà soát"),
+        (4, "1.1.1.", "Chi tiết"),
+        (5, "a)", "Điểm một"),
+        (5, "b)", "Điểm hai"),
+        (3, "", "* Không đánh số"),
+        (3, "1.2.", "Một cửa"),
+        (2, "2.", "Thu ngân sách"),
+    ]
+
+
+def test_standard_sentence_goes_where_the_ward_puts_it():
+    text = MINIMAL + """so_lieu:
+  can_bo: {tong: 20, dat_chuan: 19}
+noi_dung:
+  bo_may:
+    - Đoạn đầu.
+    - cau_mau: can_bo
+    - Đoạn cuối.
+"""
+    paragraphs = [plain_text(b.content) for b in build(text).blocks if isinstance(b, Paragraph)]
+    assert paragraphs[:3] == ["Đoạn đầu.",
+                              "Hiện nay, phường có 20 cán bộ, công chức, trong đó 19 người đạt chuẩn theo quy định, "
+                              "đạt tỷ lệ 95%.", "Đoạn cuối."]
+
+
+def test_standard_sentence_not_offered_by_the_section_is_an_error():
+    with pytest.raises(DataError, match="mục 'the_che' không có câu mẫu 'ho_so'") as info:
+        build(MINIMAL + "noi_dung:\n  the_che: [{cau_mau: ho_so}]\n")
+    assert info.value.location.line == 15
+
+
+def test_ward_text_is_never_template_code_or_markup_in_titles():
+    text = MINIMAL.replace("ten_goi: UBND phường A", "ten_goi: 'UBND {{ 7*7 }} **A**'") + \
+        "noi_dung:\n  the_che: ['{{ 7*7 }} {% if %} <b>&amp;']\n"
+    document = build(text)
+    body = [plain_text(b.content) for b in document.blocks if isinstance(b, Paragraph)]
+    assert body[0] == "{{ 7*7 }} {% if %} <b>&amp;"
+    assert body[-1].endswith("của UBND {{ 7*7 }} **A**./.")
+
+
+def test_table_cells_merged_numeric_and_with_footnotes():
+    text = MINIMAL + """noi_dung:
+  the_che:
+    - bang:
+        tieu_de: Số liệu
+        dau:
+          - [{nd: STT, gop_dong: 2}, {nd: Chỉ tiêu, gop_dong: 2}, {nd: Kết quả, gop_cot: 2}]
+          - [Đơn vị, Số liệu]
+        dong:
+          - [1, "Hồ sơ^[Cả trực tuyến]", Hồ sơ, 14859]
+        cot_so: [4]
+"""
+    table = next(b for b in build(text).blocks if isinstance(b, Table))
+    assert table.header_rows == 2 and table.column_count == 4
+    assert [c.colspan for c in table.rows[0]] == [1, 1, 2]
+    assert plain_text(table.rows[2][3].content) == "14.859" and table.rows[2][3].numeric
+    assert table.rows[2][1].content[1].number == 1
+
+
+def test_draft_header_keeps_blanks():
+    meta = build(MINIMAL).meta
+    assert meta["so_ky_hieu"] == "     /BC-UBND"
+    assert meta["dia_danh_ngay"] == "A, ngày     tháng     năm 2025"
+
+
+def test_unknown_template_variable_is_a_template_error(tmp_path):
+    (tmp_path / "hong.md.j2").write_text("::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nx\n::: noi_dung\n{{ khong_co }}\n",
+                                         encoding="utf-8")
+    loaded = loader.loads(MINIMAL)
+    with pytest.raises(TemplateError, match="biến không có"):
+        compose.compose(loaded, compute.compute(loaded), TemplateLibrary([tmp_path]).get("hong"))
