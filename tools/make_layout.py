@@ -11,7 +11,10 @@ restyles the whole body by editing a style.
 
 from __future__ import annotations
 
+import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -243,8 +246,27 @@ def main(out: Path = OUT) -> None:
     props.created = props.modified = dt.datetime(2024, 1, 1)
     props.last_modified_by = "cchc_docgen"
     props.revision = 1
-    doc.save(out)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out.write_bytes(_without_thumbnail(buffer.getvalue()))
     print(f"wrote {out}")
+
+
+def _without_thumbnail(data: bytes) -> bytes:
+    """python-docx's default package carries its own thumbnail picture; a layout should not show it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/thumbnail.jpeg":
+                continue
+            if info.filename == "_rels/.rels":
+                content = re.sub(rb'<Relationship [^>]*thumbnail[^>]*/>', b"", content)
+            if info.filename == "[Content_Types].xml":
+                content = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", content)
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
