@@ -96,7 +96,7 @@ class _Composer:
         header = spec.get("dau", [])
         for group, rows_spec in (("dau", header), ("dong", spec["dong"])):
             for r, row_spec in enumerate(rows_spec):
-                row, column = [], 0
+                row = []
                 for c, cell_spec in enumerate(row_spec):
                     here = path + (group, r, c)
                     cell_spec = cell_spec if isinstance(cell_spec, dict) else {"nd": cell_spec}
@@ -111,13 +111,14 @@ class _Composer:
                             if isinstance(t, Text):
                                 t.bold = t.bold or bool(cell_spec.get("dam"))
                                 t.italic = t.italic or bool(cell_spec.get("nghieng"))
-                    cell = Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1),
-                                numeric=group == "dong" and (is_number or column in numeric))
-                    row.append(cell)
-                    column += cell.colspan
+                    row.append(Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number))
                 rows.append(row)
         caption = self.inline(spec["tieu_de"], path + ("tieu_de",)) if spec.get("tieu_de") else []
-        return Table(rows, len(header), list(spec.get("do_rong", [])), caption)
+        table = Table(rows, len(header), list(spec.get("do_rong", [])), caption)
+        for placed in table.placed_rows()[table.header_rows:]:
+            for column, cell in placed:
+                cell.numeric = cell.numeric or column in numeric
+        return table
 
     # --- callables offered to templates ---------------------------------------
 
@@ -256,8 +257,13 @@ def prune_empty_sections(blocks: list) -> list:
 
 
 def number_headings(blocks: list) -> None:
-    """I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher level; level 1 in capitals."""
-    counters = [0] * (MAX_LEVEL + 1)
+    """I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher level; level 1 in capitals.
+
+    A number's depth is counted in *numbered* ancestors, so a numbered heading under an unnumbered one
+    ("* Kết quả …") continues its grandparent's numbering instead of showing a number nobody printed.
+    """
+    open_headings: list[Heading] = []  # the current heading at each level, outermost first
+    counters: dict[tuple, int] = {}
     for block in blocks:
         if not isinstance(block, Heading):
             continue
@@ -265,18 +271,23 @@ def number_headings(blocks: list) -> None:
             for t in block.content:
                 if isinstance(t, Text):
                     t.text = t.text.upper()
+        while open_headings and open_headings[-1].level >= block.level:
+            open_headings.pop()
+        parents = [h for h in open_headings if h.numbered]
+        open_headings.append(block)
         if not block.numbered:
             continue
-        counters[block.level] += 1
-        for deeper in range(block.level + 1, MAX_LEVEL + 1):
-            counters[deeper] = 0
-        n = counters[block.level]
-        if block.level == 1:
+        key = (id(parents[-1]) if parents else None,)
+        counters[key] = n = counters.get(key, 0) + 1
+        depth = len(parents) + 1
+        if depth == 1:
             block.number = fmt.to_roman(n) + "."
-        elif block.level == MAX_LEVEL:
+        elif depth >= MAX_LEVEL:
             block.number = _POINT_LETTERS[(n - 1) % len(_POINT_LETTERS)] + ")"
-        else:
-            block.number = ".".join(str(max(c, 1)) for c in counters[2:block.level + 1]) + "."
+        elif depth == 2:
+            block.number = f"{n}."
+        else:  # 1.1. / 1.1.1.: the parent's number and this one's
+            block.number = f"{parents[-1].number}{n}."
 
 
 def end_with_closing_mark(blocks: list) -> None:

@@ -60,7 +60,34 @@ class Table:
 
     @property
     def column_count(self) -> int:
-        return max((sum(c.colspan for c in row) for row in self.rows), default=0)
+        return max((column + cell.colspan for row in self.placed_rows() for column, cell in row), default=0)
+
+    def placed_rows(self) -> list[list[tuple[int, Cell]]]:
+        """Each row's cells with the grid column each starts in. As in HTML, a row lists only the cells that
+        start in it: columns covered by a cell merged down from a row above (rowspan) are skipped."""
+        covered: dict[int, set[int]] = {}
+        placed = []
+        for r, row in enumerate(self.rows):
+            taken = covered.get(r, set())
+            column, out = 0, []
+            for cell in row:
+                while column in taken:
+                    column += 1
+                out.append((column, cell))
+                for below in range(r + 1, r + cell.rowspan):
+                    covered.setdefault(below, set()).update(range(column, column + cell.colspan))
+                column += cell.colspan
+            placed.append(out)
+        return placed
+
+    def covered_columns(self) -> list[dict[int, int]]:
+        """Per row: {column: span} of the cells merged down into it from a row above."""
+        result: list[dict[int, int]] = [{} for _ in self.rows]
+        for r, row in enumerate(self.placed_rows()):
+            for column, cell in row:
+                for below in range(r + 1, min(r + cell.rowspan, len(self.rows))):
+                    result[below][column] = cell.colspan
+        return result
 
 
 Block = Union[Heading, Paragraph, Table]

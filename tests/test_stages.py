@@ -196,3 +196,47 @@ def test_unknown_template_variable_is_a_template_error(tmp_path):
     loaded = loader.loads(MINIMAL)
     with pytest.raises(TemplateError, match="biến không có"):
         compose.compose(loaded, compute.compute(loaded), TemplateLibrary([tmp_path]).get("hong"))
+
+
+def test_numbered_heading_under_an_unnumbered_one_continues_the_numbering():
+    text = MINIMAL + """noi_dung:
+  cong_vu:
+    - muc: "* Vị trí việc làm"
+      danh_so: false
+      noi_dung:
+        - muc: Con có số
+          noi_dung: [x]
+    - muc: Đào tạo
+      noi_dung: [y]
+"""
+    headings = [(b.number, plain_text(b.content)) for b in build(text).blocks if isinstance(b, Heading)]
+    assert headings[1:] == [("1.", "Cải cách chế độ công vụ"), ("", "* Vị trí việc làm"), ("1.1.", "Con có số"),
+                            ("1.2.", "Đào tạo")]
+
+
+ROWSPAN_TABLE = MINIMAL + """noi_dung:
+  the_che:
+    - bang:
+        dau:
+          - [{nd: A, gop_dong: 2}, {nd: B, gop_cot: 2}]
+          - [b1, b2]
+        dong:
+          - [{nd: x, gop_dong: 2}, "1", "2"]
+          - ["3", "4"]
+        cot_so: [2, 3]
+"""
+
+
+def test_cells_below_a_merged_cell_keep_their_columns():
+    table = next(b for b in build(ROWSPAN_TABLE).blocks if isinstance(b, Table))
+    placed = [[(column, plain_text(cell.content)) for column, cell in row] for row in table.placed_rows()]
+    assert placed == [[(0, "A"), (1, "B")], [(1, "b1"), (2, "b2")], [(0, "x"), (1, "1"), (2, "2")], [(1, "3"), (2, "4")]]
+    assert [cell.numeric for cell in table.rows[3]] == [True, True]  # "3" sits in numeric column 2
+
+
+def test_markdown_table_with_merged_cells(tmp_path):
+    from cchc_docgen.writers import markdown
+
+    md = markdown.write(build(ROWSPAN_TABLE)).decode()
+    assert "| A | B b1 | b2 |" in md
+    assert "| x | 1 | 2 |" in md and "|  | 3 | 4 |" in md

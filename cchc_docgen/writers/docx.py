@@ -115,31 +115,24 @@ class _BodyWriter:
                    + '</w:tblBorders><w:tblLayout w:type="fixed"/>'
                    '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
                    '</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>")
-        # Cells covered by a vertical merge from a row above, by (row, column).
-        covered: dict[tuple[int, int], int] = {}
-        for r, row in enumerate(table.rows):
+        covered = table.covered_columns()
+        for r, placed in enumerate(table.placed_rows()):
             header = r < table.header_rows
             tr_pr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
+            starts = dict(placed)
             cells, column = [], 0
-            pending = list(row)
             while column < columns:
-                if (r, column) in covered:
-                    span = covered[(r, column)]
+                if column in covered[r]:
+                    span = covered[r][column]
                     cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
-                    column += span
-                    continue
-                if not pending:
+                elif column in starts:
+                    cell = starts[column]
+                    span = min(cell.colspan, columns - column)
+                    merge = "restart" if cell.rowspan > 1 else None
+                    cells.append(self.cell_xml(cell, grid, column, span, header, merge))
+                else:  # a short row: fill the grid with empty cells
+                    span = 1
                     cells.append(self.cell_xml(Cell([]), grid, column, 1, header, None))
-                    column += 1
-                    continue
-                cell = pending.pop(0)
-                span = min(cell.colspan, columns - column)
-                merge = None
-                if cell.rowspan > 1:
-                    merge = "restart"
-                    for below in range(r + 1, min(r + cell.rowspan, len(table.rows))):
-                        covered[(below, column)] = span
-                cells.append(self.cell_xml(cell, grid, column, span, header, merge))
                 column += span
             out.append(f"<w:tr>{tr_pr}{''.join(cells)}</w:tr>")
         out.append("</w:tbl>")

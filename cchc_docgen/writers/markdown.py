@@ -65,12 +65,12 @@ class _Writer:
     def table(self, table: Table) -> str:
         columns = table.column_count
         rows = []
-        for row in table.rows:
-            cells = []
-            for cell in row:
-                cells.append(self.inlines(cell.content).replace("\n", " "))
-                cells.extend([""] * (cell.colspan - 1))
-            cells += [""] * (columns - len(cells))
+        # Pipe tables cannot merge cells: a merged cell's text goes in its first column, the rest stay blank.
+        for placed in table.placed_rows():
+            cells = [""] * columns
+            for column, cell in placed:
+                if column < columns:
+                    cells[column] = self.inlines(cell.content).replace("\n", " ")
             rows.append(cells)
         header_count = max(table.header_rows, 1)
         head = [" ".join(filter(None, parts)) for parts in zip(*rows[:header_count])] if table.header_rows else [""] * columns
