@@ -28,17 +28,18 @@ def main():
               help="Định dạng kết quả.")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
-def render_command(data: Path, template_name, output: Path | None, fmt: str, template_dirs):
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+def render_command(data: Path, template_name, output: Path | None, fmt: str, template_dirs, province):
     """Sinh văn bản từ tệp dữ liệu DATA (YAML)."""
     from cchc_docgen.errors import DocgenError
     from cchc_docgen.pipeline import render, write_atomically
-    from cchc_docgen.templates import TemplateLibrary
+    from cchc_docgen.templates import library_for
 
     output = output or Path.cwd() / f"{data.stem}.{fmt}"
     try:
         if output.resolve() == data.resolve():
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {output}")
-        result = render(data, TemplateLibrary(template_dirs), template_name, fmt)
+        result = render(data, library_for(template_dirs, province), template_name, fmt)
         write_atomically(output, result.content)
     except DocgenError as exc:
         click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)

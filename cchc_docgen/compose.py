@@ -163,6 +163,11 @@ class _Composer:
             return value["tieu_de"]
         return default
 
+    def loi(self, message: str, truong: str | None = None):
+        """Stop with a data error: `truong` ("ky_bao_cao.loai") names the field the message is about."""
+        path = tuple(truong.split(".")) if truong else ()
+        raise DataError(str(message), self.loaded.location(path), path)
+
     @staticmethod
     def chu_thich(text) -> Raw:
         """A footnote with this text, at this place. Data text keeps its **bold**/*italic*; nothing else in it
@@ -302,13 +307,13 @@ def end_with_closing_mark(blocks: list) -> None:
 
 
 def _header_meta(context: dict, parts: dict[str, str]) -> dict:
-    van_ban, co_quan, ky = context["van_ban"], context["co_quan"], context["ky_bao_cao"]
+    van_ban, co_quan = context["van_ban"], context["co_quan"]
     ky_hieu = van_ban.get("ky_hieu") or parts.get("ky_hieu") or f"BC-{co_quan['ten_viet_tat']}"
     so = van_ban["so"]
     # A draft keeps the gap the clerk fills in by hand: "Số:      /BC-UBND".
     so_ky_hieu = f"{fmt.leading_zero(so)}/{ky_hieu}" if so else f"{' ' * 5}/{ky_hieu}"
     ngay = van_ban["ngay"]
-    ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(ky["nam"])
+    ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(van_ban["nam"])
     noi_nhan = [f"- {item.rstrip(' ;.')};" for item in context["noi_nhan"]["danh_sach"]]
     noi_nhan.append(f"- Lưu: {context['noi_nhan']['luu'].rstrip(' .')}.")
     kinh_gui = context["kinh_gui"]
@@ -326,6 +331,7 @@ def _header_meta(context: dict, parts: dict[str, str]) -> dict:
         "dia_danh_ngay": f"{van_ban['dia_danh']}, {ngay_text}",
         "loai_van_ban": parts["loai_van_ban"].upper(),
         "trich_yeu": van_ban["trich_yeu"] or parts["trich_yeu"],
+        "thoi_gian": parts.get("thoi_gian", ""),
         "kinh_gui": kinh_gui_lines,
         "noi_nhan": noi_nhan,
         "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
@@ -338,7 +344,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
     composer = _Composer(loaded, context, template.name)
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
-               "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich}
+               "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
         text = template.text.render({**context, **helpers})
     except jinja2.UndefinedError as exc:
@@ -349,7 +355,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise TemplateError(f"mẫu '{template.name}': {exc}") from None
     parts = _split_parts(text, template.name)
     # The header lines are plain text: read the markup only to unescape data text in them.
-    for name in ("loai_van_ban", "ky_hieu", "trich_yeu"):
+    for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
         if name in parts:
             parts[name] = "".join(t.text for t in parse_inline(parts[name]) if isinstance(t, Text))
     blocks = prune_empty_sections(composer.parse_body(parts["noi_dung"], template.name))

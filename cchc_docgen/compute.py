@@ -69,6 +69,25 @@ def _derive_figures(so_lieu: dict) -> dict:
     return so_lieu
 
 
+def _derive_period(ky: dict, loaded: LoadedData) -> None:
+    """The reporting window (given, or the Decree 09/2019 cut-off) and the period's names."""
+    if ky["loai"] == "quy" and ky.get("so") is None:
+        raise DataError("kỳ báo cáo quý cần ghi số quý: so: 1, 2, 3 hoặc 4",
+                        loaded.location(("ky_bao_cao",)), ("ky_bao_cao", "so"))
+    if ky["loai"] != "quy":
+        ky["so"] = None
+    window = fmt.period_window(ky["loai"], ky["so"], ky["nam"])
+    for index, key in enumerate(("tu_ngay", "den_ngay")):
+        given = parse_date(ky.get(key), loaded, ("ky_bao_cao", key))
+        ky[key] = given or window[index]
+    if ky["tu_ngay"] > ky["den_ngay"]:
+        raise DataError("ngày bắt đầu kỳ báo cáo (tu_ngay) sau ngày chốt số liệu (den_ngay)",
+                        loaded.location(("ky_bao_cao", "tu_ngay")), ("ky_bao_cao", "tu_ngay"))
+    ky["nam"] = Year(ky["nam"])
+    ky["ten"] = fmt.period_phrase(ky["loai"], ky["so"], ky["nam"])
+    ky["ten_ky_toi"] = fmt.next_period_phrase(ky["loai"], ky["so"], ky["nam"])
+
+
 def compute(loaded: LoadedData) -> dict:
     """Return the template context for one data file; raise DataError where the data contradicts itself."""
     data = copy.deepcopy(loaded.data)
@@ -86,22 +105,18 @@ def compute(loaded: LoadedData) -> dict:
     van_ban["so"] = int(so) if so not in (None, "") else None
     van_ban.setdefault("trich_yeu", "")
 
-    ky = data["ky_bao_cao"]
-    if ky["loai"] == "quy" and ky.get("so") is None:
-        raise DataError("kỳ báo cáo quý cần ghi số quý: so: 1, 2, 3 hoặc 4",
-                        loaded.location(("ky_bao_cao",)), ("ky_bao_cao", "so"))
-    if ky["loai"] != "quy":
-        ky["so"] = None
-    window = fmt.period_window(ky["loai"], ky["so"], ky["nam"])
-    for index, key in enumerate(("tu_ngay", "den_ngay")):
-        given = parse_date(ky.get(key), loaded, ("ky_bao_cao", key))
-        ky[key] = given or window[index]
-    if ky["tu_ngay"] > ky["den_ngay"]:
-        raise DataError("ngày bắt đầu kỳ báo cáo (tu_ngay) sau ngày chốt số liệu (den_ngay)",
-                        loaded.location(("ky_bao_cao", "tu_ngay")), ("ky_bao_cao", "tu_ngay"))
-    ky["nam"] = Year(ky["nam"])
-    ky["ten"] = fmt.period_phrase(ky["loai"], ky["so"], ky["nam"])
-    ky["ten_ky_toi"] = fmt.next_period_phrase(ky["loai"], ky["so"], ky["nam"])
+    ky = data.get("ky_bao_cao")
+    if ky is not None:
+        _derive_period(ky, loaded)
+    data["ky_bao_cao"] = ky
+    # The year printed in an undated draft's "ngày     tháng     năm 2024".
+    if van_ban["ngay"]:
+        van_ban["nam"] = Year(van_ban["ngay"].year)
+    elif ky is not None:
+        van_ban["nam"] = ky["nam"]
+    else:
+        raise DataError("văn bản chưa có ngày thì cần khai báo kỳ báo cáo (ky_bao_cao) để biết năm",
+                        loaded.location(("van_ban",)), ("van_ban", "ngay"))
 
     data.setdefault("kinh_gui", [])
     noi_nhan = data.setdefault("noi_nhan", {})

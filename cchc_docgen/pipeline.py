@@ -25,6 +25,8 @@ def build_document(data_path, library: TemplateLibrary, template_name: str | Non
     """Load, validate and compose one data file; return (document, template)."""
     loaded = loader.load(data_path)
     validate.validate(loaded)
+    # The unit's province (tinh) puts that province's templates in front of the national base.
+    library = library.for_province(loaded.data.get("tinh"))
     name = template_name or loaded.data.get("mau")
     if not name:
         raise TemplateError(f"{data_path}: chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template")

@@ -9,11 +9,15 @@ so a folder overrides only what it contains. A text template may extend another 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.meta as jinja2meta
+import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen import formatting as fmt
@@ -24,6 +28,7 @@ from cchc_docgen.inline import escape
 NATIONAL = "quoc-gia"
 TEXT_SUFFIX = ".md.j2"
 DEFAULT_LAYOUT = "bo-cuc.docx"
+SETTINGS_FILE = "cau-hinh.yaml"
 
 
 def builtin_templates_dir() -> Path:
@@ -56,11 +61,35 @@ def _finalize(value):
     return escape(str(value))
 
 
-def make_environment(search_path: list[Path]) -> SandboxedEnvironment:
+def province_slug(name: str) -> str:
+    """'Quảng Ninh' → 'quang-ninh', the folder name of a province's templates."""
+    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _number_word_filters(options: dict) -> dict:
+    """bang_chu / tien_bang_chu with the province's reading ("lẻ" or "linh", "ngàn" or "nghìn") as default."""
+    le, ngan = bool(options.get("le")), bool(options.get("ngan"))
+
+    def bang_chu(value, le=le, ngan=ngan):
+        return fmt.number_to_words(value, le=le, ngan=ngan)
+
+    def tien_bang_chu(value, le=le, ngan=ngan):
+        return fmt.money_in_words(value, le=le, ngan=ngan)
+
+    bang_chu.__doc__ = fmt.number_to_words.__doc__
+    tien_bang_chu.__doc__ = fmt.money_in_words.__doc__
+    return {"bang_chu": bang_chu, "tien_bang_chu": tien_bang_chu}
+
+
+def make_environment(search_path: list[Path], settings: dict | None = None) -> SandboxedEnvironment:
+    builtin = builtin_templates_dir()
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
-        # "quoc-gia/quy.md.j2" always names the national base, so an override can extend the file it replaces.
-        jinja2.PrefixLoader({NATIONAL: jinja2.FileSystemLoader(str(builtin_templates_dir() / NATIONAL))}),
+        # "quoc-gia/quy.md.j2" always names the national base (likewise "quang-ninh/…" a built-in province),
+        # so an override can extend the very file it replaces.
+        jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d)) for d in builtin.iterdir() if d.is_dir()}),
     ])
     env = SandboxedEnvironment(
         loader=loader,
@@ -72,6 +101,7 @@ def make_environment(search_path: list[Path]) -> SandboxedEnvironment:
         autoescape=False,
     )
     env.filters.update(fmt.JINJA_FILTERS)
+    env.filters.update(_number_word_filters((settings or {}).get("doc_so", {})))
     env.globals.update(fmt.JINJA_GLOBALS)
     return env
 
@@ -84,15 +114,53 @@ class ReportTemplate:
     text: jinja2.Template
     text_path: Path
     layout_path: Path
+    library: "TemplateLibrary"
 
 
 class TemplateLibrary:
-    """All templates reachable from one search path; each is compiled on first use and kept."""
+    """All templates reachable from one search path; each is compiled on first use and kept.
 
-    def __init__(self, extra_dirs=()):
-        self.search_path = [Path(d) for d in extra_dirs] + [builtin_templates_dir() / NATIONAL]
-        self.env = make_environment(self.search_path)
+    The search path is: the author's folders (`--templates`), the province's built-in folder (when there is
+    one), then the national base. Settings (`cau-hinh.yaml`: the province's name, number-word options) are
+    merged along the same path, the nearest folder winning.
+    """
+
+    def __init__(self, extra_dirs=(), province: str | None = None):
+        builtin = builtin_templates_dir()
+        self.province = province_slug(province) if province else None
+        province_dir = builtin / self.province if self.province else None
+        self.extra_dirs = tuple(Path(d) for d in extra_dirs)
+        self.search_path = list(self.extra_dirs)
+        if province_dir is not None and province_dir.is_dir():
+            self.search_path.append(province_dir)
+        self.search_path.append(builtin / NATIONAL)
+        self.settings = self._settings()
+        self.env = make_environment(self.search_path, self.settings)
         self._cache: dict[str, ReportTemplate] = {}
+
+    def for_province(self, province: str | None) -> "TemplateLibrary":
+        """This library with the province's built-in folder on the path, unless a province is already set."""
+        if self.province or not province:
+            return self
+        return library_for(self.extra_dirs, province)
+
+    def _settings(self) -> dict:
+        merged: dict = {}
+        for root in reversed(self.search_path):
+            path = root / SETTINGS_FILE
+            if path.is_file():
+                try:
+                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                    raise TemplateError(f"tệp cấu hình mẫu hỏng: {path} ({exc})") from None
+                if not isinstance(data, dict):
+                    raise TemplateError(f"tệp cấu hình mẫu phải là một bảng các trường: {path}")
+                for key, value in data.items():
+                    if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}
+                    else:
+                        merged[key] = value
+        return merged
 
     def find_file(self, relative: str) -> Path | None:
         for root in self.search_path:
@@ -113,7 +181,7 @@ class TemplateLibrary:
         if name in self._cache:
             return self._cache[name]
         text_path = self.find_file(name + TEXT_SUFFIX)
-        if text_path is None or name.startswith("_"):
+        if text_path is None or name.startswith("_") or "/" in name:
             known = ", ".join(self.names) or "(không có)"
             raise TemplateError(f"không có mẫu '{name}'; các mẫu hiện có: {known}")
         try:
@@ -125,6 +193,28 @@ class TemplateLibrary:
         layout_path = self.find_file(name + ".docx") or self.find_file(DEFAULT_LAYOUT)
         if layout_path is None:
             raise TemplateError(f"mẫu '{name}' không có tệp bố cục {DEFAULT_LAYOUT}")
-        template = ReportTemplate(name, text, text_path, layout_path)
+        template = ReportTemplate(name, text, text_path, layout_path, self)
         self._cache[name] = template
         return template
+
+    def text_chain(self, name: str) -> list[str]:
+        """Where the text template comes from: its file, then each file it extends, nearest first."""
+        chain, current = [], name + TEXT_SUFFIX
+        while current and len(chain) < 20:
+            source, filename, _ = self.env.loader.get_source(self.env, current)
+            chain.append(filename)
+            parents = [t for t in jinja2meta.find_referenced_templates(self.env.parse(source))
+                       if t and re.search(r"{%-?\s*extends\s+[\"']" + re.escape(t), source)]
+            current = parents[0] if parents else None
+        return chain
+
+
+_LIBRARIES: dict[tuple, TemplateLibrary] = {}
+
+
+def library_for(extra_dirs=(), province: str | None = None) -> TemplateLibrary:
+    """One library per search path and province, kept for the life of the process (templates compile once)."""
+    key = (tuple(str(Path(d).resolve()) for d in extra_dirs), province_slug(province) if province else None)
+    if key not in _LIBRARIES:
+        _LIBRARIES[key] = TemplateLibrary(extra_dirs, province)
+    return _LIBRARIES[key]

@@ -72,7 +72,7 @@ def test_all_schema_errors_are_listed_together(tmp_path):
 def test_unknown_template(tmp_path):
     result, out = render_text(tmp_path, MINIMAL, "--template", "khong-co")
     assert result.exit_code == 1
-    assert "không có mẫu 'khong-co'; các mẫu hiện có: quy" in result.output
+    assert "không có mẫu 'khong-co'; các mẫu hiện có: 6thang, 9thang, nam, quy" in result.output
     assert out.read_bytes() == b"previous output"
 
 
@@ -126,3 +126,10 @@ def test_module_entry_point_and_help_in_vietnamese(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(data)], capture_output=True, text=True,
                             cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "lỗi cú pháp YAML" in result.stderr
+
+
+def test_template_for_another_period_is_refused(tmp_path):
+    result, out = render_text(tmp_path, MINIMAL, "--template", "nam")
+    assert result.exit_code == 1
+    assert "bad.yaml:8:9: trường 'ky_bao_cao.loai': mẫu này dành cho kỳ báo cáo 'nam'" in result.output
+    assert out.read_bytes() == b"previous output"

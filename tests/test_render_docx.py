@@ -72,7 +72,9 @@ def test_title_and_recipients(thach_quy):
     assert texts[0] == "BÁO CÁO"
     assert texts[1] == ("Kết quả thực hiện công tác cải cách hành chính quý III năm 2024 "
                         "và phương hướng, nhiệm vụ quý IV năm 2024")
-    assert texts[2:5] == ["Kính gửi:", "- UBND thành phố Hà Tĩnh;", "- Phòng Nội vụ thành phố."]
+    # The Decree 09/2019 cut-off window of quý III.
+    assert texts[2] == "(Số liệu tính từ ngày 15/06/2024 đến ngày 14/09/2024)"
+    assert texts[3:6] == ["Kính gửi:", "- UBND thành phố Hà Tĩnh;", "- Phòng Nội vụ thành phố."]
 
 
 def test_sections_in_order_numbered_and_styled(thach_quy):

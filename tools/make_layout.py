@@ -204,6 +204,9 @@ def build() -> Document:
 
     line(doc, "{{ loai_van_ban }}", size=14, bold=True, before=18)
     line(doc, "{{ trich_yeu }}", size=14, bold=True)
+    line(doc, "{%p if thoi_gian %}")
+    line(doc, "{{ thoi_gian }}", size=14, italic=True)
+    line(doc, "{%p endif %}")
     bottom_rule(doc.add_paragraph(), 62)
     line(doc, "{%p for dong in kinh_gui %}")
     line(doc, "{{ dong }}", size=14, before=6)

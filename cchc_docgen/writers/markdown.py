@@ -97,7 +97,10 @@ def write(document: Document) -> bytes:
     out.append("\\\n".join(escape(x) if not x.startswith("**") else x for x in organ) + "\\\n" + escape(f"Số: {meta['so_ky_hieu']}"))
     out.append("**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\\\n**Độc lập - Tự do - Hạnh phúc**\\\n"
                f"*{escape(meta['dia_danh_ngay'])}*")
-    out.append(f"**{escape(meta['loai_van_ban'])}**\\\n**{escape(meta['trich_yeu'])}**")
+    title = f"**{escape(meta['loai_van_ban'])}**\\\n**{escape(meta['trich_yeu'])}**"
+    if meta.get("thoi_gian"):
+        title += f"\\\n*{escape(meta['thoi_gian'])}*"
+    out.append(title)
     if meta["kinh_gui"]:
         out.append(_lines(meta["kinh_gui"]))
     out.extend(writer.block(b) for b in document.blocks)
