@@ -32,9 +32,10 @@ MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
 _TOKEN = "\ue000"  # a private-use character: never in real text, not whitespace to str.strip()
 _TOKEN_LINE = re.compile(r"^\ue000(\d+):(\d*)\ue000$")
-_HEADING = re.compile(r"^(#{1,5})\s+(.*?)(\s+\{-\})?$")
+_HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(\s+\{-\})?$")
 # Vietnamese letters used for points a), b), c), d), đ), … (no f, j, w, z), as in legal documents.
 _POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_PART_LETTERS = "ABCDEGHIKLMNOPQRSTUVXY"
 # Figures filters usable in {=…|filter}: those that take one value.
 _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 
@@ -45,6 +46,7 @@ class _Composer:
         self.template_name = template_name
         self.context = context
         self.inserted: list[list] = []
+        self.used_sections: set[str] = set()
 
     # --- the ward's content -------------------------------------------------
 
@@ -132,6 +134,7 @@ class _Composer:
         """Place the ward's content of `noi_dung.<key>` here; its own subsections start at level `cap`
         (by default one below the heading above). `cau_mau` maps a name to standard sentences (template
         markup) that go where the ward put `{cau_mau: name}`, or after its content."""
+        self.used_sections.add(key)
         items, path = self.section_items(key)
         blocks = self.blocks_from_data(items, path)
         offered = {name: text for name, text in (cau_mau or {}).items() if str(text).strip()}
@@ -148,6 +151,15 @@ class _Composer:
             blocks.extend(self.markup_paragraphs(text))
         self.inserted.append(blocks)
         return Raw(f"\n{_TOKEN}{len(self.inserted) - 1}:{cap or ''}{_TOKEN}\n")
+
+    def check_all_sections_used(self, template_name: str) -> None:
+        """Content the template has no place for would silently vanish: refuse it instead."""
+        for key, value in self.context["noi_dung"].items():
+            if key != "ket_luan" and value and key not in self.used_sections:
+                path = ("noi_dung", key)
+                raise DataError(f"mẫu '{template_name}' không có mục '{key}': nội dung này sẽ không được in; "
+                                "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp",
+                                self.loaded.location(path, key=True), path)
 
     def markup_paragraphs(self, text: str) -> list:
         return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
@@ -195,7 +207,7 @@ class _Composer:
                 raise TemplateError(f"mẫu '{template_name}': khoi(...) phải đứng riêng một dòng: {line!r}")
             heading = _HEADING.match(line)
             if heading:
-                level = len(heading.group(1))
+                level = 0 if heading.group(1) == "=" else len(heading.group(1))
                 blocks.append(Heading(level, _template_inline(heading.group(2), template_name), heading.group(3) is None))
             else:
                 blocks.append(markup_paragraph(line, template_name))
@@ -262,37 +274,43 @@ def prune_empty_sections(blocks: list) -> list:
 
 
 def number_headings(blocks: list) -> None:
-    """I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher level; level 1 in capitals.
+    """A. (parts, "= " in templates) / I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher heading;
+    parts and level 1 in capitals.
 
-    A number's depth is counted in *numbered* ancestors, so a numbered heading under an unnumbered one
-    ("* Kết quả …") continues its grandparent's numbering instead of showing a number nobody printed.
+    A number's depth is its level less the unnumbered headings above it, so a numbered heading under an
+    unnumbered one ("* Kết quả …") continues its grandparent's numbering instead of showing a number nobody
+    printed, and "1." directly under a part reads "1.", not "I.1.".
     """
     open_headings: list[Heading] = []  # the current heading at each level, outermost first
-    counters: dict[tuple, int] = {}
+    counters: dict[int | None, int] = {}
     for block in blocks:
         if not isinstance(block, Heading):
             continue
-        if block.level == 1:
+        if block.level <= 1:
             for t in block.content:
                 if isinstance(t, Text):
                     t.text = t.text.upper()
         while open_headings and open_headings[-1].level >= block.level:
             open_headings.pop()
-        parents = [h for h in open_headings if h.numbered]
+        ancestors = list(open_headings)
         open_headings.append(block)
         if not block.numbered:
             continue
-        key = (id(parents[-1]) if parents else None,)
+        numbered = [h for h in ancestors if h.numbered]
+        key = id(numbered[-1]) if numbered else None
         counters[key] = n = counters.get(key, 0) + 1
-        depth = len(parents) + 1
-        if depth == 1:
+        depth = block.level - sum(1 for h in ancestors if not h.numbered and h.level >= 1)
+        parent = numbered[-1] if numbered and numbered[-1].level >= 2 else None
+        if depth <= 0:
+            block.number = _PART_LETTERS[(n - 1) % len(_PART_LETTERS)] + "."
+        elif depth == 1:
             block.number = fmt.to_roman(n) + "."
         elif depth >= MAX_LEVEL:
             block.number = _POINT_LETTERS[(n - 1) % len(_POINT_LETTERS)] + ")"
-        elif depth == 2:
+        elif depth == 2 or parent is None:
             block.number = f"{n}."
         else:  # 1.1. / 1.1.1.: the parent's number and this one's
-            block.number = f"{parents[-1].number}{n}."
+            block.number = f"{parent.number}{n}."
 
 
 def end_with_closing_mark(blocks: list) -> None:
@@ -353,6 +371,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"mẫu '{template.name}': {exc}") from None
+    composer.check_all_sections_used(template.name)
     parts = _split_parts(text, template.name)
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):

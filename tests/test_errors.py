@@ -72,7 +72,7 @@ def test_all_schema_errors_are_listed_together(tmp_path):
 def test_unknown_template(tmp_path):
     result, out = render_text(tmp_path, MINIMAL, "--template", "khong-co")
     assert result.exit_code == 1
-    assert "không có mẫu 'khong-co'; các mẫu hiện có: 6thang, 9thang, nam, quy" in result.output
+    assert "không có mẫu 'khong-co'; các mẫu hiện có: 6thang, 9thang, ke-hoach, kiem-tra, nam, quy" in result.output
     assert out.read_bytes() == b"previous output"
 
 

@@ -148,7 +148,9 @@ def build() -> Document:
 
     body = paragraph_style(doc, "Noi dung", size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=Mm(12.7),
                            before=0, after=6, line=1.15)
-    for level, (bold, italic) in enumerate([(True, False), (True, False), (True, True), (False, True), (False, True)], 1):
+    # "Muc 0" is a part heading (A., B., …) of reports whose top level is lettered.
+    for level, (bold, italic) in enumerate([(True, False), (True, False), (True, False), (True, True), (False, True),
+                                            (False, True)]):
         paragraph_style(doc, f"Muc {level}", base="Noi dung", size=14, bold=bold, italic=italic,
                         align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=Mm(12.7), after=6, line=1.15, keep_next=True)
     paragraph_style(doc, "Bang", size=13, align=WD_ALIGN_PARAGRAPH.LEFT, before=2, after=2, line=1.0)

@@ -161,10 +161,18 @@ class _BodyWriter:
 # --- layout -----------------------------------------------------------------------------------
 
 
+def _layout_value(value):
+    """How a header value prints in the layout: XML-escaped text, a line break where the text has one."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
+        return Markup('</w:t><w:br/><w:t xml:space="preserve">').join(_clean(value).split("\n"))
+    return value
+
+
 def _layout_env() -> SandboxedEnvironment:
     # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
-    env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=lambda v: "" if v is None else v)
-    return env
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value)
 
 
 class Layout:

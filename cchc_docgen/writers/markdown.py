@@ -39,8 +39,10 @@ def _styled(text: str, bold: bool, italic: bool, superscript: bool = False) -> s
 
 
 class _Writer:
-    def __init__(self):
+    def __init__(self, has_parts: bool = False):
         self.notes: list[str] = []
+        # Parts ("A. …", level 0) take "#", pushing the other headings one level down.
+        self.heading_offset = 1 if has_parts else 0
 
     def inlines(self, items) -> str:
         out = []
@@ -56,7 +58,7 @@ class _Writer:
     def block(self, block) -> str:
         if isinstance(block, Heading):
             number = f"{block.number} " if block.number else ""
-            return "#" * block.level + " " + number + self.inlines(block.content)
+            return "#" * (block.level + self.heading_offset) + " " + number + self.inlines(block.content)
         if isinstance(block, Paragraph):
             mark = LIST_MARKS.get(block.kind, "")
             return mark + self.inlines(block.content)
@@ -91,13 +93,14 @@ def _lines(items) -> str:
 
 def write(document: Document) -> bytes:
     meta = document.meta
-    writer = _Writer()
+    writer = _Writer(has_parts=any(isinstance(b, Heading) and b.level == 0 for b in document.blocks))
     out = []
     organ = ([meta["co_quan_chu_quan"]] if meta["co_quan_chu_quan"] else []) + [f"**{escape(x)}**" for x in meta["ten_co_quan"]]
     out.append("\\\n".join(escape(x) if not x.startswith("**") else x for x in organ) + "\\\n" + escape(f"Số: {meta['so_ky_hieu']}"))
     out.append("**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\\\n**Độc lập - Tự do - Hạnh phúc**\\\n"
                f"*{escape(meta['dia_danh_ngay'])}*")
-    title = f"**{escape(meta['loai_van_ban'])}**\\\n**{escape(meta['trich_yeu'])}**"
+    trich_yeu = "\\\n".join(escape(line) for line in meta["trich_yeu"].splitlines())
+    title = f"**{escape(meta['loai_van_ban'])}**\\\n**{trich_yeu}**"
     if meta.get("thoi_gian"):
         title += f"\\\n*{escape(meta['thoi_gian'])}*"
     out.append(title)
