@@ -22,6 +22,7 @@ import re
 import jinja2
 
 from cchc_docgen import formatting as fmt
+from cchc_docgen.appendix import build_appendices
 from cchc_docgen.errors import DataError, TemplateError
 from cchc_docgen.inline import InlineError, escape, parse_inline
 from cchc_docgen.loader import LoadedData
@@ -382,5 +383,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
     number_headings(blocks)
     end_with_closing_mark(blocks)
-    number_notes(blocks)
-    return Document(_header_meta(context, parts), blocks)
+    meta = _header_meta(context, parts)
+    document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta))
+    number_notes(document.reading_order())
+    return document

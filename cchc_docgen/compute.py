@@ -132,4 +132,5 @@ def compute(loaded: LoadedData) -> dict:
     for key in load_schema()["properties"]["noi_dung"]["properties"]:
         noi_dung.setdefault(key, None)
     data.setdefault("tinh", "")
+    data.setdefault("phu_luc", [])
     return data

@@ -94,14 +94,30 @@ Block = Union[Heading, Paragraph, Table]
 
 
 @dataclass
+class Appendix:
+    """A Phụ lục printed after the signature, on a new page, with its own page numbering."""
+
+    label: str  # "Phụ lục" or "Phụ lục I", "Phụ lục II", …
+    title: str
+    attachment: str  # "(Kèm theo Báo cáo số …/BC-UBND ngày … của …)"
+    table: Table
+    landscape: bool = False
+
+
+@dataclass
 class Document:
     """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys)."""
 
     meta: dict
     blocks: list[Block]
+    appendices: list[Appendix] = field(default_factory=list)
+
+    def reading_order(self) -> list[Block]:
+        """The body, then the appendices' tables: the order footnotes are numbered in."""
+        return self.blocks + [a.table for a in self.appendices]
 
     def notes(self) -> list[Note]:
-        return list(iter_notes(self.blocks))
+        return list(iter_notes(self.reading_order()))
 
 
 def block_inlines(block: Block) -> Iterator[list[Inline]]:

@@ -137,6 +137,15 @@ class TemplateLibrary:
         self.settings = self._settings()
         self.env = make_environment(self.search_path, self.settings)
         self._cache: dict[str, ReportTemplate] = {}
+        self._catalogs: dict[str, object] = {}
+
+    def catalog(self, name: str, path: Path):
+        """The indicator catalog of a Phụ lục, read once per process."""
+        from cchc_docgen.appendix import load_catalog
+
+        if str(path) not in self._catalogs:
+            self._catalogs[str(path)] = load_catalog(name, path)
+        return self._catalogs[str(path)]
 
     def for_province(self, province: str | None) -> "TemplateLibrary":
         """This library with the province's built-in folder on the path, unless a province is already set."""

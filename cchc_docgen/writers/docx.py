@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
-from cchc_docgen.model import Cell, Document, Heading, Note, Paragraph, Table, Text
+from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
@@ -41,6 +41,7 @@ STYLE_NOTE_TEXT = "FootnoteText"
 STYLE_NOTE_REF = "FootnoteReference"
 LIST_MARKS = {"dash": "- ", "plus": "+ "}
 TEXT_WIDTH_TWIPS = 9354  # 165 mm: A4 less 30 mm and 15 mm margins
+LANDSCAPE_TEXT_WIDTH_TWIPS = 14287  # 252 mm: A4 landscape less the same margins
 
 
 # --- body XML -----------------------------------------------------------------------------
@@ -101,11 +102,11 @@ class _BodyWriter:
             return self.paragraph(STYLE_BODY, mark + self.inlines(block.content))
         return self.table(block)
 
-    def table(self, table: Table) -> str:
+    def table(self, table: Table, text_width: int = TEXT_WIDTH_TWIPS) -> str:
         columns = table.column_count
         widths = table.widths[:columns] if len(table.widths) >= columns else [1.0] * columns
         total = sum(widths)
-        grid = [round(TEXT_WIDTH_TWIPS * w / total) for w in widths]
+        grid = [round(text_width * w / total) for w in widths]
         out = []
         if table.caption:
             out.append(self.paragraph(STYLE_TABLE_CAPTION, self.inlines(table.caption)))
@@ -139,6 +140,17 @@ class _BodyWriter:
         # Word needs a paragraph between a table and what follows; an empty small one keeps the gap minimal.
         out.append(self.paragraph(STYLE_TABLE, ""))
         return "".join(out)
+
+    def appendix(self, appendix: Appendix) -> str:
+        """Label, title and "(Kèm theo …)" line, centred, then the table (Decree 30, Phụ lục I, mục 8)."""
+        def centred(text, props, after=0):
+            return (f'<w:p><w:pPr><w:spacing w:before="0" w:after="{after}"/><w:ind w:firstLine="0"/>'
+                    f'<w:jc w:val="center"/></w:pPr><w:r><w:rPr>{props}<w:sz w:val="28"/></w:rPr>'
+                    f'<w:t xml:space="preserve">{xml_escape(_clean(text))}</w:t></w:r></w:p>')
+
+        width = LANDSCAPE_TEXT_WIDTH_TWIPS if appendix.landscape else TEXT_WIDTH_TWIPS
+        return (centred(appendix.label, "<w:b/>") + centred(appendix.title, "<w:b/>")
+                + centred(appendix.attachment, "<w:i/>", after=240) + self.table(appendix.table, width))
 
     def cell_xml(self, cell: Cell | None, grid, column, span, header, merge) -> str:
         width = sum(grid[column:column + span])
@@ -217,13 +229,17 @@ class Layout:
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
         body_xml = "".join(body.block(b) for b in document.blocks)
+        appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         context = {**document.meta, "noi_dung": Markup(body_xml)}
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for name, data in self.parts:
                 if name in self.compiled:
                     try:
-                        data = self.compiled[name].render(context).encode("utf-8")
+                        rendered = self.compiled[name].render(context)
+                        if name == "word/document.xml" and appendices:
+                            rendered = _with_appendices(rendered, appendices)
+                        data = rendered.encode("utf-8")
                     except jinja2.TemplateError as exc:
                         raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
                 elif name == FOOTNOTES_PART:
@@ -237,6 +253,44 @@ class Layout:
             if body.notes and not self.has_footnotes:
                 _store(archive, FOOTNOTES_PART, _new_footnotes(body.notes))
         return out.getvalue()
+
+
+_FINAL_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>", re.DOTALL)
+
+
+def _with_appendices(xml: str, appendices: list[tuple[str, bool]]) -> str:
+    """Put each appendix in a section of its own after the signature: a new page, landscape when asked,
+    page numbers restarting at 1. The layout's last section (the body's) ends just before the first one."""
+    match = _FINAL_SECTION.search(xml)
+    if match is None:
+        raise TemplateError("tệp bố cục không có phần thiết lập trang (w:sectPr) ở cuối văn bản")
+    body_section = match.group(0)[: match.group(0).rindex("</w:sectPr>") + len("</w:sectPr>")]
+    pieces = [xml[: match.start()]]
+    previous = body_section
+    for content, landscape in appendices:
+        pieces.append(f"<w:p><w:pPr>{previous}</w:pPr></w:p>")  # ends the section before this appendix
+        pieces.append(content)
+        previous = _appendix_section(body_section, landscape)
+    pieces.append(previous)
+    pieces.append(xml[match.start() + len(body_section):])
+    return "".join(pieces)
+
+
+def _appendix_section(section: str, landscape: bool) -> str:
+    section = re.sub(r"<w:pgNumType\b[^>]*/>", "", section)
+    if landscape:
+        def turn(m):
+            attrs = dict(re.findall(r'w:(\w+)="([^"]*)"', m.group(0)))
+            width, height = sorted((int(attrs.get("w", 11906)), int(attrs.get("h", 16838))))
+            return f'<w:pgSz w:w="{height}" w:h="{width}" w:orient="landscape"/>'
+        section = re.sub(r"<w:pgSz\b[^>]*/>", turn, section)
+    restart = '<w:pgNumType w:start="1"/>'
+    for anchor in ("<w:cols", "<w:formProt", "<w:vAlign", "<w:noEndnote", "<w:titlePg", "<w:textDirection",
+                   "<w:bidi", "<w:rtlGutter", "<w:docGrid", "</w:sectPr>"):
+        at = section.find(anchor)
+        if at >= 0:
+            return section[:at] + restart + section[at:]
+    return section
 
 
 def _store(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -110,6 +110,10 @@ def write(document: Document) -> bytes:
     out.append("***Nơi nhận:***\\\n" + _lines(meta["noi_nhan"]))
     signer = [f"**{escape(x)}**" for x in meta["tham_quyen"] + [meta["chuc_vu"], meta["ho_ten"]]]
     out.append("\\\n".join(signer))
+    for appendix in document.appendices:
+        out.append("---")
+        out.append(f"**{escape(appendix.label)}**\\\n**{escape(appendix.title)}**\\\n*{escape(appendix.attachment)}*")
+        out.append(writer.table(appendix.table))
     if writer.notes:
         out.append("\n".join(writer.notes))
     return ("\n\n".join(out) + "\n").encode("utf-8")
