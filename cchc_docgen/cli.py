@@ -54,5 +54,21 @@ def render_command(data: Path, template_name, output: Path | None, fmt: str, tem
     click.echo(f"Đã tạo {output} (mẫu {result.template_name}, {notes} chú thích).")
 
 
+@main.command("templates")
+@click.option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+def templates_command(province, template_dirs):
+    """Liệt kê các mẫu và nơi lấy từng phần của mỗi mẫu (nội dung, bố cục, biểu phụ lục, thiết lập)."""
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.templates import describe_templates, library_for
+
+    try:
+        click.echo(describe_templates(library_for(template_dirs, province)))
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -227,3 +227,41 @@ def library_for(extra_dirs=(), province: str | None = None) -> TemplateLibrary:
     if key not in _LIBRARIES:
         _LIBRARIES[key] = TemplateLibrary(extra_dirs, province)
     return _LIBRARIES[key]
+
+
+def describe_templates(library: TemplateLibrary) -> str:
+    """What `docgen templates` prints: each template and the file each of its parts comes from."""
+    builtin = builtin_templates_dir()
+
+    def where(path) -> str:
+        path = Path(path).resolve()
+        try:
+            return f"{path.relative_to(builtin.resolve())} (có sẵn)"
+        except ValueError:
+            return str(path)
+
+    provinces = sorted(d.name for d in builtin.iterdir() if d.is_dir() and d.name != NATIONAL)
+    lines = [f"Tỉnh: {library.settings.get('ten', '') if library.province else '(không chọn; dùng --tinh)'}",
+             "Thứ tự tìm mẫu: " + " → ".join(where(p) for p in library.search_path), ""]
+    for name in library.names:
+        template = library.get(name)
+        chain = library.text_chain(name)
+        lines.append(name)
+        lines.append(f"  nội dung: {where(chain[0])}")
+        lines.extend(f"    kế thừa: {where(parent)}" for parent in chain[1:])
+        lines.append(f"  bố cục:   {where(template.layout_path)}")
+    catalogs = {}
+    for root in reversed(library.search_path):
+        for path in sorted((root / "phu-luc").glob("*.yaml")) if (root / "phu-luc").is_dir() else ():
+            catalogs[path.stem] = path
+    if catalogs:
+        lines.append("")
+        lines.append("Biểu phụ lục (phu_luc.bieu):")
+        lines.extend(f"  {stem}: {where(path)}" for stem, path in sorted(catalogs.items()))
+    settings = [where(root / SETTINGS_FILE) for root in library.search_path if (root / SETTINGS_FILE).is_file()]
+    lines.append("")
+    lines.append("Thiết lập (cau-hinh.yaml, gần nhất được ưu tiên): " + ", ".join(settings))
+    doc_so = library.settings.get("doc_so", {})
+    lines.append(f"Đọc số bằng chữ: {'lẻ' if doc_so.get('le') else 'linh'}, {'ngàn' if doc_so.get('ngan') else 'nghìn'}")
+    lines.append("Các tỉnh có mẫu riêng: " + ", ".join(provinces))
+    return "\n".join(lines)

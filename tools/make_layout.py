@@ -1,7 +1,7 @@
 """Build templates/quoc-gia/bo-cuc.docx, the national base layout (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
 The .docx is the source template authors edit in Word or LibreOffice; this script documents how the base was
-made and rebuilds it reproducibly: `python tools/make_layout.py`. It needs python-docx (the test extras).
+made and rebuilds it reproducibly: `python tools/make_layout.py [quoc-gia|ha-tinh]`. It needs python-docx (the test extras).
 
 The layout is a docxtpl template: `{{ … }}` prints a header value, `{%p for … %}` repeats a paragraph, and the
 paragraph holding `{{p noi_dung }}` is replaced by the body. The body's look comes from the paragraph styles
@@ -11,6 +11,7 @@ restyles the whole body by editing a style.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
@@ -27,7 +28,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 FONT = "Times New Roman"
-OUT = Path(__file__).resolve().parent.parent / "templates" / "quoc-gia" / "bo-cuc.docx"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Header sizes (pt) per layout variant: the national base, and Hà Tĩnh's province layout, whose header block
+# uses 12 pt for the organ lines and the national name and 13 pt for the motto (within Decree 30's ranges).
+VARIANTS = {
+    "quoc-gia": {"organ": 13, "motto_name": 13, "motto": 14},
+    "ha-tinh": {"organ": 12, "motto_name": 12, "motto": 13},
+}
 
 
 def set_font(style_or_run, size=None, bold=None, italic=None):
@@ -138,7 +145,7 @@ def page_number_field(paragraph):
         run._r.append(el)
 
 
-def build() -> Document:
+def build(sizes: dict) -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
     set_font(normal, 14)
@@ -186,14 +193,14 @@ def build() -> Document:
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
     line(left, "{%p if co_quan_chu_quan %}")
-    line(left, "{{ co_quan_chu_quan }}", size=13, bold=False)
+    line(left, "{{ co_quan_chu_quan }}", size=sizes["organ"], bold=False)
     line(left, "{%p endif %}")
     line(left, "{%p for dong in ten_co_quan %}")
-    line(left, "{{ dong }}", size=13, bold=True)
+    line(left, "{{ dong }}", size=sizes["organ"], bold=True)
     line(left, "{%p endfor %}")
     bottom_rule(left.add_paragraph(), 23)
-    line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
-    line(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, underline=True)
+    line(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=sizes["motto_name"], bold=True)
+    line(right, "Độc lập - Tự do - Hạnh phúc", size=sizes["motto"], bold=True, underline=True)
     number_cell, date_cell = head.cell(1, 0), head.cell(1, 1)
     p = number_cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -240,21 +247,22 @@ def build() -> Document:
     return doc
 
 
-def main(out: Path = OUT) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = build()
-    # Fixed core properties so the file (and every document made from it) does not change from run to run.
-    import datetime as dt
-    props = doc.core_properties
-    props.author = "cchc_docgen"
-    props.title = "Bố cục văn bản hành chính (Nghị định 30/2020/NĐ-CP)"
-    props.created = props.modified = dt.datetime(2024, 1, 1)
-    props.last_modified_by = "cchc_docgen"
-    props.revision = 1
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    out.write_bytes(_without_thumbnail(buffer.getvalue()))
-    print(f"wrote {out}")
+def main(variants=tuple(VARIANTS)) -> None:
+    for variant in variants:
+        out = TEMPLATES / variant / "bo-cuc.docx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        doc = build(VARIANTS[variant])
+        # Fixed core properties so the file (and every document made from it) does not change from run to run.
+        props = doc.core_properties
+        props.author = "cchc_docgen"
+        props.title = "Bố cục văn bản hành chính (Nghị định 30/2020/NĐ-CP)"
+        props.created = props.modified = dt.datetime(2024, 1, 1)
+        props.last_modified_by = "cchc_docgen"
+        props.revision = 1
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        out.write_bytes(_without_thumbnail(buffer.getvalue()))
+        print(f"wrote {out}")
 
 
 def _without_thumbnail(data: bytes) -> bytes:
@@ -275,4 +283,4 @@ def _without_thumbnail(data: bytes) -> bytes:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    main(sys.argv[1:] or tuple(VARIANTS))
