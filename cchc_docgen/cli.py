@@ -20,38 +20,74 @@ def main():
 
 
 @main.command("render")
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
-              help="Tệp kết quả. Mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục hiện tại.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="ĐÍCH",
+              help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
+                   "hiện tại). Nhiều tệp hoặc thư mục: thư mục kết quả (mặc định: thư mục hiện tại).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
               help="Định dạng kết quả.")
 @click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
-def render_command(data: Path, template_name, output: Path | None, fmt: str, template_dirs, province):
-    """Sinh văn bản từ tệp dữ liệu DATA (YAML)."""
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
+def render_command(data, template_name, output: Path | None, fmt: str, template_dirs, province, jobs):
+    """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
+    hoặc mẫu tên như 'du-lieu/*.yaml'."""
+    from cchc_docgen import batch
     from cchc_docgen.errors import DocgenError
-    from cchc_docgen.pipeline import render, write_atomically
-    from cchc_docgen.templates import library_for
 
-    output = output or Path.cwd() / f"{data.stem}.{fmt}"
     try:
-        if output.resolve() == data.resolve():
-            raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {output}")
-        result = render(data, library_for(template_dirs, province), template_name, fmt)
-        write_atomically(output, result.content)
-    except DocgenError as exc:
-        click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)
+        inputs = batch.expand_inputs(data)
+        single = len(inputs) == 1 and not Path(data[0]).is_dir() and not (output and output.is_dir())
+        if single:
+            target = output or Path.cwd() / f"{inputs[0].stem}.{fmt}"
+            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province)]
+        else:
+            out_dir = output or Path.cwd()
+            if out_dir.exists() and not out_dir.is_dir():
+                raise DocgenError(f"sinh nhiều tệp thì -o phải là một thư mục, không phải tệp: {out_dir}")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province)
+    except (DocgenError, OSError) as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
-    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
-        if os.environ.get("DOCGEN_DEBUG"):
-            raise
-        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
-                   "và báo lỗi cho nhóm phát triển.", err=True)
+
+    if single:
+        outcome = batch.run_job(todo[0])
+        if not outcome.ok:
+            message = outcome.error
+            click.echo(f"Lỗi:\n{message}" if "\n" in message else f"Lỗi: {message}", err=True)
+            sys.exit(1)
+        click.echo(f"Đã tạo {outcome.job.output} (mẫu {outcome.template_name}, {outcome.notes} chú thích).")
+        return
+
+    workers = jobs or os.cpu_count() or 1
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(length=len(todo), label="Đang sinh văn bản", file=sys.stderr,
+                           show_pos=True) if show_bar else _NoBar() as bar:
+        outcomes = batch.run(todo, workers, on_done=lambda outcome: bar.update(1))
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} tệp trong {todo[0].output.parent}.")
+    if failed:
+        click.echo(f"{len(failed)} tệp lỗi:", err=True)
+        for outcome in failed:
+            click.echo(f"  - {outcome.job.data}:\n      " + outcome.error.replace("\n", "\n      "), err=True)
         sys.exit(1)
-    notes = len(result.document.notes())
-    click.echo(f"Đã tạo {output} (mẫu {result.template_name}, {notes} chú thích).")
+
+
+class _NoBar:
+    """Stands in for the progress bar when the output is not a terminal (CI logs stay clean)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
 
 
 @main.command("templates")

@@ -43,6 +43,9 @@ def paragraph_text(p) -> str:
 
 def footnotes(docx_path: Path) -> list[str]:
     """Texts of the real footnotes (separators left out), in the order of their references in the body."""
+    with zipfile.ZipFile(docx_path) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return []
     notes = {n.get(W + "id"): paragraph_text(n).strip()
              for n in part_xml(docx_path, "word/footnotes.xml").iter(W + "footnote") if n.get(W + "type") is None}
     body = part_xml(docx_path, "word/document.xml")

@@ -1,0 +1,109 @@
+"""Rendering many data files in one command: inputs (files, folders, globs) → outputs, in worker processes.
+
+Each worker keeps its template libraries (templates.library_for) for its whole life, so a template is read and
+compiled once per process, not once per document. One bad file never stops the others: its error is collected
+and reported in the closing summary. Every output is written atomically, so an interrupted batch leaves either
+the old file or the new one, never a partial one.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc_docgen.errors import DocgenError
+
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Job:
+    data: Path
+    output: Path
+    fmt: str
+    template_name: str | None
+    template_dirs: tuple[Path, ...]
+    province: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    error: str | None = None
+    template_name: str = ""
+    notes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def expand_inputs(arguments) -> list[Path]:
+    """Files as given; a folder means its *.yaml / *.yml files; an unmatched pattern is expanded as a glob
+    (for shells, or callers, that pass it through quoted)."""
+    found: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file()))
+        elif not path.exists() and glob.has_magic(str(argument)):
+            matches = sorted(Path(p) for p in glob.glob(str(argument), recursive=True))
+            if not matches:
+                raise DocgenError(f"không có tệp nào khớp mẫu tên '{argument}'")
+            found.extend(p for p in matches if p.is_file())
+        else:
+            found.append(path)
+    if not found:
+        raise DocgenError("không có tệp dữ liệu nào để sinh văn bản")
+    return found
+
+
+def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province) -> list[Job]:
+    """One job per input, writing OUT_DIR/<stem>.<fmt>; two inputs with the same stem would overwrite each other."""
+    jobs, seen = [], {}
+    for data in inputs:
+        output = out_dir / f"{data.stem}.{fmt}"
+        if output in seen:
+            raise DocgenError(f"{seen[output]} và {data} cùng ra tệp {output}: đổi tên một tệp dữ liệu")
+        seen[output] = data
+        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province))
+    return jobs
+
+
+def run_job(job: Job) -> Outcome:
+    """Render one file and write it; never raises (a worker must report, not die)."""
+    from cchc_docgen.pipeline import render, write_atomically
+    from cchc_docgen.templates import library_for
+
+    try:
+        if job.output.resolve() == job.data.resolve():
+            raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
+        result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt)
+        write_atomically(job.output, result.content)
+        return Outcome(job, None, result.template_name, len(result.document.notes()))
+    except DocgenError as exc:
+        return Outcome(job, str(exc))
+    except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        return Outcome(job, f"lỗi nội bộ của docgen ({type(exc).__name__}: {exc})")
+
+
+def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Outcome]:
+    """Run the jobs, in `workers` processes when there are several jobs; results in input order."""
+    if workers <= 1 or len(jobs) <= 1:
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_job(job))
+            on_done(outcomes[-1])
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        outcomes = []
+        # chunks keep inter-process traffic low; map keeps input order for the summary
+        for outcome in pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+            outcomes.append(outcome)
+            on_done(outcome)
+        return outcomes
