@@ -242,6 +242,8 @@ class Layout:
                         data = rendered.encode("utf-8")
                     except jinja2.TemplateError as exc:
                         raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
+                elif name == CORE_PART:
+                    data = _core_properties(data, document.meta)
                 elif name == FOOTNOTES_PART:
                     data = _append_footnotes(data, body.notes)
                 elif body.notes and not self.has_footnotes:
@@ -297,7 +299,25 @@ def _store(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
+    info.create_system = 3  # "Unix" on every system (Windows would write 0): the same bytes on every machine
     archive.writestr(info, data)
+
+
+CORE_PART = "docProps/core.xml"
+_DOCUMENT_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s*$")
+
+
+def _core_properties(data: bytes, meta: dict) -> bytes:
+    """The layout's document properties with created/modified set to the document's own date ("…, ngày 17
+    tháng 9 năm 2024" → 2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of
+    rendering or of the layout's last save, so the same input gives the same bytes."""
+    found = _DOCUMENT_DATE.search(meta.get("dia_danh_ngay", ""))
+    day, month, year = (int(x) for x in found.groups()) if found else (1, 1, 1980)
+    stamp = f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+    text = data.decode("utf-8")
+    for tag in ("created", "modified"):
+        text = re.sub(rf"(<dcterms:{tag}\b[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+    return text.encode("utf-8")
 
 
 def _new_footnotes(notes: list[str]) -> bytes:
