@@ -106,5 +106,49 @@ def templates_command(province, template_dirs):
         sys.exit(1)
 
 
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--golden", "golden_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              metavar="THƯ_MỤC", help="Thư mục tệp đối chiếu đã duyệt: <tên>.docx (và <tên>.md nếu có).")
+@click.option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
+@click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province):
+    """Sinh lại văn bản từ các tệp dữ liệu FILES (thư mục: mọi tệp .yaml trong đó) và so với tệp đối chiếu.
+
+    Báo từng khác biệt nhìn thấy được (đề mục, đoạn, ô bảng, chú thích, định dạng, trang in). Mã thoát: 0 khi
+    tất cả khớp, 1 khi có khác biệt, thiếu tệp đối chiếu hoặc lỗi dữ liệu.
+    """
+    import shlex
+
+    from cchc_docgen import check
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.templates import library_for
+
+    options = ["--golden", str(golden_dir)] + (["-t", template_name] if template_name else [])
+    options += [arg for d in template_dirs for arg in ("--templates", str(d))]
+    options += ["--tinh", province] if province else []
+    update_command = shlex.join(["docgen", "check", *map(str, files), *options, "--update"])
+    if not update and not golden_dir.is_dir():
+        click.echo(f"Lỗi: chưa có thư mục tệp đối chiếu {golden_dir}; tạo các tệp đối chiếu bằng lệnh:\n"
+                   f"  {update_command}", err=True)
+        sys.exit(1)
+    try:
+        code = check.run(files, golden_dir, library_for(template_dirs, province), template_name, update, click.echo,
+                         update_command)
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
+                   "và báo lỗi cho nhóm phát triển.", err=True)
+        sys.exit(1)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     main()
