@@ -38,7 +38,7 @@ from cchc_docgen.model import Appendix, Cell, Table, Text
 
 CATALOG_FOLDER = "phu-luc"
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]
-WIDTHS = [1.1, 7.0, 1.8, 1.6, 2.2]
+WIDTHS = [1.1, 6.4, 1.8, 1.6, 2.8]
 _ROW_KEYS = {"ma", "ten", "giai_thich", "don_vi", "ty_le", "tong", "phu", "con"}
 
 

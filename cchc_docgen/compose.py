@@ -83,7 +83,8 @@ class _Composer:
             elif "cau_mau" in item:
                 blocks.append(_SentenceSlot(item["cau_mau"], here))
             elif "muc" in item:
-                blocks.append(Heading(level, self.inline(item["muc"], here + ("muc",)), item.get("danh_so", True)))
+                blocks.append(Heading(level, self.inline(item["muc"], here + ("muc",)), item.get("danh_so", True),
+                                      explicit=True))
                 blocks.extend(self.blocks_from_data(item.get("noi_dung"), here + ("noi_dung",), level + 1))
             else:
                 blocks.append(self.table(item["bang"], here + ("bang",)))
@@ -259,14 +260,15 @@ def prune_empty_sections(blocks: list) -> list:
     """Drop every heading with nothing but (dropped) headings under it, so no section is left empty."""
     kept: list = []
     for i, block in enumerate(blocks):
-        if isinstance(block, Heading):
+        if isinstance(block, Heading) and not block.explicit:
             has_content = False
             for later in blocks[i + 1:]:
                 if isinstance(later, Heading):
                     if later.level <= block.level:
                         break
-                    continue
-                has_content = True
+                    if not later.explicit:
+                        continue
+                has_content = True  # text, or a heading the ward wrote
                 break
             if not has_content:
                 continue

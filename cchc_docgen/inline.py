@@ -29,6 +29,7 @@ def escape(text: str) -> str:
     return "".join("\\" + ch if ch in ESCAPABLE else ch for ch in text)
 
 
+_MARKUP_START = re.compile(r"[\\*^{]")
 _SUPERSCRIPT = re.compile(r"\^([^\s^\[][^\s^]*)\^")
 _FIGURE = re.compile(r"\{=\s*([A-Za-z0-9_.]+)\s*(?:\|\s*([a-z_]+)\s*)?\}")
 
@@ -91,6 +92,14 @@ class _Parser:
 
         i = 0
         while i < len(s):
+            # Plain text up to the next character that can start markup is copied in one piece.
+            special = _MARKUP_START.search(s, i)
+            if special is None:
+                buf.append(s[i:])
+                break
+            if special.start() > i:
+                buf.append(s[i:special.start()])
+                i = special.start()
             ch = s[i]
             if ch == "\\" and i + 1 < len(s) and s[i + 1] in ESCAPABLE:
                 buf.append(s[i + 1])

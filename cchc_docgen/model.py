@@ -35,6 +35,7 @@ class Heading:
     content: list[Inline]
     numbered: bool = True
     number: str = ""  # filled by the composer, e.g. "II." or "2.1."
+    explicit: bool = False  # written by the ward: kept even with nothing under it (only template headings are pruned)
 
 
 @dataclass

@@ -147,7 +147,7 @@ noi_dung:
     paragraphs = [plain_text(b.content) for b in build(text).blocks if isinstance(b, Paragraph)]
     assert paragraphs[:3] == ["Đoạn đầu.",
                               "Hiện nay, phường có 20 cán bộ, công chức, trong đó 19 người đạt chuẩn theo quy định, "
-                              "đạt tỷ lệ 95%.", "Đoạn cuối."]
+                              "chiếm tỷ lệ 95%.", "Đoạn cuối."]
 
 
 def test_standard_sentence_not_offered_by_the_section_is_an_error():
@@ -240,3 +240,9 @@ def test_markdown_table_with_merged_cells(tmp_path):
     md = markdown.write(build(ROWSPAN_TABLE)).decode()
     assert "| A | B b1 | b2 |" in md
     assert "| x | 1 | 2 |" in md and "|  | 3 | 4 |" in md
+
+
+def test_a_subsection_the_ward_wrote_is_kept_even_when_empty():
+    text = MINIMAL + "noi_dung:\n  the_che:\n    - muc: 'Hình thức khen thưởng: Giấy khen.'\n    - muc: Tiêu chuẩn\n      noi_dung: [x]\n"
+    headings = [(b.number, plain_text(b.content)) for b in build(text).blocks if isinstance(b, Heading)]
+    assert headings[1:] == [("1.", "Cải cách thể chế"), ("1.1.", "Hình thức khen thưởng: Giấy khen."), ("1.2.", "Tiêu chuẩn")]

@@ -213,10 +213,10 @@ def build(sizes: dict) -> Document:
 
     line(doc, "{{ loai_van_ban }}", size=14, bold=True, before=18)
     line(doc, "{{ trich_yeu }}", size=14, bold=True)
-    line(doc, "{%p if thoi_gian %}")
-    line(doc, "{{ thoi_gian }}", size=14, italic=True)
-    line(doc, "{%p endif %}")
     bottom_rule(doc.add_paragraph(), 62)
+    line(doc, "{%p if thoi_gian %}")
+    line(doc, "{{ thoi_gian }}", size=14, italic=True, before=6)
+    line(doc, "{%p endif %}")
     line(doc, "{%p for dong in kinh_gui %}")
     line(doc, "{{ dong }}", size=14, before=6)
     line(doc, "{%p endfor %}")
@@ -266,18 +266,22 @@ def main(variants=tuple(VARIANTS)) -> None:
 
 
 def _without_thumbnail(data: bytes) -> bytes:
-    """python-docx's default package carries its own thumbnail picture; a layout should not show it."""
+    """python-docx's default package carries its own thumbnail picture, which a layout should not show, and a
+    Word 2010 stylesWithEffects.xml (430 KB that Word rebuilds by itself), which would only slow every render."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info)
-            if info.filename == "docProps/thumbnail.jpeg":
+            if info.filename in ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"):
                 continue
             if info.filename == "_rels/.rels":
                 content = re.sub(rb'<Relationship [^>]*thumbnail[^>]*/>', b"", content)
+            if info.filename == "word/_rels/document.xml.rels":
+                content = re.sub(rb'<Relationship [^>]*stylesWithEffects[^>]*/>', b"", content)
             if info.filename == "[Content_Types].xml":
                 content = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", content)
+                content = re.sub(rb'<Override PartName="/word/stylesWithEffects.xml"[^>]*/>', b"", content)
             target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 

@@ -10,9 +10,11 @@ The zip is written with fixed timestamps and order, so the same input gives the 
 
 from __future__ import annotations
 
-import io
 import re
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -28,7 +30,6 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
 FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # what Word writes; keeps output byte-identical between runs
 MAX_LAYOUT_BYTES = 50 * 1024 * 1024
 
 # Style ids of the base layout (tools/make_layout.py); an author restyles the body by editing these styles.
@@ -225,36 +226,47 @@ class Layout:
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', footnotes or b"")]
         self.has_footnotes = footnotes is not None
         self.first_note_id = max(ids, default=0) + 1
+        # Parts no document changes (styles, theme, settings, …) are compressed once, here, not per render:
+        # they are most of a .docx's bytes.
+        per_document = set(self.compiled) | {CORE_PART, FOOTNOTES_PART, "[Content_Types].xml", "word/_rels/document.xml.rels"}
+        self.static = {name: _ZipEntry.of(name, data) for name, data in self.parts if name not in per_document}
 
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
         body_xml = "".join(body.block(b) for b in document.blocks)
+        # The closing "./." paragraph stays on the page of Nơi nhận and the signature.
+        closing = body_xml.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
+        if closing >= 0 and body_xml.endswith("</w:p>") and body_xml.find("<w:p>", closing) < 0:
+            at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
+            body_xml = body_xml[:at] + "<w:keepNext/>" + body_xml[at:]
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         context = {**document.meta, "noi_dung": Markup(body_xml)}
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            for name, data in self.parts:
-                if name in self.compiled:
-                    try:
-                        rendered = self.compiled[name].render(context)
-                        if name == "word/document.xml" and appendices:
-                            rendered = _with_appendices(rendered, appendices)
-                        data = rendered.encode("utf-8")
-                    except jinja2.TemplateError as exc:
-                        raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
-                elif name == CORE_PART:
-                    data = _core_properties(data, document.meta)
-                elif name == FOOTNOTES_PART:
-                    data = _append_footnotes(data, body.notes)
-                elif body.notes and not self.has_footnotes:
-                    if name == "[Content_Types].xml":
-                        data = _add_content_type(data)
-                    elif name == "word/_rels/document.xml.rels":
-                        data = _add_relationship(data)
-                _store(archive, name, data)
-            if body.notes and not self.has_footnotes:
-                _store(archive, FOOTNOTES_PART, _new_footnotes(body.notes))
-        return out.getvalue()
+        entries = []
+        for name, data in self.parts:
+            if name in self.static:
+                entries.append(self.static[name])
+                continue
+            if name in self.compiled:
+                try:
+                    rendered = self.compiled[name].render(context)
+                    if name == "word/document.xml" and appendices:
+                        rendered = _with_appendices(rendered, appendices)
+                    data = rendered.encode("utf-8")
+                except jinja2.TemplateError as exc:
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
+            elif name == CORE_PART:
+                data = _core_properties(data, document.meta)
+            elif name == FOOTNOTES_PART:
+                data = _append_footnotes(data, body.notes)
+            elif body.notes and not self.has_footnotes:
+                if name == "[Content_Types].xml":
+                    data = _add_content_type(data)
+                elif name == "word/_rels/document.xml.rels":
+                    data = _add_relationship(data)
+            entries.append(_ZipEntry.of(name, data))
+        if body.notes and not self.has_footnotes:
+            entries.append(_ZipEntry.of(FOOTNOTES_PART, _new_footnotes(body.notes)))
+        return _zip(entries)
 
 
 _FINAL_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>", re.DOTALL)
@@ -295,12 +307,41 @@ def _appendix_section(section: str, landscape: bool) -> str:
     return section
 
 
-def _store(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3  # "Unix" on every system (Windows would write 0): the same bytes on every machine
-    archive.writestr(info, data)
+@dataclass(frozen=True)
+class _ZipEntry:
+    """One part, already deflated."""
+
+    name: bytes
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> "_ZipEntry":
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
+        return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+# 1980-01-01 00:00 in MS-DOS form, what Word writes: a fixed time keeps the bytes the same from run to run.
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+
+
+def _zip(entries: list[_ZipEntry]) -> bytes:
+    """A zip of already-deflated parts. zipfile can only compress as it writes; writing the few bytes of
+    headers ourselves lets the unchanged parts of a layout be compressed once per process."""
+    out, central = [], []
+    offset = 0
+    for e in entries:
+        flags = 0x0800 if any(b > 127 for b in e.name) else 0  # UTF-8 names
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, e.crc,
+                            len(e.deflated), e.size, len(e.name), 0) + e.name
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+                                   e.crc, len(e.deflated), e.size, len(e.name), 0, 0, 0, 0, 0o644 << 16, offset) + e.name)
+        out += [local, e.deflated]
+        offset += len(local) + len(e.deflated)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(out) + directory + end
 
 
 CORE_PART = "docProps/core.xml"

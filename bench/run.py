@@ -1,0 +1,317 @@
+"""Benchmark: docgen against plain docxtpl, pandoc and the zip-writing floor on a 25-page report.
+
+    python bench/run.py [--repeat N] [--batch N]
+
+The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250 paragraphs, 3 tables of 15,
+25 and 40 rows and 30 footnotes, generated in our data format. Measured in one run, medians over --repeat:
+
+- floor: writing the final parts of our output into a zip (what no .docx generator can avoid);
+- docgen in-process: one document rendered by an already warm process (templates compiled once);
+- plain docxtpl in-process: DocxTemplate(path).render(context).save() on an equivalent template (docxtpl has no
+  footnotes: the equivalent marks them as text), as a docxtpl user would call it per document;
+- one-shot: `docgen render` as a new process, and a new process running the docxtpl equivalent; peak memory
+  (max RSS) of each;
+- pandoc from the equivalent Markdown, one-shot, when pandoc is installed;
+- throughput of `docgen render DIR -j N` for N = 1 and the number of cores.
+
+Timings live here, never in the tests. Needs the test extras (python-docx) for building the docxtpl template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ("UBND phường đã triển khai thực hiện đầy đủ, kịp thời các nhiệm vụ cải cách hành chính theo kế hoạch; "
+         "công tác tiếp nhận, giải quyết hồ sơ thủ tục hành chính được duy trì nền nếp, đúng quy định").split()
+
+
+def sentence(i: int, length: int = 60) -> str:
+    words = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(length)]
+    return " ".join(words).capitalize() + "."
+
+
+def build_case() -> dict:
+    """The 25-page case in our data format (the ke-hoach template)."""
+    paragraph_no = 0
+    note_no = 0
+
+    def paragraphs(n):
+        nonlocal paragraph_no, note_no
+        out = []
+        for _ in range(n):
+            paragraph_no += 1
+            text = sentence(paragraph_no)
+            if note_no < 30 and paragraph_no % 8 == 0:
+                note_no += 1
+                text = text[:-1] + f"^[Chú thích số {note_no}: Kế hoạch số {note_no}/KH-UBND ngày 15/3/2024.]."
+            out.append(text)
+        return out
+
+    def table(rows: int):
+        return {"bang": {
+            "tieu_de": f"Bảng số liệu {rows} dòng",
+            "dau": [["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện"]],
+            "dong": [[r + 1, f"Chỉ tiêu thống kê số {r + 1}", "Hồ sơ", 1000 + r * 37, 950 + r * 31] for r in range(rows)],
+            "cot_so": [1, 4, 5], "do_rong": [1, 6, 2, 2, 2]}}
+
+    sections = []
+    for s in range(6):
+        subsections = [{"muc": f"Nội dung {s + 1}.{k + 1}", "noi_dung": paragraphs(5)} for k in range(5)]
+        if s in (1, 3, 5):
+            subsections[2]["noi_dung"].append(table({1: 15, 3: 25, 5: 40}[s]))
+        sections.append({"muc": f"Nhóm nhiệm vụ thứ {s + 1}", "noi_dung": subsections})
+    data = {
+        "mau": "ke-hoach",
+        "co_quan": {"chu_quan": "UBND thành phố Uông Bí", "ten": ["Ủy ban nhân dân", "phường Quang Trung"],
+                    "ten_goi": "UBND phường Quang Trung"},
+        "van_ban": {"so": 25, "dia_danh": "Quang Trung", "ngay": "2024-03-15",
+                    "trich_yeu": "Kế hoạch cải cách hành chính năm 2024"},
+        "nguoi_ky": {"tham_quyen": ["TM. Ủy ban nhân dân"], "chuc_vu": "Chủ tịch", "ho_ten": "Nguyễn Văn A"},
+        "noi_nhan": {"danh_sach": ["UBND thành phố (b/c)", "Phòng Nội vụ (b/c)"], "luu": "VT, VP"},
+        "noi_dung": {
+            "can_cu": paragraphs(3),
+            "muc_dich": paragraphs(5),
+            "yeu_cau": paragraphs(5),
+            "cac_muc": sections,
+            "to_chuc_thuc_hien": [{"muc": f"Trách nhiệm của đơn vị {k + 1}", "noi_dung": paragraphs(11 if k < 5 else 12)}
+                                  for k in range(8)],
+        },
+    }
+    data["noi_dung"]["to_chuc_thuc_hien"][-1]["noi_dung"] += paragraphs(250 - paragraph_no)
+    return data
+
+
+def count_case(data: dict) -> dict:
+    text = yaml.safe_dump(data, allow_unicode=True)
+    return {"level-1": 2 + len(data["noi_dung"]["cac_muc"]), "level-2": 2 + 30 + 8,
+            "footnotes": text.count("^["), "tables": text.count("bang:")}
+
+
+# --- the docxtpl equivalent ---------------------------------------------------------------------------
+
+def build_docxtpl_template(path: Path) -> None:
+    """Same content through docxtpl's own loops: headings, paragraphs, tables (rows via {%tr %})."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ co_quan }}")
+    doc.add_paragraph("Số: {{ so }}")
+    doc.add_paragraph("{{ trich_yeu }}")
+    doc.add_paragraph("{%p for muc in muc_lon %}")
+    doc.add_paragraph("{{ muc.so }} {{ muc.ten }}", style="Heading 1")
+    doc.add_paragraph("{%p for con in muc.con %}")
+    doc.add_paragraph("{{ con.so }} {{ con.ten }}", style="Heading 2")
+    doc.add_paragraph("{%p for doan in con.doan %}")
+    doc.add_paragraph("{{ doan }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p for bang in con.bang %}")
+    table = doc.add_table(rows=3, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện"]):
+        cell.text = text
+    table.rows[1].cells[0].text = "{%tr for r in bang %}"
+    for cell, text in zip(table.rows[2].cells, ["{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}", "{{ r[3] }}", "{{ r[4] }}"]):
+        cell.text = text
+    row = doc.add_table(rows=1, cols=1).rows[0]  # placeholder removed below
+    row._tr.getparent().getparent().remove(row._tr.getparent())
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{{ nguoi_ky }}")
+    doc.save(path)
+
+
+def docxtpl_context(data: dict) -> dict:
+    """The case's content as docxtpl would get it; footnotes become bracketed text (docxtpl cannot make them)."""
+    import re
+
+    def plain(text):
+        return re.sub(r"\^\[(.*?)\]", r" [\1]", text)
+
+    def section(number, title, blocks):
+        con, paragraphs = [], []
+        for i, block in enumerate(blocks):
+            if isinstance(block, dict) and "muc" in block:
+                doan = [plain(b) for b in block["noi_dung"] if isinstance(b, str)]
+                tables = [b["bang"]["dong"] for b in block["noi_dung"] if isinstance(b, dict) and "bang" in b]
+                con.append({"so": f"{len(con) + 1}.", "ten": block["muc"], "doan": doan, "bang": tables})
+            elif isinstance(block, str):
+                paragraphs.append(plain(block))
+        if paragraphs:
+            con.insert(0, {"so": "", "ten": "", "doan": paragraphs, "bang": []})
+        return {"so": number, "ten": title, "con": con}
+
+    nd = data["noi_dung"]
+    muc = [section("I.", "MỤC ĐÍCH, YÊU CẦU", [{"muc": "Mục đích", "noi_dung": nd["muc_dich"]},
+                                                {"muc": "Yêu cầu", "noi_dung": nd["yeu_cau"]}])]
+    for i, s in enumerate(nd["cac_muc"]):
+        muc.append(section(f"{i + 2}.", s["muc"].upper(), s["noi_dung"]))
+    muc.append(section("VIII.", "TỔ CHỨC THỰC HIỆN", nd["to_chuc_thuc_hien"]))
+    return {"co_quan": "UBND PHƯỜNG QUANG TRUNG", "so": "25/KH-UBND", "trich_yeu": data["van_ban"]["trich_yeu"],
+            "muc_lon": muc, "nguoi_ky": data["nguoi_ky"]["ho_ten"]}
+
+
+DOCXTPL_ONESHOT = """
+import pickle, sys
+from docxtpl import DocxTemplate
+context = pickle.load(open(sys.argv[2], "rb"))
+template = DocxTemplate(sys.argv[1])
+template.render(context)
+template.save(sys.argv[3])
+"""
+
+
+# --- measuring ------------------------------------------------------------------------------------------------
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def run_process(args) -> tuple[float, float]:
+    """Wall time (ms) and peak RSS (MiB) of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{args} failed: {child.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_process(args, repeat: int) -> tuple[float, float]:
+    run_process(args)
+    runs = [run_process(args) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def zip_floor(docx_bytes: bytes) -> callable:
+    """Writing the final parts (as our output has them) into a new zip: the floor for any generator."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as source:
+        parts = [(info.filename, source.read(info)) for info in source.infolist()]
+
+    def write():
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in parts:
+                target.writestr(name, data)
+        return out.getvalue()
+
+    return write
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=24, help="documents in the -j throughput run")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from cchc_docgen.pipeline import render
+    from cchc_docgen.templates import library_for
+
+    work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    data = build_case()
+    case = work / "case.yaml"
+    case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    library = library_for()
+    rendered = render(case, library, None, "docx")
+    docx_bytes = rendered.content
+    (work / "case.docx").write_bytes(docx_bytes)
+    md_bytes = render(case, library, None, "md").content
+    (work / "case.md").write_bytes(md_bytes)
+
+    results = {}
+    results["floor"] = median_ms(zip_floor(docx_bytes), args.repeat)
+    results["docgen in-process"] = median_ms(lambda: render(case, library, None, "docx"), args.repeat)
+
+    import pickle
+
+    from docxtpl import DocxTemplate
+
+    template_path = work / "docxtpl.docx"
+    build_docxtpl_template(template_path)
+    context = docxtpl_context(data)
+
+    def docxtpl_once():
+        template = DocxTemplate(template_path)
+        template.render(context)
+        template.save(io.BytesIO())
+
+    results["docxtpl in-process"] = median_ms(docxtpl_once, args.repeat)
+
+    (work / "context.pickle").write_bytes(pickle.dumps(context))
+    (work / "docxtpl_oneshot.py").write_text(DOCXTPL_ONESHOT, encoding="utf-8")
+    docgen = shutil.which("docgen") or sys.executable
+    docgen_args = [docgen] if docgen != sys.executable else [sys.executable, "-m", "cchc_docgen"]
+    oneshot_repeat = max(5, args.repeat // 2)
+    results["docgen one-shot"], rss_docgen = median_process(
+        docgen_args + ["render", str(case), "-o", str(work / "oneshot.docx")], oneshot_repeat)
+    results["docxtpl one-shot"], rss_docxtpl = median_process(
+        [sys.executable, str(work / "docxtpl_oneshot.py"), str(template_path), str(work / "context.pickle"),
+         str(work / "docxtpl-out.docx")], oneshot_repeat)
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        results["pandoc one-shot"], _ = median_process([pandoc, str(work / "case.md"), "-o", str(work / "pandoc.docx")],
+                                                       oneshot_repeat)
+
+    batch_dir = work / "batch"
+    batch_dir.mkdir()
+    for i in range(args.batch):
+        shutil.copy(case, batch_dir / f"case-{i:03d}.yaml")
+    throughput = {}
+    for jobs in sorted({1, os.cpu_count() or 1}):
+        elapsed, _ = run_process(docgen_args + ["render", str(batch_dir), "-o", str(work / f"out-{jobs}"), "-j", str(jobs)])
+        throughput[jobs] = args.batch / (elapsed / 1000)
+
+    counts = count_case(data)
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}")
+    print(f"Case: {counts['level-1']} level-1 and {counts['level-2']} level-2 headings, 250 paragraphs, "
+          f"{counts['tables']} tables (15, 25, 40 rows), {len(rendered.document.notes())} footnotes; "
+          f"{len(docx_bytes) // 1024} KiB .docx\n")
+    print(f"{'measure':28} {'median ms':>10}")
+    for name, value in results.items():
+        print(f"{name:28} {value:10.1f}")
+    print(f"\npeak RSS one-shot: docgen {rss_docgen:.0f} MiB, docxtpl {rss_docxtpl:.0f} MiB")
+    print("throughput: " + ", ".join(f"-j {j}: {t:.1f} documents/s" for j, t in throughput.items()))
+    floor = results["floor"]
+    ratios = [
+        ("docgen in-process / floor", results["docgen in-process"] / floor, "≤ 2", results["docgen in-process"] <= 2 * floor),
+        ("docxtpl / docgen in-process", results["docxtpl in-process"] / results["docgen in-process"], "≥ 3",
+         results["docxtpl in-process"] >= 3 * results["docgen in-process"]),
+        ("docgen one-shot / docxtpl one-shot", results["docgen one-shot"] / results["docxtpl one-shot"], "≤ 1",
+         results["docgen one-shot"] <= results["docxtpl one-shot"]),
+        ("peak RSS docgen one-shot (MiB)", rss_docgen, "≤ 80", rss_docgen <= 80),
+    ]
+    if len(throughput) > 1:
+        low, high = throughput[min(throughput)], throughput[max(throughput)]
+        ratios.append((f"throughput -j {max(throughput)} / -j 1", high / low, "> 1", high > low))
+    print(f"\n{'ratio':38} {'value':>8}  target  met")
+    for name, value, target, met in ratios:
+        print(f"{name:38} {value:8.2f}  {target:6}  {'yes' if met else 'NO'}")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
