@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +99,8 @@ def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Out
             outcomes.append(run_job(job))
             on_done(outcomes[-1])
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor  # only for batches: a one-shot render never pays for it
+
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         outcomes = []
         # chunks keep inter-process traffic low; map keeps input order for the summary

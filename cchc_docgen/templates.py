@@ -9,6 +9,9 @@ so a folder overrides only what it contains. A text template may extend another 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,6 +86,42 @@ def _number_word_filters(options: dict) -> dict:
     return {"bang_chu": bang_chu, "tien_bang_chu": tien_bang_chu}
 
 
+def cache_dir() -> Path | None:
+    """Where compiled templates are kept between runs ($DOCGEN_CACHE_DIR, else the user's cache folder);
+    None when caching is off (DOCGEN_CACHE_DIR set empty) or the folder cannot be made."""
+    configured = os.environ.get("DOCGEN_CACHE_DIR")
+    if configured == "":
+        return None
+    base = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cchc_docgen"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base if os.access(base, os.W_OK) else None
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled text templates kept between runs, so a one-shot render skips Jinja's compiler; an edited
+    template is compiled afresh (Jinja checks the source's checksum). The key also holds the environment's
+    settings: Jinja folds constant filter calls at compile time ({{ 1005|bang_chu }}), so code compiled for
+    one province's number words must not serve another's."""
+
+    def __init__(self, folder: Path, salt: str):
+        super().__init__(str(folder), "jinja-%s.cache")
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode()).hexdigest()[:40]
+
+
+def _bytecode_cache(search_path, settings):
+    folder = cache_dir()
+    if folder is None:
+        return None
+    salt = json.dumps([[str(p) for p in search_path], settings, jinja2.__version__], sort_keys=True, default=str)
+    return _BytecodeCache(folder, salt)
+
+
 def make_environment(search_path: list[Path], settings: dict | None = None) -> SandboxedEnvironment:
     builtin = builtin_templates_dir()
     loader = jinja2.ChoiceLoader([
@@ -99,6 +138,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(search_path, settings),
     )
     env.filters.update(fmt.JINJA_FILTERS)
     env.filters.update(_number_word_filters((settings or {}).get("doc_so", {})))

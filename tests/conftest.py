@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -10,6 +12,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from cchc_docgen.cli import main
+
+# Compiled templates are cached between runs; the tests keep theirs apart from the user's cache.
+os.environ.setdefault("DOCGEN_CACHE_DIR", tempfile.mkdtemp(prefix="docgen-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data_examples"

@@ -10,6 +10,9 @@ The zip is written with fixed timestamps and order, so the same input gives the 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import struct
 import zipfile
@@ -191,8 +194,6 @@ def _layout_env() -> SandboxedEnvironment:
 class Layout:
     """A layout .docx, read and compiled once, rendered for many documents."""
 
-    TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-
     def __init__(self, path: Path):
         self.path = path
         try:
@@ -210,18 +211,11 @@ class Layout:
             raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
         self.env = _layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
-        from docxtpl import DocxTemplate  # imported here: only the template dialect is needed, once per layout
-
-        patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
-        for name, data in self.parts:
-            if self.TEMPLATED.match(name):
-                xml = data.decode("utf-8")
-                if "{{" not in xml and "{%" not in xml:
-                    continue
-                try:
-                    self.compiled[name] = self.env.from_string(patcher.patch_xml(xml))
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
+        for name, xml in _patched_parts(self.parts).items():
+            try:
+                self.compiled[name] = self.env.from_string(xml)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
         footnotes = dict(self.parts).get(FOOTNOTES_PART)
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', footnotes or b"")]
         self.has_footnotes = footnotes is not None
@@ -305,6 +299,42 @@ def _appendix_section(section: str, landscape: bool) -> str:
         if at >= 0:
             return section[:at] + restart + section[at:]
     return section
+
+
+_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+
+
+def _patched_parts(parts) -> dict[str, str]:
+    """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
+    `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so the result is kept in the cache folder,
+    keyed by the layout's bytes and docxtpl's version; a one-shot render of a known layout never imports it."""
+    from importlib.metadata import version
+
+    from cchc_docgen.templates import cache_dir
+
+    templated = [(name, data) for name, data in parts if _TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
+    digest = hashlib.sha256(version("docxtpl").encode())
+    for name, data in templated:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    folder = cache_dir()
+    cached = folder / f"layout-{digest.hexdigest()[:32]}.json" if folder else None
+    if cached is not None and cached.is_file():
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    from docxtpl import DocxTemplate
+
+    patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
+    patched = {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
+    if cached is not None:
+        try:
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(patched), encoding="utf-8")
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return patched
 
 
 @dataclass(frozen=True)
