@@ -1,0 +1,466 @@
+"""Domain consistency checks: figures that contradict each other, dates outside the period, a signer's title.
+
+The schema says what a value may look like; these checks say whether the values fit together, the way a
+reviewer reads a report before it is signed: no part larger than its total, a stated total equal to the sum of
+its parts, a percentage written in the text equal to the one its counts give (to the shown precision), dates
+inside the reporting period, a "KT." signer who is a deputy, and in the Phụ lục no ratio above 100%.
+
+    findings = run_checks(loaded, context, library)     # loaded: loader.LoadedData; context: compute.compute()
+
+Each finding is an error (the report contradicts itself) or a warning (probably wrong, worth a look), with a
+Vietnamese message at the file:line:column of the value and its field path. `check_file` runs the whole way
+(load, schema, compute, compose, checks) for `docgen validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cchc_docgen import formatting as fmt
+from cchc_docgen.errors import DocgenError, ErrorList, Location, format_path
+
+ERROR = "loi"
+WARNING = "canh_bao"
+LEVEL_NAMES = {ERROR: "lỗi", WARNING: "cảnh báo"}
+
+# How far a given tu_ngay/den_ngay may stray from the Decree 09/2019 window before it looks like a typo.
+WINDOW_SLACK_DAYS = 31
+# A report signed this long after its cut-off date is probably dated wrongly.
+LATE_SIGNING_DAYS = 92
+
+
+@dataclass
+class Finding:
+    """One problem: `level` is ERROR or WARNING; `context` is an optional second line (the text around it)."""
+
+    level: str
+    message: str
+    location: Location | None = None
+    path: tuple = ()
+    context: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        field_name = f"trường '{format_path(self.path)}': " if self.path else ""
+        text = f"{where}{LEVEL_NAMES[self.level]}: {field_name}{self.message}"
+        return f"{text}\n    {self.context}" if self.context else text
+
+
+def failed(findings, strict: bool = False) -> bool:
+    """Whether these findings fail a run: any error, or with `strict` any warning too."""
+    return any(f.is_error or strict for f in findings)
+
+
+def summary(findings) -> str:
+    errors = sum(1 for f in findings if f.is_error)
+    warnings = len(findings) - errors
+    if not findings:
+        return "không có lỗi"
+    return ", ".join(part for part in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings else "") if part)
+
+
+def from_error(exc: DocgenError, file: str | None = None) -> list[Finding]:
+    """A pipeline error (or each of an ErrorList) as error findings; `file` names those without a place."""
+    errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+    return [Finding(ERROR, e.message, e.location or (Location(file) if file else None), e.path) for e in errors]
+
+
+class _Collector:
+    def __init__(self, loaded):
+        self.loaded = loaded
+        self.findings: list[Finding] = []
+        self._source_lines: list[str] | None = None
+
+    def add(self, level: str, message: str, path, *, key: bool = False, context: str = "", location=None):
+        path = tuple(path)
+        self.findings.append(Finding(level, message, location or self.loaded.location(path, key=key), path, context))
+
+    def source_lines(self) -> list[str]:
+        if self._source_lines is None:
+            try:
+                self._source_lines = Path(self.loaded.file).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._source_lines = []
+        return self._source_lines
+
+    def text_location(self, path, needle: str) -> Location:
+        """The line of a folded or multi-line string where `needle` stands (the string's start otherwise)."""
+        start = self.loaded.location(path)
+        lines = self.source_lines()
+        if start.line:
+            for offset, line in enumerate(lines[start.line - 1:start.line + 199]):
+                column = line.find(needle)
+                if column >= 0:
+                    return Location(start.file, start.line + offset, column + 1)
+        return start
+
+
+def _n(value):
+    """A count, or None when absent (bools are not counts)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _vn(value) -> str:
+    return fmt.format_number(value)
+
+
+# --- parts and totals -------------------------------------------------------------------------------------
+
+
+def _part_not_above(c: _Collector, part, whole, part_path, what: str, whole_what: str, whole_shown: str = ""):
+    if part is not None and whole is not None and part > whole:
+        c.add(ERROR, f"{what} ({_vn(part)}) lớn hơn {whole_what} ({whole_shown or _vn(whole)})", part_path)
+
+
+def _check_figures(c: _Collector, raw: dict, so_lieu: dict) -> None:
+    base = ("so_lieu",)
+    kh = raw.get("nhiem_vu_ke_hoach") or {}
+    _part_not_above(c, _n(kh.get("hoan_thanh")), _n(kh.get("de_ra")), base + ("nhiem_vu_ke_hoach", "hoan_thanh"),
+                    "số nhiệm vụ đã hoàn thành", "số nhiệm vụ đề ra trong kế hoạch")
+
+    giao = raw.get("nhiem_vu_duoc_giao") or {}
+    kinds = ("truoc_han", "dung_han", "trong_han", "qua_han")
+    given = [(k, _n(giao.get(k))) for k in kinds if _n(giao.get(k)) is not None]
+    if _n(giao.get("tong")) is not None and given:
+        total = sum(v for _, v in given)
+        if total != giao["tong"]:
+            parts = " + ".join(f"{_vn(v)} ({k})" for k, v in given)
+            c.add(ERROR, f"tổng số nhiệm vụ được giao ghi {_vn(giao['tong'])} nhưng tổng các loại là "
+                         f"{parts} = {_vn(total)}", base + ("nhiem_vu_duoc_giao", "tong"))
+
+    hs = raw.get("ho_so") or {}
+    here = base + ("ho_so",)
+    received, carried = _n(hs.get("tiep_nhan")), _n(hs.get("ky_truoc_chuyen_sang")) or 0
+    resolved, on_time, late = _n(hs.get("da_giai_quyet")), _n(hs.get("dung_han")), _n(hs.get("qua_han"))
+    if received is not None:
+        whole = "số hồ sơ tiếp nhận" + (" cộng kỳ trước chuyển sang" if carried else "")
+        shown = f"{_vn(received)} + {_vn(carried)} = {_vn(received + carried)}" if carried else ""
+        _part_not_above(c, resolved, received + carried, here + ("da_giai_quyet",), "số hồ sơ đã giải quyết", whole, shown)
+    _part_not_above(c, on_time, resolved, here + ("dung_han",), "số hồ sơ giải quyết trước và đúng hạn",
+                    "số hồ sơ đã giải quyết")
+    _part_not_above(c, late, resolved, here + ("qua_han",), "số hồ sơ giải quyết quá hạn", "số hồ sơ đã giải quyết")
+    if None not in (on_time, late, resolved) and on_time <= resolved and late <= resolved and on_time + late != resolved:
+        c.add(ERROR if on_time + late > resolved else WARNING,
+              f"số hồ sơ đúng hạn và quá hạn cộng lại ({_vn(on_time)} + {_vn(late)} = {_vn(on_time + late)}) "
+              f"khác số hồ sơ đã giải quyết ({_vn(resolved)})", here + ("qua_han",))
+    _part_not_above(c, _n(hs.get("truc_tuyen")), received, here + ("truc_tuyen",), "số hồ sơ tiếp nhận trực tuyến",
+                    "số hồ sơ tiếp nhận trong kỳ")
+    by_field = hs.get("theo_linh_vuc") or {}
+    counts = [v for v in by_field.values() if _n(v) is not None]
+    if counts and resolved is not None and sum(counts) != resolved:
+        total = sum(counts)
+        c.add(ERROR if total > resolved else WARNING,
+              f"tổng số hồ sơ theo lĩnh vực ({' + '.join(_vn(v) for v in counts)} = {_vn(total)}) "
+              f"{'lớn hơn' if total > resolved else 'khác'} số hồ sơ đã giải quyết ({_vn(resolved)})",
+              here + ("theo_linh_vuc",), key=True)
+
+    dvc = raw.get("dich_vu_cong") or {}
+    names = {"toan_trinh": "hồ sơ dịch vụ công trực tuyến toàn trình", "mot_phan": "hồ sơ dịch vụ công trực tuyến một phần",
+             "tthc_phat_sinh": "số TTHC có phát sinh hồ sơ trực tuyến", "thanh_toan": "hồ sơ thanh toán trực tuyến"}
+    for key, name in names.items():
+        pair = dvc.get(key) or {}
+        _part_not_above(c, _n(pair.get("dat")), _n(pair.get("tong")), base + ("dich_vu_cong", key, "dat"),
+                        f"{name}: số đạt", "tổng số")
+    online_total = (so_lieu.get("dich_vu_cong") or {}).get("tong_ho_so")
+    if online_total is not None and received is not None and online_total > received + carried:
+        c.add(WARNING, f"tổng hồ sơ trên Cổng dịch vụ công (toàn trình + một phần = {_vn(online_total)}) lớn hơn "
+                       f"tổng số hồ sơ thủ tục hành chính của kỳ ({_vn(received + carried)})", base + ("dich_vu_cong",), key=True)
+
+    cb = raw.get("can_bo") or {}
+    _part_not_above(c, _n(cb.get("dat_chuan")), _n(cb.get("tong")), base + ("can_bo", "dat_chuan"),
+                    "số cán bộ, công chức đạt chuẩn", "tổng số cán bộ, công chức")
+
+
+# --- percentages written in the text ----------------------------------------------------------------------
+
+_COUNT = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
+# "x/y" — not part of a date (12/08/2024) or a document number (63/2020/QH14, số 52/2017).
+_PAIR = rf"(?<![\d/.,])(?<!số )({_COUNT})\s*/\s*({_COUNT})(?![\d/]|[.,]\d)"
+_PERCENT = r"(\d+(?:,\d+)?)\s*%"
+# Between them: a few words, no other number, no end of clause.
+_GAP = r"[^\d;:.!?()\[\]%/]{0,45}?"
+_PAIR_THEN_PERCENT = re.compile(_PAIR + r"(" + _GAP.replace("()", ")") + r")" + _PERCENT)
+_PERCENT_THEN_PAIR = re.compile(r"(?<![\d,.])" + _PERCENT + r"(\s*\(?\s*(?:[^\d;:.!?\[\]%/]{0,20}?))" + _PAIR)
+
+
+def _count(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def check_percentages(text: str):
+    """The "x/y … z%" statements of one text whose percentage is not x/y rounded to the shown precision.
+
+    Yields (pair text, written percentage, the correct one). "17/71, đạt tỷ lệ 23,94%" is right; "239/266 hồ sơ,
+    đạt tỷ lệ 89,84%" yields ("239/266", "89,84%", "89,85%").
+    """
+    found = []
+    for m in _PAIR_THEN_PERCENT.finditer(text):
+        found.append((m.start(), m.group(1), m.group(2), m.group(4)))
+    for m in _PERCENT_THEN_PAIR.finditer(text):
+        found.append((m.start(3), m.group(3), m.group(4), m.group(1)))
+    seen = set()
+    for start, part, whole, written in sorted(found):
+        if start in seen:
+            continue
+        seen.add(start)
+        part_n, whole_n = _count(part), _count(whole)
+        if whole_n == 0:
+            continue
+        decimals = len(written.partition(",")[2])
+        value = Decimal(written.replace(",", "."))
+        correct = fmt._round_half_up(fmt.percent_value(part_n, whole_n), decimals)
+        if value != correct:
+            shown = fmt.format_number(correct, decimals) + "%"
+            yield f"{part}/{whole}", f"{written}%", shown
+
+
+def _strings(value, path):
+    """Every string in a data subtree with its path (dict keys too are not text: values only)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _check_text_percentages(c: _Collector, raw: dict) -> None:
+    roots = [("noi_dung",), ("so_lieu",)] + [("phu_luc", i, "ghi_chu") for i in range(len(raw.get("phu_luc") or []))]
+    for root in roots:
+        value = raw
+        for part in root:
+            value = value[part] if isinstance(value, (dict, list)) and (isinstance(part, int) or part in value) else None
+        for path, text in _strings(value, root):
+            for pair, written, correct in check_percentages(text):
+                where = c.text_location(path, pair)
+                excerpt = _excerpt(text, pair, written)
+                c.add(WARNING, f"tỷ lệ {written} viết cạnh {pair} không khớp: {pair} = {correct}", path,
+                      context=excerpt, location=where)
+
+
+def _excerpt(text: str, first: str, last: str, margin: int = 20) -> str:
+    start = text.find(first)
+    end = text.find(last, start) + len(last) if start >= 0 else -1
+    if start < 0 or end < len(last):
+        return ""
+    head = max(0, start - margin)
+    tail = min(len(text), end + margin)
+    if head and " " in text[head:start]:  # whole words only
+        head = text.index(" ", head, start) + 1
+    if tail < len(text) and " " in text[end:tail]:
+        tail = text.rindex(" ", end, tail)
+    return ("…" if head else "") + " ".join(text[head:tail].split()) + ("…" if tail < len(text) else "")
+
+
+# --- dates -------------------------------------------------------------------------------------------------
+
+_DATE_IN_TEXT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def _dates_in(text: str):
+    for m in _DATE_IN_TEXT.finditer(text):
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            yield m.group(0), dt.date(year, month, day)
+        except ValueError:
+            yield m.group(0), None
+
+
+def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: bool = True) -> None:
+    ky = context.get("ky_bao_cao") if reports_on_period else None
+    ngay = context["van_ban"].get("ngay")
+    if ky:
+        standard = fmt.period_window(ky["loai"], ky.get("so"), ky["nam"])
+        for index, key in enumerate(("tu_ngay", "den_ngay")):
+            if (raw.get("ky_bao_cao") or {}).get(key) and abs((ky[key] - standard[index]).days) > WINDOW_SLACK_DAYS:
+                c.add(WARNING, f"ngày {fmt.format_date_short(ky[key])} cách xa mốc của kỳ {ky['ten']} theo Nghị định "
+                               f"09/2019/NĐ-CP ({fmt.format_date_short(standard[index])}); kiểm tra lại kỳ hoặc năm báo cáo",
+                      ("ky_bao_cao", key))
+        if ngay is not None:
+            if ngay < ky["den_ngay"]:
+                c.add(ERROR, f"ngày văn bản {fmt.format_date_short(ngay)} trước ngày chốt số liệu của kỳ "
+                             f"({fmt.format_date_short(ky['den_ngay'])}): báo cáo không thể ký trước khi kỳ kết thúc",
+                      ("van_ban", "ngay"))
+            elif (ngay - ky["den_ngay"]).days > LATE_SIGNING_DAYS:
+                c.add(WARNING, f"ngày văn bản {fmt.format_date_short(ngay)} cách ngày chốt số liệu "
+                               f"({fmt.format_date_short(ky['den_ngay'])}) hơn {LATE_SIGNING_DAYS} ngày; kiểm tra lại "
+                               "ngày hoặc kỳ báo cáo", ("van_ban", "ngay"))
+    # Dates cited among the figures (a plan's decision, a footnote's documents) exist and are not after the
+    # document itself. The ward's prose is not checked: directions for next period rightly name later dates.
+    for path, text in _strings(raw.get("so_lieu") or {}, ("so_lieu",)):
+        for written, date in _dates_in(text):
+            where = c.text_location(path, written)
+            if date is None:
+                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=where)
+            elif ngay is not None and date > ngay:
+                c.add(WARNING, f"ngày {written} sau ngày của chính văn bản ({fmt.format_date_short(ngay)})", path,
+                      location=where)
+            elif ky and date > ky["den_ngay"] and ngay is None:
+                c.add(WARNING, f"ngày {written} sau ngày chốt số liệu của kỳ ({fmt.format_date_short(ky['den_ngay'])})",
+                      path, location=where)
+    for path, text in _strings(raw.get("noi_dung") or {}, ("noi_dung",)):
+        for written, date in _dates_in(text):
+            if date is None:
+                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=c.text_location(path, written))
+
+
+# --- the signer --------------------------------------------------------------------------------------------
+
+_AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s*(.*)$")
+
+
+def _check_signer(c: _Collector, context: dict) -> None:
+    signer = context["nguoi_ky"]
+    lines = [line.strip() for line in signer.get("tham_quyen") or []]
+    title = " ".join(signer.get("chuc_vu", "").split()).upper()
+    here = ("nguoi_ky",)
+    marks = {}
+    for index, line in enumerate(lines):
+        m = _AUTHORITY.match(line.upper())
+        if m:
+            marks.setdefault(m.group(1), (index, " ".join(m.group(2).split())))
+    deputy = title.startswith("PHÓ ")
+    if "KT" in marks:
+        index, head = marks["KT"]
+        if not deputy:
+            c.add(ERROR, f"người ký thay (KT. {head}) phải là cấp phó, nhưng chức vụ là '{signer['chuc_vu']}'; "
+                         f"ví dụ: KT. {head or 'CHỦ TỊCH'} / PHÓ {head or 'CHỦ TỊCH'}", here + ("chuc_vu",))
+        elif head and title != f"PHÓ {head}":
+            c.add(WARNING, f"ký thay '{head}' nhưng chức vụ là '{signer['chuc_vu']}' (thường là 'Phó {head.capitalize()}')",
+                  here + ("chuc_vu",))
+    elif deputy and not (set(marks) & {"Q", "TL", "TUQ"}):
+        c.add(WARNING, f"chức vụ '{signer['chuc_vu']}' là cấp phó nhưng thẩm quyền ký không có 'KT.' (ký thay)",
+              here + ("tham_quyen",) if lines else here)
+    for mark, meaning in (("Q", "quyền"), ("TL", "thừa lệnh"), ("TUQ", "thừa ủy quyền")):
+        if mark in marks and marks[mark][1] and title == marks[mark][1]:
+            c.add(WARNING, f"'{mark}. {marks[mark][1]}' ({meaning}) nhưng chức vụ người ký cũng là '{signer['chuc_vu']}'; "
+                           "người ký theo thẩm quyền này không giữ chức vụ đó", here + ("chuc_vu",))
+    exclusive = [m for m in ("KT", "Q", "TL", "TUQ") if m in marks]
+    if len(exclusive) > 1:
+        c.add(WARNING, "chỉ dùng một trong các thẩm quyền KT., Q., TL., TUQ. (đang có: "
+                       f"{', '.join(m + '.' for m in exclusive)})", here + ("tham_quyen",))
+    if "TM" in marks and marks["TM"][0] != 0:
+        c.add(WARNING, "dòng 'TM.' (thay mặt tập thể) phải đứng đầu thẩm quyền ký", here + ("tham_quyen",))
+
+
+# --- appendices --------------------------------------------------------------------------------------------
+
+# Rows a reader knows to be a part of another, recognised by their names when a catalog has no ratio for them.
+_RESOLVED = re.compile(r"giải quyết xong|đã giải quyết")
+_ON_TIME = re.compile(r"(đúng|trước)\s+(và\s+(đúng|trước)\s+)?hạn")
+
+
+def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
+    from cchc_docgen.appendix import CATALOG_FOLDER, _Values
+
+    for index, spec in enumerate(context.get("phu_luc") or []):
+        path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
+        if path is None:
+            continue  # composing reports it
+        catalog = library.catalog(spec["bieu"], path)
+        given = spec.get("so_lieu") or {}
+        values = _Values(catalog, given, ("phu_luc", index), c.loaded)
+        here = ("phu_luc", index, "so_lieu")
+
+        def number(indicator):
+            try:
+                value = values.value(indicator)
+            except DocgenError:
+                return None
+            return value if _n(value) is not None or isinstance(value, Decimal) else None
+
+        flagged = set()
+        for indicator in catalog.by_id.values():
+            if not indicator.ratio:
+                continue
+            part_id, whole_id = indicator.ratio
+            part, whole = number(catalog.by_id[part_id]), number(catalog.by_id[whole_id])
+            if part is not None and whole and part > whole:
+                flagged.add((part_id, whole_id))
+                c.add(ERROR, f"biểu '{catalog.name}': tỷ lệ '{indicator.name}' vượt 100% "
+                             f"({_vn(part)}/{_vn(whole)} = {fmt.format_percent(part, whole)}): '{catalog.by_id[part_id].name}' "
+                             f"({part_id} = {_vn(part)}) lớn hơn '{catalog.by_id[whole_id].name}' ({whole_id} = {_vn(whole)})",
+                      here + (part_id,) if part_id in given else here + (whole_id,), key=True)
+        parents = [catalog.roots] + [i.children for i in catalog.by_id.values() if i.children]
+        for siblings in parents:
+            resolved = [i for i in siblings if _RESOLVED.search(i.name.lower()) and not _ON_TIME.search(i.name.lower())]
+            on_time = [i for i in siblings if _ON_TIME.search(i.name.lower()) and "giải quyết" in i.name.lower()]
+            for whole_row in resolved:
+                for part_row in on_time:
+                    part, whole = number(part_row), number(whole_row)
+                    if (part_row.id, whole_row.id) in flagged or part is None or whole is None or part <= whole:
+                        continue
+                    c.add(ERROR, f"biểu '{catalog.name}': '{part_row.name}' ({part_row.id} = {_vn(part)}) lớn hơn "
+                                 f"'{whole_row.name}' ({whole_row.id} = {_vn(whole)})",
+                          here + (part_row.id,) if part_row.id in given else here, key=True)
+
+
+# --- entry points ------------------------------------------------------------------------------------------
+
+
+def run_checks(loaded, context: dict, library=None, template=None) -> list[Finding]:
+    """All domain checks of one data file, in file order. `context` is what compute.compute() returned for
+    `loaded`; with the template `library` the Phụ lục tables are checked too (their catalogs come from it).
+    With the `template` (templates.ReportTemplate), a document that reports on no period (a plan) is not held
+    to its ky_bao_cao's dates."""
+    c = _Collector(loaded)
+    raw = loaded.data
+    _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
+    _check_text_percentages(c, raw)
+    _check_dates(c, raw, context, template is None or _reports_on_period(template))
+    _check_signer(c, context)
+    if library is not None:
+        _check_appendices(c, raw, context, library)
+    c.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))
+    return c.findings
+
+
+def _reports_on_period(template) -> bool:
+    from cchc_docgen.scaffold import reads_variable
+
+    return reads_variable(template, "ky_bao_cao")
+
+
+@dataclass
+class FileReport:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_file(data_path, library, template_name: str | None = None) -> FileReport:
+    """Everything `render` would refuse plus the domain checks, without writing anything: schema errors, data
+    the template cannot place, broken inline markup, then `run_checks`."""
+    from cchc_docgen import compose, compute, loader, validate
+    from cchc_docgen.errors import TemplateError
+
+    report = FileReport(str(data_path))
+    try:
+        loaded = loader.load(data_path)
+        validate.validate(loaded)
+        context = compute.compute(loaded)
+    except DocgenError as exc:
+        report.findings = from_error(exc, report.file)
+        return report
+    library = library.for_province(loaded.data.get("tinh"))
+    name = template_name or loaded.data.get("mau")
+    template = None
+    findings = []
+    try:
+        if not name:
+            raise TemplateError("chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template")
+        template = library.get(name)
+        compose.compose(loaded, context, template)
+    except DocgenError as exc:
+        findings = from_error(exc, report.file)
+    report.findings = findings + run_checks(loaded, context, library, template)
+    return report

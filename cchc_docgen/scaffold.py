@@ -1,0 +1,384 @@
+"""`docgen new` and `docgen schema --template`: what a template uses, a data skeleton for it, its narrowed schema.
+
+Which `noi_dung` sections and `so_lieu` groups a template uses is found by rendering it once with recording
+stand-ins for the composer's helpers (`khoi("muc")` notes "muc", …) and recording dictionaries for the data: the
+answer follows the template's real inheritance and overridden blocks (the `kiem-tra` template drops
+`phuong_huong`, `ke-hoach` has its own sections), with no list kept by hand.
+
+The skeleton has a Vietnamese comment (from the schema's descriptions) above every field. It validates and
+renders as it is: required text is "……" (the dotted blank of a paper form), the number and date are left for
+the clerk ("Số:      /BC-UBND", "ngày     tháng     năm …"), sections are empty lists (left out of the document
+until written), and optional blocks — figures, Phụ lục, fields with a default — are commented out with "# ",
+ready to be switched on.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import jinja2
+import jinja2.meta
+
+from cchc_docgen import formatting as fmt
+from cchc_docgen.appendix import CATALOG_FOLDER
+from cchc_docgen.errors import DocgenError, TemplateError
+from cchc_docgen.templates import Raw
+
+BLANK = "……"
+
+# Figures that make every standard sentence of a template render, so every branch that reads a figure is taken.
+_SAMPLE_FIGURES = {
+    "nhiem_vu_ke_hoach": {"de_ra": 2, "hoan_thanh": 1, "van_ban": "x", "chu_thich": "x"},
+    "nhiem_vu_duoc_giao": {"giao_boi": "x", "truoc_han": 1, "dung_han": 1, "trong_han": 1, "qua_han": 1, "chu_thich": "x"},
+    "ho_so": {"ky_truoc_chuyen_sang": 1, "tiep_nhan": 2, "truc_tuyen": 1, "da_giai_quyet": 2, "dung_han": 1,
+              "qua_han": 1, "theo_linh_vuc": {"x": 1}, "chu_thich": "x"},
+    "dich_vu_cong": {k: {"dat": 1, "tong": 2} for k in ("toan_trinh", "mot_phan", "tthc_phat_sinh", "thanh_toan")},
+    "can_bo": {"tong": 2, "dat_chuan": 1, "khong_chuyen_trach": 1, "chu_thich": "x"},
+}
+
+
+class _Recording(dict):
+    """A dict that notes every key a template reads."""
+
+    def __init__(self, data, seen: list):
+        super().__init__(data)
+        self.seen = seen
+
+    def _note(self, key):
+        if key not in self.seen:
+            self.seen.append(key)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._note(key)
+        return super().get(key, default)
+
+
+class _Refused(Exception):
+    """The template called loi(...): it does not accept this data (e.g. another reporting period)."""
+
+
+@dataclass
+class Usage:
+    """What a template uses: its period kind (None when it reports on no period), the noi_dung sections and
+    so_lieu groups in the order the document reads them, and its default header parts."""
+
+    name: str
+    period: str | None
+    sections: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    parts: dict = field(default_factory=dict)
+
+
+def _top_level_names(library, name: str) -> set:
+    """The context names the template and the files it extends read."""
+    from pathlib import Path
+
+    names = set()
+    for filename in library.text_chain(name):
+        names |= jinja2.meta.find_undeclared_variables(library.env.parse(Path(filename).read_text(encoding="utf-8")))
+    return names
+
+
+def reads_variable(template, name: str) -> bool:
+    """Whether the template (or a file it extends) reads the context variable `name`, e.g. ky_bao_cao. Read once
+    per template object (a library keeps its templates for the life of the process)."""
+    names = getattr(template, "_names_read", None)
+    if names is None:
+        names = template._names_read = _top_level_names(template.library, template.name)
+    return name in names
+
+
+def _sample_data(name: str, period: str | None, year: int) -> dict:
+    data = {
+        "mau": name,
+        "co_quan": {"ten": ["x"], "ten_goi": "x"},
+        "van_ban": {"dia_danh": "x", "trich_yeu": "x"},
+        "nguoi_ky": {"chuc_vu": "x", "ho_ten": "x"},
+        "ky_bao_cao": {"loai": period or "nam", "nam": year, **({"so": 1} if period == "quy" else {})},
+        "so_lieu": copy.deepcopy(_SAMPLE_FIGURES),
+        "noi_dung": {},
+    }
+    return data
+
+
+def template_usage(template, year: int | None = None) -> Usage:
+    """Render `template` once with recording helpers; see the module docstring."""
+    from cchc_docgen import compose, compute, loader
+
+    library = template.library
+    year = year or dt.date.today().year
+    uses_period = reads_variable(template, "ky_bao_cao")
+    candidates = [template.name] if template.name in fmt.PERIOD_KINDS else []
+    candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
+    last_error = None
+    for period in candidates if uses_period else [None]:
+        loaded = loader.LoadedData(_sample_data(template.name, period, year), "<mẫu>")
+        context = compute.compute(loaded)
+        sections, figures = [], []
+        context["noi_dung"] = _Recording(context["noi_dung"], sections)
+        context["so_lieu"] = _Recording(context["so_lieu"], figures)
+
+        def khoi(key, cap=None, cau_mau=None):
+            sections.append(key) if key not in sections else None
+            return Raw("")
+
+        def ten_muc(key, default):
+            sections.append(key) if key not in sections else None
+            return default
+
+        def co_noi_dung(key):
+            sections.append(key) if key not in sections else None
+            return True
+
+        def loi(message, truong=None):
+            raise _Refused(message)
+
+        helpers = {"khoi": khoi, "ten_muc": ten_muc, "co_noi_dung": co_noi_dung, "loi": loi,
+                   "chu_thich": lambda text: Raw("")}
+        try:
+            text = template.text.render({**context, **helpers})
+        except _Refused as exc:
+            last_error = exc
+            continue
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"mẫu '{template.name}': {exc}") from None
+        try:
+            parts = compose._split_parts(text, template.name)
+        except DocgenError:
+            parts = {}
+        known = set(_SAMPLE_FIGURES)
+        return Usage(template.name, period, [s for s in sections if s != "ket_luan"] + (["ket_luan"] if "ket_luan" in sections else []),
+                     [f for f in figures if f in known], parts)
+    raise TemplateError(f"mẫu '{template.name}' không nhận dữ liệu của kỳ báo cáo nào: {last_error}")
+
+
+# --- schema ------------------------------------------------------------------------------------------------
+
+def narrowed_schema(usage: Usage | None = None) -> dict:
+    """The data schema; with a template's usage, `noi_dung` lists only that template's sections."""
+    from cchc_docgen.validate import load_schema
+
+    schema = copy.deepcopy(load_schema())
+    if usage is not None:
+        noi_dung = schema["properties"]["noi_dung"]
+        noi_dung["properties"] = {k: v for k, v in noi_dung["properties"].items() if k in usage.sections or k == "ket_luan"}
+        schema["properties"]["mau"]["default"] = usage.name
+        schema["title"] += f" — mẫu {usage.name}"
+    return schema
+
+
+# --- the skeleton ------------------------------------------------------------------------------------------
+
+def _scalar(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Writer:
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.lines: list[str] = []
+
+    def describe(self, node) -> str:
+        """A property's description, else the one of what it refers to."""
+        while isinstance(node, dict):
+            if node.get("description"):
+                return node["description"]
+            ref = node.get("$ref")
+            node = self.schema["$defs"][ref.rsplit("/", 1)[-1]] if ref else None
+        return ""
+
+    def comment(self, text: str, indent: int) -> None:
+        for line in _wrap(text, 110 - indent):
+            self.lines.append(" " * indent + "# " + line)
+
+    def field(self, key, value, node, indent=0, off=False, note="") -> None:
+        """`key: value` under its description; `off`: commented out (optional, switched on by removing '# ')."""
+        start = len(self.lines)
+        self.comment(self.describe(node) + (f" {note}" if note else ""), indent)
+        self.lines.append(" " * indent + f"{key}: {_scalar(value)}")
+        if off:
+            self.disable(start, indent)
+
+    def group(self, key, node, indent=0, off=False, note="") -> int:
+        """`key:` under its description; returns the index where the group starts (for disable())."""
+        start = len(self.lines)
+        self.comment(self.describe(node) + (f" {note}" if note else ""), indent)
+        self.lines.append(" " * indent + f"{key}:")
+        return start
+
+    def disable(self, start: int, indent: int) -> None:
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            self.lines[i] = line[:indent] + "# " + line[indent:]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return lines + [current] if current else lines
+
+
+def _props(schema, *path):
+    node = schema
+    for part in path:
+        node = node["properties"][part] if "properties" in node else schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]["properties"][part]
+    return node
+
+
+def skeleton(library, name: str, province: str | None = None, year: int | None = None) -> str:
+    """The YAML skeleton of a data file for template `name` (see the module docstring)."""
+    from cchc_docgen.validate import load_schema
+
+    year = year or dt.date.today().year
+    template = library.get(name)
+    usage = template_usage(template, year)
+    schema = load_schema()
+    w = _Writer(schema)
+    P = lambda *path: _props(schema, *path)  # noqa: E731
+
+    w.lines += [f"# {schema['title']} — mẫu {name}.",
+                "# Khung do 'docgen new' tạo: mỗi trường có chú thích; điền vào chỗ \"……\", bỏ dấu '# ' ở đầu các dòng",
+                "# của khối muốn dùng. Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống).",
+                f"# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
+                "# Gợi ý và kiểm tra khi gõ trong VS Code (tiện ích YAML): xem 'docgen schema' trong README.", ""]
+    w.field("mau", name, P("mau"))
+    w.field("tinh", province or "", P("tinh"))
+    w.lines.append("")
+    w.group("co_quan", P("co_quan"))
+    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
+    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
+    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
+    w.field("don_vi", "phường", P("co_quan", "don_vi"), 2, off=True)
+    w.field("ten_viet_tat", "UBND", P("co_quan", "ten_viet_tat"), 2, off=True)
+    w.lines.append("")
+    w.group("van_ban", P("van_ban"))
+    w.field("so", None, P("van_ban", "so"), 2)
+    default_sign = usage.parts.get("ky_hieu", "").strip()
+    w.field("ky_hieu", default_sign or "BC-UBND", P("van_ban", "ky_hieu"), 2, off=True)
+    w.field("dia_danh", BLANK, P("van_ban", "dia_danh"), 2)
+    w.field("ngay", None, P("van_ban", "ngay"), 2)
+    default_title = " ".join(usage.parts.get("trich_yeu", "").split())
+    needs_title = not default_title or default_title == "x"
+    w.field("trich_yeu", BLANK if needs_title else "", P("van_ban", "trich_yeu"), 2,
+            note="" if needs_title else f"Mặc định của mẫu: «{_readable(default_title)}».")
+    w.lines.append("")
+    note = "" if usage.period else ("Mẫu này không báo cáo theo kỳ: khối này chỉ cho biết năm in ở dòng ngày tháng "
+                                    "khi văn bản chưa có ngày.")
+    w.group("ky_bao_cao", P("ky_bao_cao"), note=note)
+    period = usage.period or "nam"
+    w.field("loai", period, P("ky_bao_cao", "loai"), 2)
+    if period == "quy":
+        w.field("so", 1, P("ky_bao_cao", "so"), 2)
+    w.field("nam", year, P("ky_bao_cao", "nam"), 2)
+    window = fmt.period_window(period, 1 if period == "quy" else None, year)
+    for key, day in zip(("tu_ngay", "den_ngay"), window):
+        w.field(key, day.isoformat(), P("ky_bao_cao", key), 2, off=True)
+    w.lines.append("")
+    w.field("kinh_gui", [BLANK], P("kinh_gui"))
+    w.lines.append("")
+    w.group("noi_nhan", P("noi_nhan"))
+    w.field("danh_sach", [BLANK], P("noi_nhan", "danh_sach"), 2)
+    w.field("luu", "VT", P("noi_nhan", "luu"), 2)
+    w.lines.append("")
+    w.group("nguoi_ky", P("nguoi_ky"))
+    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
+    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
+    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
+    if usage.figures:
+        w.lines.append("")
+        _figures(w, schema, usage.figures)
+    w.lines.append("")
+    _sections(w, schema, usage)
+    catalogs = _catalogs(library)
+    if catalogs:
+        w.lines.append("")
+        _appendices(w, schema, catalogs)
+    return "\n".join(w.lines) + "\n"
+
+
+def _readable(markup: str) -> str:
+    from cchc_docgen.inline import parse_inline
+    from cchc_docgen.model import plain_text
+
+    return plain_text(parse_inline(markup))
+
+
+def _figures(w: _Writer, schema: dict, groups: list[str]) -> None:
+    so_lieu = schema["$defs"]["so_lieu"]
+    start = w.group("so_lieu", so_lieu, note="Mẫu viết câu chuẩn từ các nhóm số liệu dưới đây; nhóm nào không có "
+                                            "thì bỏ qua.")
+    for name in groups:
+        node = so_lieu["properties"][name]
+        w.group(name, node, 2)
+        for key, sub in node["properties"].items():
+            if "$ref" in sub and sub["$ref"].endswith("/ty_so"):
+                w.field(key, {"dat": 0, "tong": 0}, sub, 4)
+            elif sub.get("type") == "integer":
+                w.field(key, 0, sub, 4)
+            elif sub.get("type") == "object":
+                w.field(key, {"Tên lĩnh vực": 0}, sub, 4)
+            else:
+                w.field(key, "", sub, 4)
+    w.field("tuyen_truyen", {"phat_thanh": 0}, so_lieu["additionalProperties"], 2)
+    w.disable(start, 0)
+
+
+def _sections(w: _Writer, schema: dict, usage: Usage) -> None:
+    noi_dung = schema["properties"]["noi_dung"]
+    w.group("noi_dung", noi_dung)
+    w.comment("Mỗi mục là một danh sách khối: \"Một đoạn văn.\", \"- một dòng liệt kê;\", {muc: Tiêu đề, noi_dung: "
+              "[…]}, {bang: {…}}, {cau_mau: tên}; hoặc {tieu_de: Tiêu đề mới, noi_dung: […]} để đổi tiêu đề mục. "
+              "Cú pháp trong đoạn: **đậm**, *nghiêng*, ^[chú thích], {=nhom.truong} (số liệu).", 2)
+    for key in usage.sections:
+        if key == "ket_luan":
+            continue
+        w.field(key, [], noi_dung["properties"][key], 2)
+    w.field("ket_luan", "", noi_dung["properties"]["ket_luan"], 2)
+
+
+def _catalogs(library) -> dict:
+    found = {}
+    for root in reversed(library.search_path):
+        folder = root / CATALOG_FOLDER
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+            found[path.stem] = path
+    return {stem: library.catalog(stem, path) for stem, path in sorted(found.items())}
+
+
+def _appendices(w: _Writer, schema: dict, catalogs: dict) -> None:
+    item = schema["properties"]["phu_luc"]["items"]["properties"]
+    start = w.group("phu_luc", schema["properties"]["phu_luc"],
+                    note=f"Các biểu có sẵn: {', '.join(catalogs)}. Các dòng tỷ lệ, tổng được tính tự động nên không có ở đây.")
+    for stem, catalog in catalogs.items():
+        w.comment(f"Biểu '{stem}': {catalog.title}", 2)
+        w.lines.append(f"  - bieu: {stem}")
+        w.group("so_lieu", item["so_lieu"], 4)
+        for indicator in catalog.by_id.values():
+            if indicator.derived or (indicator.children and not indicator.unit):
+                continue  # computed, or a heading row
+            unit = f" ({indicator.unit})" if indicator.unit else ""
+            w.comment(f"{indicator.name}{unit}", 6)
+            w.lines.append(f"      {indicator.id}: 0")
+    w.disable(start, 0)
