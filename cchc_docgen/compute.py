@@ -90,7 +90,11 @@ def _derive_period(ky: dict, loaded: LoadedData) -> None:
 
 def compute(loaded: LoadedData) -> dict:
     """Return the template context for one data file; raise DataError where the data contradicts itself."""
-    data = copy.deepcopy(loaded.data)
+    # The parts this stage fills in are copied; the ward's content (noi_dung, phu_luc: most of the data) is
+    # only read, so it is shared rather than deep-copied.
+    data = {key: (value if key in ("noi_dung", "phu_luc") else copy.deepcopy(value)) for key, value in loaded.data.items()}
+    if isinstance(data.get("noi_dung"), dict):
+        data["noi_dung"] = dict(data["noi_dung"])
 
     co_quan = data["co_quan"]
     ten = co_quan["ten"]

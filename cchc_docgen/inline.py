@@ -146,6 +146,8 @@ class _Parser:
 
 
 def _merge(items: list[Inline]) -> list[Inline]:
+    if len(items) < 2:
+        return items
     merged: list[Inline] = []
     for item in items:
         prev = merged[-1] if merged else None
@@ -159,4 +161,6 @@ def _merge(items: list[Inline]) -> list[Inline]:
 
 def parse_inline(text: str, resolve_figure: FigureResolver | None = None) -> list[Inline]:
     """Parse one text into styled runs and footnotes (numbers are given later, in reading order)."""
+    if _MARKUP_START.search(text) is None:  # most texts: nothing to parse
+        return [Text(text)] if text else []
     return _Parser(resolve_figure).parse(text)

@@ -27,8 +27,10 @@ class LoadedData:
 
     data: dict
     file: str
-    positions: dict = field(default_factory=dict)  # path tuple → (line, column), 1-based, of the value
-    key_positions: dict = field(default_factory=dict)  # path tuple → (line, column) of the mapping key
+    # path tuple → the YAML node of the value / of the mapping key. Nodes, not (line, column) pairs: positions
+    # are only read when something is wrong, so they are worked out then.
+    positions: dict = field(default_factory=dict)
+    key_positions: dict = field(default_factory=dict)
 
     def location(self, path=(), *, key: bool = False) -> Location:
         """The closest known position of ``path`` (walking up to its parents when needed)."""
@@ -36,15 +38,22 @@ class LoadedData:
         table = self.key_positions if key else self.positions
         while path:
             if path in table:
-                return Location(self.file, *table[path])
+                return Location(self.file, *_mark(table[path]))
             if path in self.positions:
-                return Location(self.file, *self.positions[path])
+                return Location(self.file, *_mark(self.positions[path]))
             path = path[:-1]
-        return Location(self.file, *self.positions.get((), (1, 1)))
+        root = self.positions.get(())
+        return Location(self.file, *_mark(root)) if root is not None else Location(self.file, 1, 1)
 
 
 def _mark(node) -> tuple[int, int]:
+    """1-based (line, column) of a node (or of an already computed pair)."""
+    if isinstance(node, tuple):
+        return node
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Builder:
@@ -59,7 +68,7 @@ class _Builder:
         return DataError(message, Location(self.file, *_mark(node)), path)
 
     def build(self, node, path=()):
-        self.positions[path] = _mark(node)
+        self.positions[path] = node
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # An alias shares the node object; refusing a second visit also defuses alias bombs.
             if id(node) in self.seen:
@@ -78,7 +87,7 @@ class _Builder:
                     key = str(key)
                 if key in result:
                     raise self.error(key_node, "trường này bị khai báo hai lần", path + (key,))
-                self.key_positions[path + (key,)] = _mark(key_node)
+                self.key_positions[path + (key,)] = key_node
                 result[key] = self.build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -88,6 +97,8 @@ class _Builder:
         return self._scalar(node, path)
 
     def _scalar(self, node, path):
+        if node.tag == _STR_TAG:  # most values: text needs no constructor
+            return node.value
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:

@@ -58,6 +58,7 @@ class Table:
     header_rows: int = 0  # the first N rows repeat on every page
     widths: list[float] = field(default_factory=list)  # relative column widths
     caption: list[Inline] = field(default_factory=list)
+    _placed: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def column_count(self) -> int:
@@ -65,7 +66,13 @@ class Table:
 
     def placed_rows(self) -> list[list[tuple[int, Cell]]]:
         """Each row's cells with the grid column each starts in. As in HTML, a row lists only the cells that
-        start in it: columns covered by a cell merged down from a row above (rowspan) are skipped."""
+        start in it: columns covered by a cell merged down from a row above (rowspan) are skipped.
+        Worked out once: a table's rows do not change after it is built."""
+        if self._placed is None:
+            self._placed = self._place()
+        return self._placed
+
+    def _place(self) -> list[list[tuple[int, Cell]]]:
         covered: dict[int, set[int]] = {}
         placed = []
         for r, row in enumerate(self.rows):
