@@ -150,5 +150,126 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
     sys.exit(code)
 
 
+# --- authoring tools: validate, lint, new, schema ---------------------------------------------------------
+
+_TEMPLATES_OPTION = click.option(
+    "--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+
+
+def _guarded(action):
+    """Run `action`; a DocgenError becomes "Lỗi: …" and exit 1, a bug of ours the usual internal-error line."""
+    from cchc_docgen.errors import DocgenError
+
+    try:
+        return action()
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
+                   "và báo lỗi cho nhóm phát triển.", err=True)
+        sys.exit(1)
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
+@click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
+@_TEMPLATES_OPTION
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+def validate_command(files, strict: bool, template_name, template_dirs, province):
+    """Kiểm tra các tệp dữ liệu FILES mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
+
+    Báo từng lỗi và cảnh báo tại tệp:dòng:cột với tên trường: phần lớn hơn tổng (hồ sơ đã giải quyết, đúng
+    hạn, trực tuyến, nhiệm vụ hoàn thành…), tổng ghi sẵn khác tổng các phần, tỷ lệ % viết trong bài khác tỷ lệ
+    tính từ "x/y", ngày ngoài kỳ báo cáo, người ký "KT." không phải cấp phó, tỷ lệ trong Phụ lục vượt 100%.
+    Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi.
+    """
+    from cchc_docgen import checks
+    from cchc_docgen.templates import library_for
+
+    def run():
+        library = library_for(template_dirs, province)
+        bad = False
+        for data in files:
+            report = checks.check_file(data, library, template_name)
+            for finding in report.findings:
+                click.echo(str(finding))
+            click.echo(f"{data}: {checks.summary(report.findings)}")
+            bad = bad or checks.failed(report.findings, strict)
+        return bad
+
+    sys.exit(1 if _guarded(run) else 0)
+
+
+@main.command("lint")
+@click.argument("targets", nargs=-1, metavar="[MẪU]...")
+@_TEMPLATES_OPTION
+@click.option("--tinh", "province", metavar="TỈNH", help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
+def lint_command(targets, template_dirs, province):
+    """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…) hoặc đường dẫn tệp .md.j2 / .docx; không ghi gì: mọi mẫu.
+
+    Báo lỗi cú pháp Jinja tại dòng của thẻ, khối chưa đóng, bộ lọc không có, biến không có trong dữ liệu; trong
+    tệp bố cục .docx: đoạn văn hoặc ô bảng có thẻ hỏng (kèm chữ quanh thẻ), thẻ bị tách giữa các đoạn định dạng
+    mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi.
+    """
+    from cchc_docgen import checks, lint
+    from cchc_docgen.templates import builtin_templates_dir, library_for
+
+    def run():
+        if targets or province or template_dirs:
+            libraries = [library_for(template_dirs, province)]
+        else:  # every built-in template: the national base and each province's overrides
+            provinces = sorted(d.name for d in builtin_templates_dir().iterdir() if d.is_dir() and d.name != "quoc-gia")
+            libraries = [library_for()] + [library_for((), p) for p in provinces]
+        findings = lint.dedupe([f for library in libraries for f in lint.lint(library, targets)])
+        for finding in findings:
+            click.echo(str(finding))
+        names = sorted({n for library in libraries for n in library.names}) if not targets else list(targets)
+        click.echo(f"Đã kiểm tra {', '.join(names)}: {checks.summary(findings)}")
+        return checks.failed(findings)
+
+    sys.exit(1 if _guarded(run) else 0)
+
+
+@main.command("new")
+@click.option("-t", "--template", "template_name", required=True, metavar="TÊN", help="Tên mẫu (ví dụ: quy, ke-hoach).")
+@click.option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
+@_TEMPLATES_OPTION
+@click.option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay.")
+def new_command(template_name, province, template_dirs, year):
+    """In ra khung tệp dữ liệu YAML cho mẫu TÊN, mỗi trường có chú thích tiếng Việt.
+
+    Khung kiểm tra và sinh văn bản được ngay (chỗ chưa điền in ra để trống). Ví dụ:
+    docgen new -t quy --tinh "Hà Tĩnh" > bao-cao-quy.yaml
+    """
+    from cchc_docgen import scaffold
+    from cchc_docgen.templates import library_for
+
+    click.echo(_guarded(lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)),
+               nl=False)
+
+
+@main.command("schema")
+@click.option("-t", "--template", "template_name", metavar="TÊN", help="Chỉ giữ các mục nội dung (noi_dung) mẫu này dùng.")
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này.")
+@_TEMPLATES_OPTION
+def schema_command(template_name, province, template_dirs):
+    """In ra JSON Schema của tệp dữ liệu (để trình soạn thảo gợi ý và kiểm tra khi gõ; xem README)."""
+    import json
+
+    from cchc_docgen import scaffold
+    from cchc_docgen.templates import library_for
+
+    def run():
+        usage = scaffold.template_usage(library_for(template_dirs, province).get(template_name)) if template_name else None
+        return json.dumps(scaffold.narrowed_schema(usage), ensure_ascii=False, indent=1)
+
+    click.echo(_guarded(run))
+
+
 if __name__ == "__main__":
     main()

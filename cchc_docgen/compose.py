@@ -368,6 +368,10 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
         text = template.text.render({**context, **helpers})
+    except jinja2.exceptions.SecurityError as exc:  # the sandbox refused an attribute such as __class__
+        attribute = re.search(r"attribute '([^']*)'", exc.message or "")
+        raise TemplateError(f"mẫu '{template.name}' bị chặn khi truy cập '{attribute.group(1) if attribute else '?'}': "
+                            "mẫu chạy trong môi trường cách ly, không được dùng phần bên trong của Python") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
     except fmt.FormattingError as exc:

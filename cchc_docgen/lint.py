@@ -1,0 +1,584 @@
+"""`docgen lint`: find what is broken in a template before a ward's report trips over it.
+
+Text templates (`NAME.md.j2` and the files they extend): Jinja syntax errors and unclosed blocks at the line of
+the tag, with the line's text; filters and tests that do not exist; variables and fields that are neither in the
+data schema nor computed nor offered by the composer (`khoi`, `ten_muc`, …); sections `khoi("…")` that the schema
+does not know; `__…` attributes the sandbox blocks anyway.
+
+Layouts (`bo-cuc.docx`): each problem is located by part, paragraph or table cell, with the text around the tag —
+never by an XML line number: tags whose braces are split by other text (docxtpl then leaves them as plain text),
+unclosed tags, Jinja errors of the patched XML, variables that are not layout variables.
+
+Indicator catalogs (`phu-luc/*.yaml`) are read the way `render` reads them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+
+from cchc_docgen.checks import ERROR, WARNING, Finding
+from cchc_docgen.errors import DocgenError, Location
+
+# Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
+HELPERS = ("khoi", "ten_muc", "co_noi_dung", "chu_thich", "loi")
+# The parts a text template's output is split into (compose.py).
+PARTS = ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian", "noi_dung", "ket_luan")
+# Sections of noi_dung are named by the first argument of these helpers.
+SECTION_HELPERS = ("khoi", "ten_muc", "co_noi_dung")
+
+# What compute.py adds to the data (field path → meaning); tests keep this list equal to compute's output.
+DERIVED_VARIABLES = {
+    "ky_bao_cao.ten": "Tên kỳ báo cáo, ví dụ: quý III năm 2024; 6 tháng đầu năm 2024.",
+    "ky_bao_cao.ten_ky_toi": "Tên kỳ tiếp theo, ví dụ: quý IV năm 2024; 6 tháng cuối năm 2024.",
+    "van_ban.nam": "Năm của văn bản (năm của ngày ký, hoặc năm của kỳ báo cáo khi chưa có ngày).",
+    "so_lieu.nhiem_vu_ke_hoach.con_lai": "Số nhiệm vụ còn lại: de_ra − hoan_thanh.",
+    "so_lieu.ho_so.tong": "Tổng số hồ sơ của kỳ: ky_truoc_chuyen_sang + tiep_nhan.",
+    "so_lieu.ho_so.dang_giai_quyet": "Số hồ sơ đang giải quyết: tong − da_giai_quyet.",
+    "so_lieu.dich_vu_cong.tong_ho_so": "Tổng số hồ sơ trên Cổng dịch vụ công: toan_trinh.tong + mot_phan.tong.",
+}
+
+# The layout's variables (compose.py builds them; the body goes where `{{p noi_dung }}` stands).
+LAYOUT_VARIABLES = {
+    "co_quan_chu_quan": "Tên cơ quan chủ quản, chữ in hoa (rỗng khi không có).",
+    "ten_co_quan": "Tên cơ quan ban hành: danh sách dòng, chữ in hoa.",
+    "so_ky_hieu": "Số và ký hiệu, ví dụ: 85/BC-UBND (dự thảo: '     /BC-UBND').",
+    "dia_danh_ngay": "Địa danh và ngày tháng, ví dụ: Thạch Quý, ngày 17 tháng 9 năm 2024.",
+    "loai_van_ban": "Tên loại văn bản, ví dụ: BÁO CÁO, KẾ HOẠCH.",
+    "trich_yeu": "Trích yếu nội dung (có thể nhiều dòng).",
+    "thoi_gian": "Dòng thời gian lấy số liệu dưới trích yếu, ví dụ: (Số liệu tính từ ngày … đến ngày …).",
+    "kinh_gui": "Các dòng 'Kính gửi: …' (danh sách dòng; rỗng khi không gửi ai).",
+    "noi_nhan": "Các dòng nơi nhận, ví dụ: '- UBND thành phố (b/c);', '- Lưu: VT, VP.'.",
+    "tham_quyen": "Các dòng thẩm quyền ký, chữ in hoa, ví dụ: TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH.",
+    "chuc_vu": "Chức vụ người ký, chữ in hoa.",
+    "ho_ten": "Họ và tên người ký.",
+    "noi_dung": "Phần thân văn bản (đặt bằng {{p noi_dung }} trên một đoạn riêng).",
+}
+
+_LOCALS = {"loop", "super", "self", "caller", "varargs", "kwargs"}
+_DICT_METHODS = {"items", "keys", "values", "get"}
+_OPENERS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans", "raw"}
+_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _finding(level, message, file, line=None, text="", column=None) -> Finding:
+    context = f"{line} | {text.rstrip()}" if line and text.strip() else ""
+    return Finding(level, message, Location(str(file), line, column), (), context)
+
+
+# --- Jinja messages in Vietnamese -------------------------------------------------------------------------
+
+def _tag_names(text: str) -> str:
+    return " hoặc ".join("{% " + t + " %}" for t in re.findall(r"'(\w+)'", text))
+
+
+def vietnamese_syntax_message(message: str) -> str:
+    """Jinja's syntax error messages, in Vietnamese (the original when it is not one we know)."""
+    m = re.match(r"Encountered unknown tag '(\w+)'\.(?: Jinja was looking for the following tags: (.*?)\.)?", message)
+    if m:
+        if m.group(2):
+            return f"thẻ {{% {m.group(1)} %}} không đúng chỗ: ở đây cần {_tag_names(m.group(2))}"
+        return f"thẻ không có trong Jinja: {{% {m.group(1)} %}}"
+    m = re.match(r"Unexpected end of template\. Jinja was looking for the following tags: (.*?)\.", message)
+    if m:
+        return f"khối chưa được đóng: thiếu {_tag_names(m.group(1))}"
+    m = re.match(r"unexpected end of template, expected '(.*)'", message)
+    if m:
+        return f"mẫu kết thúc khi thẻ chưa đóng (cần '{m.group(1)}')"
+    m = re.match(r"unexpected '(.*)'", message)
+    if m:
+        return f"ký tự không đúng chỗ: '{m.group(1)}'"
+    m = re.match(r"expected token '(.*?)', got '(.*)'", message)
+    if m:
+        wanted = {"end of print statement": "}}", "end of statement block": "%}"}.get(m.group(1), m.group(1))
+        return f"biểu thức sai: gặp '{m.group(2)}' trong khi cần '{wanted}'"
+    m = re.match(r"Expected an expression, got '(.*)'", message)
+    if m:
+        return "thiếu biểu thức trong thẻ"
+    m = re.match(r"[Bb]lock '(\w+)' defined twice", message)
+    if m:
+        return f"khối '{m.group(1)}' được định nghĩa hai lần"
+    return f"lỗi cú pháp Jinja ({message})"
+
+
+def unclosed_block(env, source: str):
+    """(line, tag) of the innermost block still open at the end of `source`, or None."""
+    stack = []
+    try:
+        tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
+    except jinja2.TemplateSyntaxError:
+        return None
+    i = 0
+    while i < len(tokens):
+        line, kind, value = tokens[i]
+        if kind == "block_begin" and i + 1 < len(tokens) and tokens[i + 1][1] == "name":
+            name = tokens[i + 1][2]
+            j = i + 1
+            while j < len(tokens) and tokens[j][1] != "block_end":
+                j += 1
+            body = [t[2] for t in tokens[i + 1:j]]
+            if name in _OPENERS or (name == "set" and "=" not in body):
+                stack.append((line, name))
+            elif name.startswith("end") and stack and stack[-1][1] == name[3:]:
+                stack.pop()
+            i = j
+        i += 1
+    return stack[-1] if stack else None
+
+
+# --- text templates ---------------------------------------------------------------------------------------
+
+class _Shape:
+    """What fields exist below a context variable, read from the JSON Schema plus the computed ones."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+
+    def resolve(self, node):
+        while isinstance(node, dict) and "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            node = {**self.schema["$defs"][name], **{k: v for k, v in node.items() if k != "$ref"}}
+        return node
+
+    def fields(self, path):
+        """The allowed fields below `path` (a tuple of names), or None when any field is fine."""
+        node = self.schema
+        for part in path:
+            node = self.child(node, part)
+            if node is None:
+                return None
+        return self.keys(node, path)
+
+    def child(self, node, name):
+        node = self.resolve(node)
+        for branch in [node] + [self.resolve(b) for b in node.get("oneOf", []) + node.get("anyOf", [])]:
+            if name in branch.get("properties", {}):
+                return branch["properties"][name]
+        return None
+
+    def keys(self, node, path):
+        node = self.resolve(node)
+        branches = [node] + [self.resolve(b) for b in node.get("oneOf", []) + node.get("anyOf", [])]
+        objects = [b for b in branches if b.get("type") == "object" or "properties" in b]
+        if not objects or any(b.get("additionalProperties", True) is not False for b in objects):
+            return None
+        if any(b.get("type") not in (None, "object") for b in branches[1:]):
+            return None  # a value that may also be a list or a string: anything could be a method
+        names = set().union(*(b.get("properties", {}) for b in objects))
+        dotted = ".".join(path)
+        names.update(k.rsplit(".", 1)[1] for k in DERIVED_VARIABLES if k.rsplit(".", 1)[0] == dotted)
+        return names | _DICT_METHODS
+
+
+def _known_child(shape: _Shape, path) -> bool:
+    node = shape.schema
+    for part in path:
+        node = shape.child(node, part)
+        if node is None:
+            return False
+    return True
+
+
+def _chain(node):
+    """For `a.b.c` / `a["b"]`: ('a', ['b', 'c'], node of a); None for anything else."""
+    attrs = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            attrs.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            attrs.append(node.arg.value)
+            node = node.node
+        else:
+            break
+    if isinstance(node, nodes.Name):
+        return node.name, list(reversed(attrs)), node
+    return None
+
+
+def _context_names(schema: dict) -> set:
+    return set(schema["properties"])
+
+
+def lint_text_chain(library, name: str) -> list[Finding]:
+    """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
+    its parent)."""
+    from cchc_docgen.validate import load_schema
+
+    env = library.env
+    schema = load_schema()
+    shape = _Shape(schema)
+    findings: list[Finding] = []
+    parsed = []
+    current, seen = name + ".md.j2", set()
+    while current and current not in seen:  # the file, then the one it extends, … (as library.text_chain)
+        seen.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            findings.append(Finding(ERROR, f"mẫu '{name}' kế thừa tệp không tìm thấy: {current}"))
+            break
+        lines = source.splitlines()
+        findings.extend(_lint_markup_lines(filename, lines))
+        try:
+            tree = env.parse(source, filename=filename)
+        except jinja2.TemplateSyntaxError as exc:
+            message = vietnamese_syntax_message(exc.message)
+            line = exc.lineno
+            opened = unclosed_block(env, source) if exc.message.startswith(("Unexpected end", "unexpected end")) else None
+            if opened:
+                line = opened[0]
+                message = f"khối {{% {opened[1]} %}} mở ở dòng {line} chưa được đóng (thiếu {{% end{opened[1]} %}})"
+            findings.append(_finding(ERROR, message, filename, line, lines[line - 1] if 0 < line <= len(lines) else ""))
+            break
+        parsed.append((filename, lines, tree))
+        parents = [n.template.value for n in tree.find_all(nodes.Extends) if isinstance(n.template, nodes.Const)]
+        current = parents[0] if parents else None
+    declared = set()
+    aliases: dict = {}
+    for _, _, tree in parsed:
+        _collect_declared(tree, declared, aliases)
+    known = _context_names(schema) | set(HELPERS) | set(env.globals) | _LOCALS
+    for filename, lines, tree in parsed:
+        findings.extend(_lint_tree(env, shape, filename, lines, tree, declared, aliases, known))
+    return findings
+
+
+def _collect_declared(tree, declared: set, aliases: dict) -> None:
+    """Names a template assigns (set, for, with, macro, import) into `declared`; `aliases` maps a name set to a
+    field of the data (`{% set hs = so_lieu.ho_so %}`) to that field, so `hs.tong` is checked too."""
+    for node in tree.find_all((nodes.Assign, nodes.AssignBlock, nodes.For, nodes.With, nodes.Macro, nodes.CallBlock,
+                               nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Macro):
+            declared.add(node.name)
+            declared.update(a.name for a in node.args)
+        elif isinstance(node, nodes.CallBlock):
+            declared.update(a.name for a in node.args)
+        elif isinstance(node, nodes.Import):
+            declared.add(node.target)
+        elif isinstance(node, nodes.FromImport):
+            declared.update(n[1] if isinstance(n, tuple) else n for n in node.names)
+        else:
+            targets = node.targets if isinstance(node, nodes.With) else [node.target]
+            for target in targets:
+                for name in [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name)):
+                    declared.add(name.name)
+                    chain = _chain(node.node) if isinstance(node, nodes.Assign) and target is name else None
+                    value = (chain[0], tuple(chain[1])) if chain else None
+                    if aliases.setdefault(name.name, value) != value:
+                        aliases[name.name] = None  # assigned two different things: no longer known
+
+
+def _lint_tree(env, shape, filename, lines, tree, declared, aliases, known) -> list[Finding]:
+    out = []
+
+    def add(level, message, lineno):
+        out.append(_finding(level, message, filename, lineno, lines[lineno - 1] if 0 < lineno <= len(lines) else ""))
+
+    sections = set(shape.schema["properties"]["noi_dung"]["properties"])
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name not in declared and node.name not in known:
+            add(ERROR, f"biến '{node.name}' không có trong dữ liệu, số liệu tính sẵn hay các hàm của mẫu", node.lineno)
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            add(ERROR, f"không có bộ lọc '{node.name}'", node.lineno)
+    for node in tree.find_all(nodes.Test):
+        if node.name not in env.tests:
+            add(ERROR, f"không có phép thử '{node.name}' (dùng sau 'is')", node.lineno)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(attr, str) and attr.startswith("_"):
+            add(ERROR, f"thuộc tính '{attr}' bị chặn: mẫu chạy trong môi trường cách ly, không truy cập được "
+                       "phần bên trong của Python", node.lineno)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        chain = _chain(node)
+        if chain is None or isinstance(node, nodes.Getitem) and not chain[1]:
+            continue
+        root, attrs, _ = chain
+        if root in declared:
+            alias = aliases.get(root)
+            if not alias or alias[0] in declared:
+                continue
+            root, attrs = alias[0], list(alias[1]) + attrs
+        elif root not in shape.schema["properties"]:
+            continue
+        path = [root]
+        for attr in attrs:
+            allowed = shape.fields(tuple(path))
+            if allowed is None:  # open (so_lieu's own groups, a list, a string): only a known field is followed
+                if not _known_child(shape, path + [attr]):
+                    break
+            elif attr not in allowed:
+                add(ERROR, f"trường '{'.'.join(path + [attr])}' không có trong dữ liệu (schema) hay số liệu tính sẵn",
+                    node.lineno)
+                break
+            path.append(attr)
+    for node in tree.find_all(nodes.Call):
+        if (isinstance(node.node, nodes.Name) and node.node.name in SECTION_HELPERS and node.args
+                and isinstance(node.args[0], nodes.Const) and node.args[0].value not in sections):
+            add(ERROR, f"{node.node.name}(\"{node.args[0].value}\"): mục '{node.args[0].value}' không có trong "
+                       "noi_dung của schema, nên dữ liệu không thể có nội dung cho nó", node.lineno)
+    unique = {}
+    for f in out:
+        unique.setdefault((f.location.line, f.message), f)
+    return list(unique.values())
+
+
+def _lint_markup_lines(filename, lines) -> list[Finding]:
+    """The output markup: `::: part` names, and khoi(...) alone on its line (compose.py needs both)."""
+    out = []
+    # Comments ({# … #}) keep their line breaks so the line numbers stay right.
+    text = re.sub(r"\{#.*?#\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines), flags=re.S)
+    for number, line in enumerate(text.split("\n"), start=1):
+        m = re.match(r"^:::\s*(\S+)\s*$", line.strip())
+        if m and m.group(1) not in PARTS:
+            out.append(_finding(ERROR, f"phần '::: {m.group(1)}' không có; các phần: {', '.join(PARTS)}", filename,
+                                number, lines[number - 1]))
+        if re.search(r"\bkhoi\(", line) and not re.fullmatch(r"\s*\{\{-?\s*khoi\(.*\)\s*-?\}\}\s*", line):
+            out.append(_finding(ERROR, "khoi(...) phải đứng riêng một dòng", filename, number, lines[number - 1]))
+    return out
+
+
+# --- layouts ----------------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_BROKEN = re.compile(r"\{[^\S\n]+[{%#]|[}%#][^\S\n]+\}")
+_PREFIX = re.compile(r"^(\{[{%#])(p|tr|tc|r)\s")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _part_title(name: str) -> str:
+    if name == "word/document.xml":
+        return "thân văn bản"
+    kind = "đầu trang" if "header" in name else "chân trang"
+    return f"{kind} ({name.rsplit('/', 1)[1]})"
+
+
+def _paragraphs(root):
+    """Every w:p with a description of where it is: "đoạn 3", "bảng 1, hàng 2, ô 1, đoạn 1"."""
+    def walk(element, where):
+        counters = {"p": 0, "tbl": 0}
+        for child in element:
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                counters["p"] += 1
+                yield child, where + [f"đoạn {counters['p']}"]
+            elif tag == "tbl":
+                counters["tbl"] += 1
+                rows = [r for r in child if r.tag == W + "tr"]
+                for r, row in enumerate(rows, start=1):
+                    cells = [c for c in row if c.tag == W + "tc"]
+                    for c, cell in enumerate(cells, start=1):
+                        yield from walk(cell, where + [f"bảng {counters['tbl']}, hàng {r}, ô {c}"])
+            elif tag in ("sdt", "sdtContent", "customXml", "body", "hdr", "ftr", "txbxContent"):
+                yield from walk(child, where)
+    yield from walk(root, [])
+
+
+def _around(text: str, start: int, end: int, margin: int = 25) -> str:
+    head, tail = max(0, start - margin), min(len(text), end + margin)
+    return ("…" if head else "") + text[head:tail] + ("…" if tail < len(text) else "")
+
+
+def _normalize_tag(tag: str) -> str:
+    tag = _PREFIX.sub(r"\1 ", tag.translate(_QUOTES))
+    m = re.fullmatch(r"\{%\s*(colspan|cellbg)\s+(.*?)\s*%\}", tag)
+    if m:
+        return "{{ " + m.group(2) + " }}"
+    return "" if re.fullmatch(r"\{%\s*(vm|hm)\s*%\}", tag) else tag
+
+
+def lint_layout(path) -> list[Finding]:
+    """Problems of a layout .docx, each located by part, paragraph or table cell, with the text around it."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from cchc_docgen.writers.docx import _layout_env
+
+    path = Path(path)
+    out: list[Finding] = []
+
+    def add(level, message, where, text=""):
+        out.append(Finding(level, f"{where}: {message}", Location(str(path)), (), f"«{text}»" if text else ""))
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = {n: archive.read(n) for n in archive.namelist() if _TEMPLATED_PART.match(n)}
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]
+    if "word/document.xml" not in parts:
+        return [Finding(ERROR, "tệp bố cục không phải tài liệu Word (.docx)", Location(str(path)))]
+    env = _layout_env()
+    patcher = DocxTemplate.__new__(DocxTemplate)
+    body_placed = False
+    for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):
+        xml = parts[name].decode("utf-8")
+        try:
+            root = etree.fromstring(parts[name])
+        except etree.XMLSyntaxError as exc:
+            add(ERROR, f"XML hỏng ({exc})", _part_title(name))
+            continue
+        patched = patcher.patch_xml(xml)
+        skeleton = []  # (normalized tag, where, text around)
+        for paragraph, where in _paragraphs(root):
+            runs = [t.text or "" for t in paragraph.iter(W + "t")]
+            text = "".join(runs)
+            if not any(ch in text for ch in "{}%#"):
+                continue
+            place = f"{_part_title(name)}, {', '.join(where)}"
+            for m in _BROKEN.finditer(text):
+                split = _run_index(runs, m.start()) != _run_index(runs, m.end() - 1)
+                add(ERROR, "thẻ bị tách: giữa hai dấu ngoặc của thẻ có chữ khác"
+                    + (" (nằm ở các đoạn chữ khác nhau trong Word)" if split else "")
+                    + "; docxtpl sẽ in nguyên văn thay vì điền giá trị. Xóa rồi gõ lại cả thẻ liền một mạch",
+                    place, _around(text, m.start(), m.end()))
+            tags = list(_TAG.finditer(text))
+            rest = _TAG.sub(lambda m: " " * len(m.group(0)), text)
+            for m in re.finditer(r"\{\{|\{%|\}\}|%\}", rest):
+                if not _BROKEN.search(text[max(0, m.start() - 3):m.end() + 3]):
+                    add(ERROR, f"thẻ '{m.group(0)}' chưa có dấu {'đóng' if m.group(0)[0] == '{' else 'mở'} trong cùng "
+                               "đoạn văn", place, _around(text, m.start(), m.end()))
+            for m in tags:
+                tag = _normalize_tag(m.group(0))
+                if not tag:
+                    continue
+                if tag not in patched:
+                    add(ERROR, f"docxtpl không ghép được thẻ {m.group(0)} (bị chia ra nhiều đoạn định dạng); "
+                               "xóa rồi gõ lại cả thẻ", place, _around(text, m.start(), m.end()))
+                    continue
+                if re.fullmatch(r"\{\{\s*noi_dung\s*\}\}", m.group(0)):
+                    add(ERROR, "phần thân phải đặt bằng {{p noi_dung }} (có 'p'): đoạn này sẽ bị thay bằng các đoạn "
+                               "của văn bản", place, _around(text, m.start(), m.end()))
+                if re.fullmatch(r"\{\{p\s+noi_dung\s*\}\}", m.group(0)):
+                    body_placed = body_placed or name == "word/document.xml"
+                skeleton.append((tag, place, _around(text, m.start(), m.end())))
+        out.extend(_lint_skeleton(env, skeleton, path))
+        if not any(f.is_error for f in out):
+            try:
+                env.from_string(patched)
+            except jinja2.TemplateSyntaxError as exc:
+                add(ERROR, vietnamese_syntax_message(exc.message), _part_title(name))
+    if not body_placed:
+        add(ERROR, "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", _part_title("word/document.xml"))
+    return out
+
+
+def _run_index(runs, offset: int) -> int:
+    for index, run in enumerate(runs):
+        if offset < len(run):
+            return index
+        offset -= len(run)
+    return len(runs)
+
+
+def _lint_skeleton(env, skeleton, path) -> list[Finding]:
+    """The layout's tags, one per line, parsed as one template: an error's line is the tag's index."""
+    out = []
+
+    def add(message, index):
+        tag, place, text = skeleton[index]
+        out.append(Finding(ERROR, f"{place}: {message}", Location(str(path)), (), f"«{text}»"))
+
+    source = "\n".join(tag for tag, _, _ in skeleton)
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        opened = unclosed_block(env, source) if exc.message.startswith(("Unexpected end", "unexpected end")) else None
+        if opened:
+            add(f"khối {{% {opened[1]} %}} chưa được đóng (thiếu {{% end{opened[1]} %}})", opened[0] - 1)
+        else:
+            add(vietnamese_syntax_message(exc.message), min(exc.lineno, len(skeleton)) - 1)
+        return out
+    declared = set(_LOCALS)
+    _collect_declared(tree, declared, {})
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name not in declared and node.name not in LAYOUT_VARIABLES and node.name not in env.globals:
+            add(f"biến '{node.name}' không có trong bố cục; các biến: {', '.join(LAYOUT_VARIABLES)}", node.lineno - 1)
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            add(f"không có bộ lọc '{node.name}' trong bố cục", node.lineno - 1)
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):
+            add(f"thuộc tính '{node.attr}' bị chặn: bố cục chạy trong môi trường cách ly", node.lineno - 1)
+    return out
+
+
+# --- everything -------------------------------------------------------------------------------------------
+
+def lint_catalogs(library) -> list[Finding]:
+    from cchc_docgen.appendix import CATALOG_FOLDER
+
+    out = []
+    for root in library.search_path:
+        for path in sorted((root / CATALOG_FOLDER).glob("*.yaml")) if (root / CATALOG_FOLDER).is_dir() else ():
+            try:
+                library.catalog(path.stem, path)
+            except DocgenError as exc:
+                out.append(Finding(ERROR, exc.message, exc.location or Location(str(path)), exc.path))
+    return out
+
+
+def lint(library, targets=()) -> list[Finding]:
+    """Lint the named templates (names, or paths of .md.j2/.docx files), or every template, layout and catalog
+    of the library when none is named."""
+    findings: list[Finding] = []
+    layouts: list[Path] = []
+    names: list[str] = []
+    for target in targets:
+        path = Path(target)
+        if path.suffix == ".docx" and path.is_file():
+            layouts.append(path)
+        elif str(target).endswith(".j2") and path.is_file():
+            findings.extend(_lint_text_file(library, path))
+        else:
+            names.append(str(target))
+    if not targets:
+        names = list(library.names)
+        findings.extend(lint_catalogs(library))
+    for name in names:
+        if library.find_file(name + ".md.j2") is None:
+            known = ", ".join(library.names)
+            findings.append(Finding(ERROR, f"không có mẫu '{name}'; các mẫu hiện có: {known}"))
+            continue
+        findings.extend(lint_text_chain(library, name))
+        layout = library.find_file(name + ".docx") or library.find_file("bo-cuc.docx")
+        if layout is not None and layout not in layouts:
+            layouts.append(layout)
+    for layout in layouts:
+        findings.extend(lint_layout(layout))
+    return dedupe(findings)
+
+
+def _lint_text_file(library, path: Path) -> list[Finding]:
+    """A text file named on the command line, with its folder first on the search path: linted within every
+    template whose chain it is part of (a parent uses what its children set), else on its own."""
+    from cchc_docgen.templates import TEXT_SUFFIX, library_for
+
+    if not path.name.endswith(TEXT_SUFFIX):
+        return [Finding(ERROR, f"không phải tệp mẫu nội dung ({TEXT_SUFFIX})", Location(str(path)))]
+    folder = library_for([path.parent, *library.extra_dirs], library.province)
+    mine = str(path.resolve())
+    found = []
+    for name in folder.names:
+        try:
+            chain = [str(Path(f).resolve()) for f in folder.text_chain(name)]
+        except jinja2.TemplateError:  # a broken file of the chain: linted on its own below
+            continue
+        if mine in chain:
+            found.extend(f for f in lint_text_chain(folder, name) if not f.location or str(Path(f.location.file).resolve()) == mine)
+    return found or lint_text_chain(folder, path.name[: -len(TEXT_SUFFIX)])
+
+
+def dedupe(findings) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (str(f.location), f.message, f.context)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
