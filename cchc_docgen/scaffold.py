@@ -161,6 +161,14 @@ def template_usage(template, year: int | None = None) -> Usage:
 
 # --- schema ------------------------------------------------------------------------------------------------
 
+def schema_file():
+    """The installed JSON Schema file (what `# yaml-language-server: $schema=…` can point at)."""
+    from importlib import resources
+    from pathlib import Path
+
+    return Path(str(resources.files("cchc_docgen").joinpath("schema/bao_cao.schema.json"))).resolve()
+
+
 def narrowed_schema(usage: Usage | None = None) -> dict:
     """The data schema; with a template's usage, `noi_dung` lists only that template's sections."""
     from cchc_docgen.validate import load_schema
@@ -258,11 +266,12 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     w = _Writer(schema)
     P = lambda *path: _props(schema, *path)  # noqa: E731
 
-    w.lines += [f"# {schema['title']} — mẫu {name}.",
+    w.lines += [f"# yaml-language-server: $schema={schema_file().as_uri()}",
+                f"# {schema['title']} — mẫu {name}.",
                 "# Khung do 'docgen new' tạo: mỗi trường có chú thích; điền vào chỗ \"……\", bỏ dấu '# ' ở đầu các dòng",
                 "# của khối muốn dùng. Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống).",
                 f"# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
-                "# Gợi ý và kiểm tra khi gõ trong VS Code (tiện ích YAML): xem 'docgen schema' trong README.", ""]
+                "# Dòng đầu cho VS Code (tiện ích YAML) gợi ý và kiểm tra khi gõ; xem 'docgen schema' trong README.", ""]
     w.field("mau", name, P("mau"))
     w.field("tinh", province or "", P("tinh"))
     w.lines.append("")
