@@ -156,68 +156,100 @@ def _schema_nodes(node):
                     yield from _schema_nodes(child)
 
 
-@lru_cache(maxsize=64)
-def _pattern(text: str):
-    return re.compile(text)
+def _compile(schema: dict, root: dict, compiled: dict):
+    """Turn a schema node into a yes/no function, once. The check is much faster than jsonschema because it
+    builds no error objects and looks nothing up at check time; only when it says no does jsonschema run, to
+    explain what is wrong. `compiled` memoizes by node, which also ties the knot for recursive $refs."""
+    key = id(schema)
+    if key in compiled:
+        return lambda value: compiled[key](value)
+    checks = []
 
+    def fits(value) -> bool:
+        for check in checks:
+            if not check(value):
+                return False
+        return True
 
-def _fits(schema: dict, value, root: dict) -> bool:
-    """Whether `value` fits `schema` — a yes/no check that is much faster than jsonschema because it builds no
-    error objects. Only when it says no does jsonschema run, to explain what is wrong."""
+    compiled[key] = fits
     if "$ref" in schema:
         target = root
         for part in schema["$ref"].lstrip("#/").split("/"):
             target = target[part]
-        if not _fits(target, value, root):
-            return False
+        checks.append(_compile(target, root, compiled))
     kind = schema.get("type")
     if kind is not None:
         kinds = [kind] if isinstance(kind, str) else kind
-        is_bool = isinstance(value, bool)
-        if not any(isinstance(value, _PY_TYPES[k]) and (k == "boolean" or not is_bool) for k in kinds):
-            return False
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    if "anyOf" in schema and not any(_fits(option, value, root) for option in schema["anyOf"]):
-        return False
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            return False
-        if "maximum" in schema and value > schema["maximum"]:
-            return False
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            return False
-    elif isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            return False
-        if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            return False
-    elif isinstance(value, list):
-        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", len(value)):
-            return False
-        items = schema.get("items")
-        if isinstance(items, dict) and not all(_fits(items, item, root) for item in value):
-            return False
-    elif isinstance(value, dict):
-        if any(name not in value for name in schema.get("required", ())):
-            return False
-        properties = schema.get("properties", {})
+        allowed = tuple(t for k in kinds for t in _PY_TYPES[k])
+        bool_ok = "boolean" in kinds
+
+        def type_ok(value, allowed=allowed, bool_ok=bool_ok):
+            return isinstance(value, allowed) and (bool_ok or not isinstance(value, bool))
+        checks.append(type_ok)
+    if "enum" in schema:
+        choices = schema["enum"]
+        checks.append(lambda value: value in choices)
+    if "anyOf" in schema:
+        options = [_compile(option, root, compiled) for option in schema["anyOf"]]
+        checks.append(lambda value: any(option(value) for option in options))
+    low, high, above = schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum")
+    if low is not None or high is not None or above is not None:
+        def number_ok(value):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                return True
+            return not ((low is not None and value < low) or (high is not None and value > high)
+                        or (above is not None and value <= above))
+        checks.append(number_ok)
+    if "minLength" in schema or "pattern" in schema:
+        min_length = schema.get("minLength", 0)
+        pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+        checks.append(lambda value: not isinstance(value, str) or (
+            len(value) >= min_length and (pattern is None or pattern.search(value) is not None)))
+    if "minItems" in schema or "maxItems" in schema or isinstance(schema.get("items"), dict):
+        min_items, max_items = schema.get("minItems", 0), schema.get("maxItems")
+        item = _compile(schema["items"], root, compiled) if isinstance(schema.get("items"), dict) else None
+
+        def list_ok(value):
+            if not isinstance(value, list):
+                return True
+            if len(value) < min_items or (max_items is not None and len(value) > max_items):
+                return False
+            return item is None or all(item(v) for v in value)
+        checks.append(list_ok)
+    if "properties" in schema or "required" in schema or "additionalProperties" in schema:
+        required = tuple(schema.get("required", ()))
+        properties = {name: _compile(sub, root, compiled) for name, sub in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
-        for name, item in value.items():
-            if name in properties:
-                if not _fits(properties[name], item, root):
+        extra_check = _compile(extra, root, compiled) if isinstance(extra, dict) else None
+
+        def object_ok(value):
+            if not isinstance(value, dict):
+                return True
+            for name in required:
+                if name not in value:
                     return False
-            elif extra is False:
-                return False
-            elif isinstance(extra, dict) and not _fits(extra, item, root):
-                return False
-    return True
+            for name, item in value.items():
+                check = properties.get(name)
+                if check is not None:
+                    if not check(item):
+                        return False
+                elif extra is False or (extra_check is not None and not extra_check(item)):
+                    return False
+            return True
+        checks.append(object_ok)
+    return fits
+
+
+@lru_cache(maxsize=1)
+def _quick_check():
+    schema = load_schema()
+    return _compile(schema, schema, {}) if _quick_check_usable() else None
 
 
 def validate(loaded: LoadedData) -> None:
     """Raise ErrorList with every schema violation, in file order; return None when the data fits."""
-    schema = load_schema()
-    if _quick_check_usable() and _fits(schema, loaded.data, schema):
+    quick = _quick_check()
+    if quick is not None and quick(loaded.data):
         return
     errors = []
     seen = set()

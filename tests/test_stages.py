@@ -246,3 +246,40 @@ def test_a_subsection_the_ward_wrote_is_kept_even_when_empty():
     text = MINIMAL + "noi_dung:\n  the_che:\n    - muc: 'Hình thức khen thưởng: Giấy khen.'\n    - muc: Tiêu chuẩn\n      noi_dung: [x]\n"
     headings = [(b.number, plain_text(b.content)) for b in build(text).blocks if isinstance(b, Heading)]
     assert headings[1:] == [("1.", "Cải cách thể chế"), ("1.1.", "Hình thức khen thưởng: Giấy khen."), ("1.2.", "Tiêu chuẩn")]
+
+
+# --- the quick schema check agrees with jsonschema ---------------------------------------------------------
+
+SCHEMA_VIOLATIONS = [
+    MINIMAL.replace("  ten_goi:", "  ten_goii:"),
+    MINIMAL.replace("  ho_ten: Nguyễn Văn B\n", ""),
+    MINIMAL.replace("nam: 2025", "nam: hai nghìn"),
+    MINIMAL.replace("nam: 2025", "nam: true"),
+    MINIMAL.replace("loai: quy", "loai: quí"),
+    MINIMAL + "so_lieu:\n  can_bo: {tong: -3}\n",
+    MINIMAL + "so_lieu:\n  can_bo: {tong: 2.5}\n",
+    MINIMAL + "noi_dung:\n  the_che: [{muc: ''}]\n",
+    MINIMAL + "noi_dung:\n  the_che: [{bang: {dong: []}}]\n",
+    MINIMAL + "noi_dung:\n  the_che: [{bang: {dong: [[{nd: 1, gop_cot: 0}]]}}]\n",
+    MINIMAL + "noi_dung:\n  the_che: [{cau_mau: khong_co}]\n",
+    MINIMAL + "noi_dung:\n  the_che: [5]\n",
+    MINIMAL + "phu_luc: [{bieu: Sai Ten}]\n",
+    MINIMAL.replace("dia_danh: A", "dia_danh: A\n  ngay: 2025/02/03"),
+    MINIMAL.replace("ten: [Ủy ban nhân dân, phường A]", "ten: [a, b, c, d]"),
+]
+
+
+@pytest.mark.parametrize("text", SCHEMA_VIOLATIONS)
+def test_quick_schema_check_never_passes_what_jsonschema_refuses(text):
+    loaded = loader.loads(text)
+    assert list(validate._validator().iter_errors(loaded.data))  # jsonschema refuses it …
+    assert validate._quick_check()(loaded.data) is False  # … and so does the quick check
+
+
+def test_quick_schema_check_passes_every_example():
+    from conftest import EXAMPLES
+
+    for example in EXAMPLES.glob("*.yaml"):
+        loaded = loader.load(example)
+        assert validate._quick_check()(loaded.data), example.name
+        assert not list(validate._validator().iter_errors(loaded.data)), example.name
