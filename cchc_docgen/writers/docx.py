@@ -52,19 +52,32 @@ LANDSCAPE_TEXT_WIDTH_TWIPS = 14287  # 252 mm: A4 landscape less the same margins
 # --- body XML -----------------------------------------------------------------------------
 
 
+_RUN_START = {
+    (bold, italic, sup): "<w:r>" + (("<w:rPr>" + ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+                                    + ('<w:vertAlign w:val="superscript"/>' if sup else "") + "</w:rPr>")
+                                   if (bold or italic or sup) else "") + '<w:t xml:space="preserve">'
+    for bold in (False, True) for italic in (False, True) for sup in (False, True)
+}
+
+
 def _run(text: str, bold=False, italic=False, superscript=False) -> str:
-    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "") + (
-        '<w:vertAlign w:val="superscript"/>' if superscript else "")
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_escape(_clean(text))}</w:t></w:r>'
+    return f"{_RUN_START[bool(bold), bool(italic), bool(superscript)]}{_xml_text(text)}</w:t></w:r>"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
     """XML 1.0 forbids most control characters; they cannot appear in a Word document."""
     return _CONTROL.sub("", text)
+
+
+def _xml_text(text: str) -> str:
+    """Text as XML character data: most text needs nothing, so one search decides."""
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text
+    return xml_escape(_clean(text))
 
 
 def _note_ref(note_id: int) -> str:
@@ -151,7 +164,7 @@ class _BodyWriter:
         def centred(text, props, after=0):
             return (f'<w:p><w:pPr><w:spacing w:before="0" w:after="{after}"/><w:ind w:firstLine="0"/>'
                     f'<w:jc w:val="center"/></w:pPr><w:r><w:rPr>{props}<w:sz w:val="28"/></w:rPr>'
-                    f'<w:t xml:space="preserve">{xml_escape(_clean(text))}</w:t></w:r></w:p>')
+                    f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>')
 
         width = LANDSCAPE_TEXT_WIDTH_TWIPS if appendix.landscape else TEXT_WIDTH_TWIPS
         return (centred(appendix.label, "<w:b/>") + centred(appendix.title, "<w:b/>")
