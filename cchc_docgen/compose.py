@@ -354,6 +354,11 @@ def _header_meta(context: dict, parts: dict[str, str]) -> dict:
         "trich_yeu": van_ban["trich_yeu"] or parts["trich_yeu"],
         "thoi_gian": parts.get("thoi_gian", ""),
         "kinh_gui": kinh_gui_lines,
+        # The same as one paragraph for the layout: "Kính gửi:" then a tab, each recipient on its own line
+        # under the first (the layout's hanging indent lines them up).
+        "kinh_gui_doan": ("Kính gửi:\t" + "\n".join(kinh_gui_lines[1:] if len(kinh_gui) > 1
+                                                      else [kinh_gui_lines[0].removeprefix("Kính gửi: ")])
+                          if kinh_gui else ""),
         "noi_nhan": noi_nhan,
         "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
         "chuc_vu": nguoi_ky["chuc_vu"].upper(),

@@ -74,7 +74,8 @@ def test_title_and_recipients(thach_quy):
                         "và phương hướng, nhiệm vụ quý IV năm 2024")
     # The Decree 09/2019 cut-off window of quý III.
     assert texts[2] == "(Số liệu tính từ ngày 15/06/2024 đến ngày 14/09/2024)"
-    assert texts[3:6] == ["Kính gửi:", "- UBND thành phố Hà Tĩnh;", "- Phòng Nội vụ thành phố."]
+    # One paragraph: "Kính gửi:", a tab to the hanging indent, then a line per recipient.
+    assert texts[3] == "Kính gửi:\t- UBND thành phố Hà Tĩnh;\n- Phòng Nội vụ thành phố."
 
 
 def test_sections_in_order_numbered_and_styled(thach_quy):

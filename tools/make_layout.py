@@ -217,9 +217,12 @@ def build(sizes: dict) -> Document:
     line(doc, "{%p if thoi_gian %}")
     line(doc, "{{ thoi_gian }}", size=14, italic=True, before=6)
     line(doc, "{%p endif %}")
-    line(doc, "{%p for dong in kinh_gui %}")
-    line(doc, "{{ dong }}", size=14, before=6)
-    line(doc, "{%p endfor %}")
+    # "Kính gửi:" starts 45 mm in; the recipients line up 25 mm further (a hanging indent, reached by a tab).
+    line(doc, "{%p if kinh_gui_doan %}")
+    recipients = line(doc, "{{ kinh_gui_doan }}", size=14, before=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    recipients.paragraph_format.left_indent = Mm(70)
+    recipients.paragraph_format.first_line_indent = Mm(-25)
+    line(doc, "{%p endif %}")
     line(doc, "", after=6)
     doc.add_paragraph("{{p noi_dung }}", style="Noi dung")
 

@@ -195,8 +195,10 @@ def _layout_value(value):
     """How a header value prints in the layout: XML-escaped text, a line break where the text has one."""
     if value is None:
         return ""
-    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
-        return Markup('</w:t><w:br/><w:t xml:space="preserve">').join(_clean(value).split("\n"))
+    if isinstance(value, str) and not isinstance(value, Markup) and ("\n" in value or "\t" in value):
+        lines = [Markup('</w:t><w:tab/><w:t xml:space="preserve">').join(line.split("\t"))
+                 for line in _clean(value).split("\n")]
+        return Markup('</w:t><w:br/><w:t xml:space="preserve">').join(lines)
     return value
 
 
