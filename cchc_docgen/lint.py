@@ -42,7 +42,8 @@ DERIVED_VARIABLES = {
     "so_lieu.dich_vu_cong.tong_ho_so": "Tổng số hồ sơ trên Cổng dịch vụ công: toan_trinh.tong + mot_phan.tong.",
 }
 
-# The layout's variables (compose.py builds them; the body goes where `{{p noi_dung }}` stands).
+# What the layout's variables hold (compose.py builds them, see layout_variables(); the body goes where
+# `{{p noi_dung }}` stands).
 LAYOUT_VARIABLES = {
     "co_quan_chu_quan": "Tên cơ quan chủ quản, chữ in hoa (rỗng khi không có).",
     "ten_co_quan": "Tên cơ quan ban hành: danh sách dòng, chữ in hoa.",
@@ -52,6 +53,7 @@ LAYOUT_VARIABLES = {
     "trich_yeu": "Trích yếu nội dung (có thể nhiều dòng).",
     "thoi_gian": "Dòng thời gian lấy số liệu dưới trích yếu, ví dụ: (Số liệu tính từ ngày … đến ngày …).",
     "kinh_gui": "Các dòng 'Kính gửi: …' (danh sách dòng; rỗng khi không gửi ai).",
+    "kinh_gui_doan": "Khối Kính gửi thành một đoạn: 'Kính gửi:', dấu tab, rồi mỗi nơi nhận một dòng (bố cục thụt treo).",
     "noi_nhan": "Các dòng nơi nhận, ví dụ: '- UBND thành phố (b/c);', '- Lưu: VT, VP.'.",
     "tham_quyen": "Các dòng thẩm quyền ký, chữ in hoa, ví dụ: TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH.",
     "chuc_vu": "Chức vụ người ký, chữ in hoa.",
@@ -59,6 +61,20 @@ LAYOUT_VARIABLES = {
     "noi_dung": "Phần thân văn bản (đặt bằng {{p noi_dung }} trên một đoạn riêng).",
 }
 
+def layout_variables() -> list[str]:
+    """The names the layout is rendered with: what compose gives a sample document, plus the body."""
+    global _LAYOUT_NAMES
+    if _LAYOUT_NAMES is None:
+        from cchc_docgen import compose, compute, loader
+        from cchc_docgen.scaffold import _sample_data
+
+        context = compute.compute(loader.LoadedData(_sample_data("quy", "quy", 2025), "<mẫu>"))
+        meta = compose._header_meta(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
+        _LAYOUT_NAMES = [*meta, "noi_dung"]
+    return _LAYOUT_NAMES
+
+
+_LAYOUT_NAMES = None
 _LOCALS = {"loop", "super", "self", "caller", "varargs", "kwargs"}
 _DICT_METHODS = {"items", "keys", "values", "get"}
 _OPENERS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans", "raw"}
@@ -497,8 +513,8 @@ def _lint_skeleton(env, skeleton, path) -> list[Finding]:
     declared = set(_LOCALS)
     _collect_declared(tree, declared, {})
     for node in tree.find_all(nodes.Name):
-        if node.ctx == "load" and node.name not in declared and node.name not in LAYOUT_VARIABLES and node.name not in env.globals:
-            add(f"biến '{node.name}' không có trong bố cục; các biến: {', '.join(LAYOUT_VARIABLES)}", node.lineno - 1)
+        if node.ctx == "load" and node.name not in declared and node.name not in layout_variables() and node.name not in env.globals:
+            add(f"biến '{node.name}' không có trong bố cục; các biến: {', '.join(layout_variables())}", node.lineno - 1)
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             add(f"không có bộ lọc '{node.name}' trong bố cục", node.lineno - 1)
