@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -431,26 +431,19 @@ def _reports_on_period(template) -> bool:
     return reads_variable(template, "ky_bao_cao")
 
 
-@dataclass
-class FileReport:
-    file: str
-    findings: list[Finding] = field(default_factory=list)
-
-
-def check_file(data_path, library, template_name: str | None = None) -> FileReport:
+def check_file(data_path, library, template_name: str | None = None) -> list[Finding]:
     """Everything `render` would refuse plus the domain checks, without writing anything: schema errors, data
     the template cannot place, broken inline markup, then `run_checks`."""
     from cchc_docgen import compose, compute, loader, validate
     from cchc_docgen.errors import TemplateError
 
-    report = FileReport(str(data_path))
+    file = str(data_path)
     try:
         loaded = loader.load(data_path)
         validate.validate(loaded)
         context = compute.compute(loaded)
     except DocgenError as exc:
-        report.findings = from_error(exc, report.file)
-        return report
+        return from_error(exc, file)
     library = library.for_province(loaded.data.get("tinh"))
     name = template_name or loaded.data.get("mau")
     template = None
@@ -461,6 +454,5 @@ def check_file(data_path, library, template_name: str | None = None) -> FileRepo
         template = library.get(name)
         compose.compose(loaded, context, template)
     except DocgenError as exc:
-        findings = from_error(exc, report.file)
-    report.findings = findings + run_checks(loaded, context, library, template)
-    return report
+        findings = from_error(exc, file)
+    return findings + run_checks(loaded, context, library, template)

@@ -195,11 +195,11 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
         library = library_for(template_dirs, province)
         bad = False
         for data in files:
-            report = checks.check_file(data, library, template_name)
-            for finding in report.findings:
+            findings = checks.check_file(data, library, template_name)
+            for finding in findings:
                 click.echo(str(finding))
-            click.echo(f"{data}: {checks.summary(report.findings)}")
-            bad = bad or checks.failed(report.findings, strict)
+            click.echo(f"{data}: {checks.summary(findings)}")
+            bad = bad or checks.failed(findings, strict)
         return bad
 
     sys.exit(1 if _guarded(run) else 0)

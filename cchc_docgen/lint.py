@@ -217,10 +217,6 @@ def _chain(node):
     return None
 
 
-def _context_names(schema: dict) -> set:
-    return set(schema["properties"])
-
-
 def lint_text_chain(library, name: str) -> list[Finding]:
     """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
     its parent)."""
@@ -259,7 +255,7 @@ def lint_text_chain(library, name: str) -> list[Finding]:
     aliases: dict = {}
     for _, _, tree in parsed:
         _collect_declared(tree, declared, aliases)
-    known = _context_names(schema) | set(HELPERS) | set(env.globals) | _LOCALS
+    known = set(schema["properties"]) | set(HELPERS) | set(env.globals) | _LOCALS
     for filename, lines, tree in parsed:
         findings.extend(_lint_tree(env, shape, filename, lines, tree, declared, aliases, known))
     return findings

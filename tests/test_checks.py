@@ -24,7 +24,7 @@ def validate(tmp_path, text, *args, name="w.yaml"):
 def findings(tmp_path, text):
     data = tmp_path / "f.yaml"
     data.write_text(text, encoding="utf-8")
-    return checks.check_file(data, library_for()).findings
+    return checks.check_file(data, library_for())
 
 
 # --- real cases ----------------------------------------------------------------------------------------------
