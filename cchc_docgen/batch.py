@@ -26,6 +26,7 @@ class Job:
     template_name: str | None
     template_dirs: tuple[Path, ...]
     province: str | None
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Outcome:
     error: str | None = None
     template_name: str = ""
     notes: int = 0
+    findings: tuple[str, ...] = ()  # the domain checks' messages, printed as warnings
 
     @property
     def ok(self) -> bool:
@@ -60,7 +62,7 @@ def expand_inputs(arguments) -> list[Path]:
     return found
 
 
-def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province) -> list[Job]:
+def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province, strict=False) -> list[Job]:
     """One job per input, writing OUT_DIR/<stem>.<fmt>; two inputs with the same stem would overwrite each other."""
     jobs, seen = [], {}
     for data in inputs:
@@ -68,7 +70,7 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
         if output in seen:
             raise DocgenError(f"{seen[output]} và {data} cùng ra tệp {output}: đổi tên một tệp dữ liệu")
         seen[output] = data
-        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province))
+        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict))
     return jobs
 
 
@@ -80,9 +82,9 @@ def run_job(job: Job) -> Outcome:
     try:
         if job.output.resolve() == job.data.resolve():
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
-        result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt)
+        result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt, job.strict)
         write_atomically(job.output, result.content)
-        return Outcome(job, None, result.template_name, len(result.document.notes()))
+        return Outcome(job, None, result.template_name, len(result.document.notes()), tuple(map(str, result.findings)))
     except DocgenError as exc:
         return Outcome(job, str(exc))
     except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on

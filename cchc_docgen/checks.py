@@ -201,6 +201,8 @@ def check_percentages(text: str):
     Yields (pair text, written percentage, the correct one). "17/71, đạt tỷ lệ 23,94%" is right; "239/266 hồ sơ,
     đạt tỷ lệ 89,84%" yields ("239/266", "89,84%", "89,85%").
     """
+    if "%" not in text or "/" not in text:  # most texts: nothing to look at
+        return
     found = []
     for m in _PAIR_THEN_PERCENT.finditer(text):
         found.append((m.start(), m.group(1), m.group(2), m.group(4)))
@@ -268,6 +270,8 @@ _DATE_IN_TEXT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 
 
 def _dates_in(text: str):
+    if "/" not in text:
+        return
     for m in _DATE_IN_TEXT.finditer(text):
         day, month, year = (int(g) for g in m.groups())
         try:

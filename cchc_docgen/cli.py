@@ -32,7 +32,9 @@ def main():
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
-def render_command(data, template_name, output: Path | None, fmt: str, template_dirs, province, jobs):
+@click.option("--strict", is_flag=True,
+              help="Không sinh văn bản khi kiểm tra số liệu còn lỗi hoặc cảnh báo (mặc định: chỉ in cảnh báo).")
+def render_command(data, template_name, output: Path | None, fmt: str, template_dirs, province, jobs, strict):
     """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
     hoặc mẫu tên như 'du-lieu/*.yaml'."""
     from cchc_docgen import batch
@@ -43,19 +45,21 @@ def render_command(data, template_name, output: Path | None, fmt: str, template_
         single = len(inputs) == 1 and not Path(data[0]).is_dir() and not (output and output.is_dir())
         if single:
             target = output or Path.cwd() / f"{inputs[0].stem}.{fmt}"
-            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province)]
+            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict)]
         else:
             out_dir = output or Path.cwd()
             if out_dir.exists() and not out_dir.is_dir():
                 raise DocgenError(f"sinh nhiều tệp thì -o phải là một thư mục, không phải tệp: {out_dir}")
             out_dir.mkdir(parents=True, exist_ok=True)
-            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province)
+            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict)
     except (DocgenError, OSError) as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
 
     if single:
         outcome = batch.run_job(todo[0])
+        for finding in outcome.findings:
+            click.echo(finding, err=True)
         if not outcome.ok:
             message = outcome.error
             click.echo(f"Lỗi:\n{message}" if "\n" in message else f"Lỗi: {message}", err=True)
@@ -68,6 +72,9 @@ def render_command(data, template_name, output: Path | None, fmt: str, template_
     with click.progressbar(length=len(todo), label="Đang sinh văn bản", file=sys.stderr,
                            show_pos=True) if show_bar else _NoBar() as bar:
         outcomes = batch.run(todo, workers, on_done=lambda outcome: bar.update(1))
+    for outcome in outcomes:
+        for finding in outcome.findings:
+            click.echo(finding, err=True)
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"Đã tạo {len(outcomes) - len(failed)}/{len(outcomes)} tệp trong {todo[0].output.parent}.")
     if failed:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cchc_docgen import compose, compute, loader, validate
+from cchc_docgen import checks, compose, compute, loader, validate
 from cchc_docgen.errors import DocgenError, TemplateError
 from cchc_docgen.model import Document
 from cchc_docgen.templates import TemplateLibrary
@@ -19,10 +19,11 @@ class Rendered:
     document: Document
     template_name: str
     content: bytes
+    findings: list = field(default_factory=list)  # domain checks (checks.py): contradictions worth a look
 
 
 def build_document(data_path, library: TemplateLibrary, template_name: str | None = None):
-    """Load, validate and compose one data file; return (document, template)."""
+    """Load, validate, compose and check one data file; return (document, template, findings)."""
     loaded = loader.load(data_path)
     validate.validate(loaded)
     # The unit's province (tinh) puts that province's templates in front of the national base.
@@ -32,12 +33,19 @@ def build_document(data_path, library: TemplateLibrary, template_name: str | Non
         raise TemplateError(f"{data_path}: chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template")
     template = library.get(name)
     context = compute.compute(loaded)
-    return compose.compose(loaded, context, template), template
+    document = compose.compose(loaded, context, template)
+    return document, template, checks.run_checks(loaded, context, library, template)
 
 
-def render(data_path, library: TemplateLibrary, template_name: str | None = None, fmt: str = "docx") -> Rendered:
-    document, template = build_document(data_path, library, template_name)
-    return Rendered(document, template.name, write(document, template, fmt))
+def render(data_path, library: TemplateLibrary, template_name: str | None = None, fmt: str = "docx",
+           strict: bool = False) -> Rendered:
+    """Render one data file. The domain checks' findings come back with it; with `strict`, any finding stops
+    the render (DocgenError) before anything is written."""
+    document, template, findings = build_document(data_path, library, template_name)
+    if strict and findings:
+        raise DocgenError("--strict: văn bản chưa được sinh vì dữ liệu còn " + checks.summary(findings) + ":\n"
+                          + "\n".join(str(f) for f in findings))
+    return Rendered(document, template.name, write(document, template, fmt), findings)
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -133,3 +133,31 @@ def test_template_for_another_period_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "bad.yaml:8:9: trường 'ky_bao_cao.loai': mẫu này dành cho kỳ báo cáo 'nam'" in result.output
     assert out.read_bytes() == b"previous output"
+
+
+CONTRADICTION = MINIMAL + "so_lieu:\n  ho_so: {tiep_nhan: 10, da_giai_quyet: 12, dung_han: 12}\n"
+
+
+def test_render_prints_the_domain_checks_and_still_renders(tmp_path):
+    result, out = render_text(tmp_path, CONTRADICTION)
+    assert result.exit_code == 0
+    assert "bad.yaml:" in result.output and "so_lieu.ho_so" in result.output  # located, on stderr
+    assert out.read_bytes() != b"previous output"
+
+
+def test_render_strict_refuses_and_writes_nothing(tmp_path):
+    result, out = render_text(tmp_path, CONTRADICTION, "--strict")
+    assert result.exit_code == 1
+    assert "--strict: văn bản chưa được sinh" in result.output
+    assert out.read_bytes() == b"previous output"
+
+
+def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
+    bad = tmp_path / "sai.yaml"
+    bad.write_text(CONTRADICTION, encoding="utf-8")
+    good = tmp_path / "dung.yaml"
+    good.write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("render", bad, good, "-o", tmp_path / "out", "--strict", "-j", "1")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "dung.docx").is_file() and not (tmp_path / "out" / "sai.docx").exists()
+    assert "Đã tạo 1/2 tệp" in result.output and "sai.yaml" in result.output
