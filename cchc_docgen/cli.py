@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -13,8 +14,92 @@ from cchc_docgen import __version__
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "--version", message="docgen %(version)s")
+class _VietnameseHelp:
+    """Help pages in Vietnamese: click writes its own headings ("Usage:", "Options:") in English."""
+
+    def collect_usage_pieces(self, ctx):
+        words = {"[OPTIONS]": "[TÙY_CHỌN]", "COMMAND [ARGS]...": "LỆNH [THAM_SỐ]..."}
+        return [words.get(piece, piece) for piece in super().collect_usage_pieces(ctx)]
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Cách dùng: ")
+
+    def format_options(self, ctx, formatter):
+        rows = [row for row in (p.get_help_record(ctx) for p in self.get_params(ctx) if isinstance(p, click.Option))
+                if row is not None]
+        if rows:
+            with formatter.section("Tùy chọn"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter):
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(name, cmd.get_short_help_str(formatter.width - 6 - max(len(n) for n, _ in commands)))
+                for name, cmd in commands if cmd is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Lệnh"):
+                formatter.write_dl(rows)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Hiện hướng dẫn này rồi thoát."
+        return option
+
+
+class _Command(_VietnameseHelp, click.Command):
+    pass
+
+
+def _usage_error_message(error: click.UsageError) -> str:
+    """click's usage errors, said in Vietnamese."""
+    param = getattr(error, "param", None)
+    if isinstance(param, click.Option):
+        name = "/".join(param.opts)
+    else:
+        name = (param.human_readable_name if param is not None else getattr(error, "param_hint", None)) or ""
+    if isinstance(error, click.MissingParameter):
+        return f"thiếu {'tham số' if isinstance(param, click.Argument) else 'tùy chọn'} {name}"
+    if isinstance(error, click.NoSuchOption):
+        hint = f"; có phải ý bạn là {', '.join(sorted(error.possibilities))}?" if error.possibilities else ""
+        return f"không có tùy chọn '{error.option_name}'{hint}"
+    if isinstance(error, click.BadOptionUsage):
+        return f"tùy chọn '{error.option_name}' dùng sai: {error.message}"
+    if isinstance(error, click.BadParameter):
+        choices = getattr(getattr(param, "type", None), "choices", None)
+        if choices:
+            return f"giá trị không hợp lệ cho {name}; chọn một trong: {', '.join(choices)}"
+        return f"giá trị không hợp lệ cho {name}: {error.message}"
+    unknown = re.match(r"No such command '(.*)'", error.message)
+    if unknown:
+        return f"không có lệnh '{unknown.group(1)}'; xem các lệnh bằng 'docgen -h'"
+    return error.message
+
+
+class _Group(_VietnameseHelp, click.Group):
+    command_class = _Command
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run with usage errors reported in Vietnamese (exit 2) instead of click's English."""
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            ctx = error.ctx
+            if ctx is not None:
+                click.echo(ctx.get_usage(), err=True)
+                click.echo(f"Xem '{ctx.command_path} -h' để biết cách dùng.", err=True)
+            click.echo(f"Lỗi: {_usage_error_message(error)}", err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="docgen %(version)s", help="Hiện phiên bản rồi thoát.")
 def main():
     """Sinh văn bản hành chính (báo cáo cải cách hành chính…) theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML."""
 

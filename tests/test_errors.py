@@ -161,3 +161,23 @@ def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
     assert result.exit_code == 1
     assert (tmp_path / "out" / "dung.docx").is_file() and not (tmp_path / "out" / "sai.docx").exists()
     assert "Đã tạo 1/2 tệp" in result.output and "sai.yaml" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["render"], "Lỗi: thiếu tham số DATA"),
+    (["render", "x.yaml", "--format", "pdf"], "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md"),
+    (["render", "x.yaml", "--khong-co"], "Lỗi: không có tùy chọn '--khong-co'"),
+    (["khong-co"], "Lỗi: không có lệnh 'khong-co'"),
+])
+def test_usage_errors_are_in_vietnamese(args, message):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert message in result.output and "Cách dùng: docgen" in result.output
+    assert "Usage:" not in result.output and "Error:" not in result.output
+
+
+def test_help_is_in_vietnamese():
+    text = run_cli("render", "-h").output
+    assert text.startswith("Cách dùng: docgen render [TÙY_CHỌN] DATA...")
+    assert "Tùy chọn:" in text and "Hiện hướng dẫn này rồi thoát." in text and "Options:" not in text
+    assert "Lệnh:" in run_cli("-h").output
