@@ -1,3 +1,3 @@
 from cchc_docgen.cli import main
 
-main()
+main(prog_name="docgen")

@@ -98,7 +98,7 @@ class _Group(_VietnameseHelp, click.Group):
             sys.exit(done.exit_code)
 
 
-@click.group(cls=_Group, context_settings=CONTEXT)
+@click.group("docgen", cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", message="docgen %(version)s", help="Hiện phiên bản rồi thoát.")
 def main():
     """Sinh văn bản hành chính (báo cáo cải cách hành chính…) theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML."""
