@@ -9,6 +9,8 @@ alias bomb) and duplicate keys are refused with a located message.
 from __future__ import annotations
 
 import datetime as _dt
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,13 @@ import yaml
 from cchc_docgen.errors import DataError, Location
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# One text value: ~15 printed pages. Longer is a mistake (a pasted file) and only makes rendering slow.
+MAX_TEXT_CHARS = 100_000
+# Characters a Word document cannot hold (XML 1.0) or that would print differently in .docx and .md: C0/C1
+# controls other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF. YAML refuses them written raw, but
+# a double-quoted "\x07" or "\ud800" gets them in.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # libyaml's parser, when PyYAML has it, is ~10x faster than the pure-Python one and keeps the same marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -98,7 +107,7 @@ class _Builder:
 
     def _scalar(self, node, path):
         if node.tag == _STR_TAG:  # most values: text needs no constructor
-            return node.value
+            return self._text(node, node.value, path)
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
@@ -114,16 +123,94 @@ class _Builder:
             value = value.isoformat()
         elif isinstance(value, float) and value != value:  # .nan
             raise self.error(node, "giá trị không phải là số hợp lệ (NaN)", path)
-        elif not isinstance(value, (str, int, float, bool, type(None))):
+        elif isinstance(value, float) and not math.isfinite(value):  # .inf, -.inf
+            raise self.error(node, "giá trị không phải là số hữu hạn (vô cực)", path)
+        elif isinstance(value, str):
+            value = self._text(node, value, path)
+        elif not isinstance(value, (int, float, bool, type(None))):
             raise self.error(node, f"không hỗ trợ kiểu giá trị {type(value).__name__}", path)
         return value
+
+    def _text(self, node, text: str, path) -> str:
+        if len(text) > MAX_TEXT_CHARS:
+            raise self.error(node, f"đoạn văn quá dài ({_thousands(len(text))} ký tự; tối đa {_thousands(MAX_TEXT_CHARS)} "
+                                   "ký tự): hãy chia thành nhiều đoạn", path)
+        bad = _UNPRINTABLE.search(text)
+        if bad:
+            raise self.error(node, f"chứa ký tự không in được U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1} "
+                                   "của chuỗi): hãy xóa ký tự này", path)
+        return text
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+# PyYAML's (pure Python or libyaml) problem texts → what to do, in Vietnamese; the original follows in brackets.
+_YAML_HINTS = [
+    (re.compile(r"tab character|character '\\t'"), "không dùng ký tự tab để thụt lề; hãy dùng dấu cách"),
+    (re.compile(r"cannot start any token"), "ký tự này không mở đầu được một giá trị; hãy đặt giá trị trong dấu nháy kép"),
+    (re.compile(r"mapping values are not allowed"),
+     "dấu ':' không đặt được ở đây: thụt lề sai, hoặc giá trị có ': ' mà chưa đặt trong dấu nháy kép"),
+    (re.compile(r"unexpected end of stream"), "tệp kết thúc khi chuỗi chưa có dấu nháy đóng"),
+    (re.compile(r"undefined alias|duplicate anchor"),
+     "không hỗ trợ tham chiếu YAML (&neo / *bí_danh); giá trị bắt đầu bằng '*' hoặc '&' phải đặt trong dấu nháy"),
+    (re.compile(r"unknown escape character"),
+     "ký tự thoát '\\' không hợp lệ trong chuỗi dấu nháy kép; viết '\\\\' cho dấu '\\' hoặc dùng dấu nháy đơn"),
+    (re.compile(r"',' or '\]'"), "danh sách [ … ] chưa đóng: thiếu dấu ']' hoặc dấu ','"),
+    (re.compile(r"',' or '}'"), "bảng { … } chưa đóng: thiếu dấu '}' hoặc dấu ','"),
+    (re.compile(r"another document"), "tệp chỉ được chứa một tài liệu YAML: bỏ dòng '---' ở giữa tệp"),
+    (re.compile(r"'-' indicator|block collection"), "thụt lề sai trong danh sách: các dòng '- ' cùng cấp phải thẳng cột"),
+    (re.compile(r"expected key|<block end>"), "thụt lề sai: các trường cùng cấp phải thẳng cột"),
+    (re.compile(r"expected ':'"), "thiếu dấu ':' sau tên trường (hoặc thụt lề sai)"),
+    (re.compile(r"node content"), "thiếu giá trị: danh sách hoặc bảng chưa đóng?"),
+    (re.compile(r"tag handle"), "không hỗ trợ thẻ YAML"),
+    (re.compile(r"Unicode character escape|escape code"),
+     "mã ký tự '\\u…' / '\\x…' không hợp lệ trong chuỗi dấu nháy kép"),
+    (re.compile(r"directive|incompatible YAML"), "không hỗ trợ dòng chỉ thị YAML (%…)"),
+]
+
+
+def _syntax_message(problem: str, char: str = "") -> str:
+    if char == "\t" and "token" in problem and "'\\t'" not in problem:  # libyaml does not name the character
+        problem = problem.replace("character", "character '\\t'", 1)
+    for pattern, hint in _YAML_HINTS:
+        if pattern.search(problem):
+            return f"lỗi cú pháp YAML: {hint} ({problem})"
+    return f"lỗi cú pháp YAML: {problem}"
+
+
+def _char_at(text: str, mark) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n", mark.line + 1)
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
+def _unprintable_error(text: str, code, file: str) -> DataError:
+    """A character the YAML reader refuses (written raw in the file), located by line and column."""
+    char = chr(code) if isinstance(code, int) else str(code or "")
+    index = text.find(char) if char else -1
+    if index < 0:
+        return DataError("tệp chứa ký tự không in được (ký tự điều khiển): hãy xóa ký tự này", Location(file))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return DataError(f"tệp chứa ký tự không in được U+{ord(char):04X} (ký tự điều khiển): hãy xóa ký tự này",
+                     Location(file, line, column))
 
 
 def loads(text: str, file: str = "<dữ liệu>") -> LoadedData:
     """Parse YAML text; raise DataError with the position of the first problem."""
     if not text.strip():
         raise DataError("tệp dữ liệu rỗng", Location(file))
-    loader = _Loader(text)
+    surrogate = _SURROGATE.search(text)  # only from text not decoded from a file; libyaml cannot even take it
+    if surrogate:
+        raise _unprintable_error(text, ord(surrogate.group()), file)
+    try:
+        loader = _Loader(text)  # the reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable_error(text, exc.character, file) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -134,8 +221,10 @@ def loads(text: str, file: str = "<dữ liệu>") -> LoadedData:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = exc.problem or exc.context or "lỗi cú pháp"
-        raise DataError(f"lỗi cú pháp YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        raise DataError(_syntax_message(problem, _char_at(text, mark)), where) from None
+    except yaml.reader.ReaderError as exc:  # the pure-Python reader may check later chunks only now
+        raise _unprintable_error(text, exc.character, file) from None
+    except yaml.YAMLError as exc:
         raise DataError(f"lỗi cú pháp YAML: {exc}", Location(file)) from None
     finally:
         loader.dispose()
