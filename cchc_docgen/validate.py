@@ -246,10 +246,62 @@ def _quick_check():
     return _compile(schema, schema, {}) if _quick_check_usable() else None
 
 
+# Bounds the schema does not state, on values that would otherwise make a render crawl or run out of memory.
+MAX_TABLE_COLUMNS = 63  # Word's own limit
+MAX_NUMBER_DIGITS = 10  # a document number (van_ban.so); Python refuses int() of a string over 4300 digits
+
+
+def _tables(value, path=()):
+    """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data."""
+    if isinstance(value, dict):
+        spec = value.get("bang")
+        if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
+            yield path + ("bang",), spec
+        for key, item in value.items():
+            yield from _tables(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _tables(item, path + (index,))
+
+
+def _limit_errors(loaded: LoadedData) -> list[DataError]:
+    errors = []
+
+    def error(message, path):
+        errors.append(DataError(message, loaded.location(path), path))
+
+    so = (loaded.data.get("van_ban") or {}).get("so") if isinstance(loaded.data.get("van_ban"), dict) else None
+    if isinstance(so, (int, str)) and not isinstance(so, bool) and len(str(so)) > MAX_NUMBER_DIGITS:
+        error(f"số văn bản quá dài ({len(str(so))} chữ số; tối đa {MAX_NUMBER_DIGITS})", ("van_ban", "so"))
+    for path, spec in _tables(loaded.data):
+        rows = [("dau", r, row) for r, row in enumerate(spec.get("dau") or [])]
+        rows += [("dong", r, row) for r, row in enumerate(spec["dong"])]
+        for index, (group, r, row) in enumerate(rows):
+            if not isinstance(row, list):
+                continue
+            width = 0
+            for c, cell in enumerate(row):
+                if not isinstance(cell, dict):
+                    width += 1
+                    continue
+                here = path + (group, r, c)
+                cols, down = cell.get("gop_cot", 1), cell.get("gop_dong", 1)
+                width += cols if isinstance(cols, int) else 1
+                left = len(rows) - index
+                if isinstance(down, int) and down > left:
+                    error(f"ô gộp {down} dòng nhưng bảng chỉ còn {left} dòng tính từ dòng này", here + ("gop_dong",))
+            if width > MAX_TABLE_COLUMNS:
+                error(f"dòng bảng rộng {width} cột; tối đa {MAX_TABLE_COLUMNS} cột (giới hạn của Word)", path + (group, r))
+    return errors
+
+
 def validate(loaded: LoadedData) -> None:
     """Raise ErrorList with every schema violation, in file order; return None when the data fits."""
     quick = _quick_check()
     if quick is not None and quick(loaded.data):
+        limits = _limit_errors(loaded)
+        if limits:
+            raise ErrorList(limits)
         return
     errors = []
     seen = set()
@@ -259,6 +311,7 @@ def validate(loaded: LoadedData) -> None:
             continue
         seen.add((message, path))
         errors.append(DataError(message, loaded.location(path, key=at_key), path))
+    errors = errors or _limit_errors(loaded)
     if errors:
         errors.sort(key=lambda e: (e.location.line or 0, e.location.column or 0))
         raise ErrorList(errors)
