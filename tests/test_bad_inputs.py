@@ -1,0 +1,438 @@
+"""Broken or hostile input never crashes, hangs or corrupts (issue 7.1, 7.4).
+
+The corpus is `tests/bad_inputs/` and its manifest `cases.yaml`: each case runs the real `docgen` command and must
+answer with its Vietnamese message and exit code, with no traceback, within a few seconds, leaving the input,
+an existing output file and the folder as they were (no temporary file). Then: text that looks like XML or Jinja
+prints verbatim in .docx and .md, footnotes appear with a layout that has no footnotes part, and a failed or
+interrupted write leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from lxml import etree
+
+from cchc_docgen import pipeline
+from cchc_docgen.cli import main
+from cchc_docgen.errors import DocgenError
+from conftest import EXAMPLES, NS, ROOT, W
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+BASE_LAYOUT = ROOT / "templates" / "quoc-gia" / "bo-cuc.docx"
+OLD_OUTPUT = b"the previous output, which must survive"
+TIME_LIMIT = 10  # seconds: far above what any case takes; only a hang reaches it
+
+
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Fail (TimeoutError) instead of hanging when the block runs longer than `seconds` (Unix)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise TimeoutError(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def invoke(*args):
+    """Run docgen in-process; an exception of ours is caught (not raised) so the test can say it leaked."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """Temporary files a write left behind (pipeline.write_atomically names them '.NAME.*.tmp')."""
+    return [p for p in folder.rglob(".*.tmp")]
+
+
+def layout_variant(folder: Path, change) -> Path:
+    """A copy of the national base layout in `folder`/bo-cuc.docx with `change(name, bytes)` applied to each
+    part (None drops the part)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "bo-cuc.docx"
+    with zipfile.ZipFile(BASE_LAYOUT) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info))
+            if data is not None:
+                out.writestr(info.filename, data)
+    return target
+
+
+def with_body_xml(extra: bytes):
+    """A layout change: `extra` appended at the end of the document body."""
+    def change(name, data):
+        return data.replace(b"</w:body>", extra + b"</w:body>") if name == "word/document.xml" else data
+    return change
+
+
+# --- inputs made by the tests (too big, or derived from the current base layout) ----------------------------
+
+def valid_copy(folder: Path) -> Path:
+    data = folder / "valid.yaml"
+    shutil.copy(CORPUS / "valid.yaml", data)
+    return data
+
+
+def generate_nothing(folder: Path, out: Path):
+    return None
+
+
+def generate_huge_file(folder: Path, out: Path) -> Path:
+    data = folder / "huge.yaml"
+    with data.open("w", encoding="utf-8") as handle:
+        handle.write((CORPUS / "valid.yaml").read_text(encoding="utf-8"))
+        line = "# " + "x" * 1022 + "\n"
+        for _ in range(21 * 1024):
+            handle.write(line)
+    return data
+
+
+def generate_big_text(folder: Path, out: Path) -> Path:
+    data = folder / "big-text.yaml"
+    text = (CORPUS / "valid.yaml").read_text(encoding="utf-8")
+    size = 10 * 1024 * 1024
+    unit = "Cải cách hành chính <&> {{ x }} *nghiêng ^[chú "
+    field = (unit * (size // len(unit) + 1))[:size]
+    data.write_text(text + f'noi_dung:\n  the_che:\n    - "{field}"\n', encoding="utf-8")
+    return data
+
+
+def generate_truncated_layout(folder: Path, out: Path) -> Path:
+    (folder / "layout").mkdir()
+    content = BASE_LAYOUT.read_bytes()
+    (folder / "layout" / "bo-cuc.docx").write_bytes(content[: len(content) // 2])
+    return valid_copy(folder)
+
+
+def generate_zip_bomb_layout(folder: Path, out: Path) -> Path:
+    """A layout whose word/document.xml inflates to 256 MiB (about 1 MB on disk)."""
+    (folder / "layout").mkdir()
+    with zipfile.ZipFile(folder / "layout" / "bo-cuc.docx", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            block = b" " * (1 << 20)
+            for _ in range(256):
+                part.write(block)
+    return valid_copy(folder)
+
+
+def generate_layout_syntax_error(folder: Path, out: Path) -> Path:
+    layout_variant(folder / "layout", with_body_xml(b"<w:p><w:r><w:t>{% if %}</w:t></w:r></w:p>"))
+    return valid_copy(folder)
+
+
+def generate_layout_internals(folder: Path, out: Path) -> Path:
+    layout_variant(folder / "layout", with_body_xml(
+        b"<w:p><w:r><w:t>{{ ho_ten.__class__.__mro__[1].__subclasses__() }}</w:t></w:r></w:p>"))
+    return valid_copy(folder)
+
+
+def generate_read_only_output(folder: Path, out: Path) -> Path:
+    out.chmod(0o444)
+    return valid_copy(folder)
+
+
+def case_param(case):
+    marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [case_param(case) for case in CASES])
+def test_bad_input_is_refused_cleanly(tmp_path, case):
+    out = tmp_path / "out.docx"
+    out.write_bytes(OLD_OUTPUT)
+    if "generate" in case:
+        data = globals()["generate_" + case["generate"]](tmp_path, out)
+    else:
+        data = tmp_path / case["file"]
+        shutil.copy(CORPUS / case["file"], data)
+    before = data.read_bytes() if data else None
+    fill = {"file": data, "out": out, "dir": tmp_path, "layouts": CORPUS / "layouts"}
+    args = [arg.format(**fill) if isinstance(arg, str) else arg for arg in case["args"]]
+
+    started = time.monotonic()
+    with deadline(TIME_LIMIT):
+        result = invoke(*args)
+    elapsed = time.monotonic() - started
+
+    output = result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{type(result.exception).__name__}: {result.exception}")
+    assert "Traceback" not in output and "lỗi nội bộ" not in output.lower(), output
+    assert result.exit_code == case["exit"], output
+    expected = case["message"] if isinstance(case["message"], list) else [case["message"]]
+    assert any(fragment in output for fragment in expected), output
+    if data is not None:
+        assert data.read_bytes() == before, "the input file was changed"
+    out.chmod(0o644)
+    assert out.read_bytes() == OLD_OUTPUT, "the existing output file was overwritten"
+    assert not leftovers(tmp_path), leftovers(tmp_path)
+    assert elapsed < TIME_LIMIT
+
+
+def test_the_manifest_names_existing_files_and_generators():
+    names = [case["name"] for case in CASES]
+    assert len(names) == len(set(names))
+    for case in CASES:
+        assert ("file" in case) != ("generate" in case), case["name"]
+        if "file" in case:
+            assert (CORPUS / case["file"]).is_file(), case["file"]
+        else:
+            assert callable(globals().get("generate_" + case["generate"])), case["generate"]
+    listed = {case.get("file") for case in CASES}
+    unused = {p.name for p in CORPUS.glob("*.yaml")} - listed - {"cases.yaml", "special-text.yaml"}
+    assert not unused, f"corpus files no case uses: {unused}"
+
+
+def test_the_real_command_prints_no_traceback(tmp_path):
+    """Out of process, as a clerk runs it: stderr holds the message and nothing of Python's."""
+    for name in ("binary.yaml", "alias-bomb.yaml", "python-apply.yaml"):
+        shutil.copy(CORPUS / name, tmp_path / name)
+    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", "binary.yaml", "alias-bomb.yaml",
+                             "python-apply.yaml", "-o", "out"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "lỗi nội bộ" not in result.stderr.lower()
+    assert "tệp không phải văn bản UTF-8" in result.stderr and "không hỗ trợ tham chiếu YAML" in result.stderr
+    assert "không hỗ trợ thẻ YAML" in result.stderr
+    assert not list((tmp_path / "out").iterdir()) and not leftovers(tmp_path)
+    assert not Path("/tmp/docgen-pwned").exists()
+
+
+# --- text that looks like markup prints as written --------------------------------------------------------------
+
+VERBATIM = [
+    "UBND phường <A> & {{ B }}",
+    "Báo cáo {% if x %}<b>&amp;</b>{% endif %}",
+    "Tổ 1 & 2 <lưu>",
+    'Nguyễn "{{ 7*7 }}" & <Bình>',
+    "Đoạn có a < b && c > d, {{ co_quan.ten_goi }} và {% include '/etc/passwd' %} như chữ thường.",
+    "Trong chú thích: <w:t>x</w:t> & {{ '' }} {#}.",
+    "Mục {{ lipsum() }} & <con>",
+    "Dòng liệt kê: ${HOME} $(id) `ls` %s {0} <!-- x -->",
+    "Bảng <1> & {{ 2 }}",
+    "Cột <a>",
+    "Cột {%raw%}b{%endraw%}",
+    "x & y",
+    "<tr>{{ loop.index }}</tr>",
+]
+
+
+def docx_texts(path: Path) -> list[str]:
+    """The text of every paragraph of the body and of the footnotes, as Word shows it."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for part in ("word/document.xml", "word/footnotes.xml"):
+            if part in archive.namelist():
+                root = etree.fromstring(archive.read(part))
+                texts += ["".join(t.text or "" for t in p.iter(W + "t")) for p in root.iter(W + "p")]
+    return texts
+
+
+def md_unescaped(path: Path) -> str:
+    """The Markdown with the writer's backslash escapes undone."""
+    return re.sub(r"\\(.)", r"\1", path.read_text(encoding="utf-8"))
+
+
+def test_xml_and_jinja_looking_text_prints_verbatim(tmp_path):
+    import docx
+
+    data = CORPUS / "special-text.yaml"
+    docx_path, md_path = tmp_path / "s.docx", tmp_path / "s.md"
+    for path, fmt in ((docx_path, "docx"), (md_path, "md")):
+        result = invoke("render", data, "-o", path, "-f", fmt)
+        assert result.exit_code == 0, result.output
+    docx.Document(str(docx_path))  # opens
+    texts = "\n".join(docx_texts(docx_path))
+    md = md_unescaped(md_path)
+    for fragment in VERBATIM:
+        assert fragment in texts, fragment
+        assert fragment in md, fragment
+    assert "root:" not in texts and "root:" not in md  # the include was not run
+
+
+def test_footnotes_appear_with_a_layout_that_has_no_footnotes_part(tmp_path):
+    import docx
+
+    with zipfile.ZipFile(BASE_LAYOUT) as archive:
+        assert "word/footnotes.xml" not in archive.namelist()  # the case this test is about
+    layout_variant(tmp_path / "layout", lambda name, data: data)
+    data = EXAMPLES / "thach-quy-q3-2024.yaml"
+    out, md = tmp_path / "tq.docx", tmp_path / "tq.md"
+    assert invoke("render", data, "--templates", tmp_path / "layout", "-o", out).exit_code == 0
+    assert invoke("render", data, "--templates", tmp_path / "layout", "-o", md, "-f", "md").exit_code == 0
+    docx.Document(str(out))
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert "word/footnotes.xml" in names
+        assert b"footnotes+xml" in archive.read("[Content_Types].xml")
+        assert b"relationships/footnotes" in archive.read("word/_rels/document.xml.rels")
+        body = etree.fromstring(archive.read("word/document.xml"))
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    references = [r.get(W + "id") for r in body.iter(W + "footnoteReference")]
+    defined = {n.get(W + "id") for n in notes.iter(W + "footnote") if n.get(W + "type") is None}
+    md_notes = re.findall(r"^\[\^\d+\]:", md.read_text(encoding="utf-8"), re.M)
+    assert references and len(references) == len(defined) == len(md_notes)
+    assert set(references) == defined
+
+
+# --- where the output goes -----------------------------------------------------------------------------------
+
+def test_read_only_output_folder(tmp_path):
+    folder = tmp_path / "chi-doc"
+    folder.mkdir()
+    data = valid_copy(tmp_path)
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root (or with CAP_DAC_OVERRIDE): a read-only folder is still writable")
+        result = invoke("render", data, "-o", folder / "out.docx")
+        assert result.exit_code == 1
+        assert "không ghi được vào thư mục" in result.output and "không có quyền ghi" in result.output
+        assert "Traceback" not in result.output
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_failed_render_never_touches_the_output(tmp_path, monkeypatch):
+    """A bug in a writer (anything raised after the data was read) leaves the old file and no temporary file."""
+    out = tmp_path / "out.docx"
+    out.write_bytes(OLD_OUTPUT)
+
+    def broken_writer(*args, **kwargs):
+        raise RuntimeError("writer crashed half-way")
+
+    monkeypatch.setattr(pipeline, "write", broken_writer)
+    result = invoke("render", valid_copy(tmp_path), "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert out.read_bytes() == OLD_OUTPUT and not leftovers(tmp_path)
+
+
+# --- 7.4: atomic writes --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()],
+                         ids=["disk-full", "ctrl-c"])
+@pytest.mark.parametrize("where", ["write", "fsync", "replace"])
+def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch, failure, where):
+    out = tmp_path / "bao-cao.docx"
+    out.write_bytes(OLD_OUTPUT)
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    if where == "write":  # the file object of the temporary file: fail part-way through the content
+        real_fdopen = os.fdopen
+
+        class HalfWriter:
+            def __init__(self, handle):
+                self.handle = handle
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return self.handle.__exit__(*exc)
+
+            def write(self, content):
+                self.handle.write(content[: len(content) // 2])
+                raise failure
+
+            def __getattr__(self, name):
+                return getattr(self.handle, name)
+
+        monkeypatch.setattr(pipeline.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
+    else:
+        monkeypatch.setattr(pipeline.os, where, fail)
+    expected = DocgenError if isinstance(failure, OSError) else KeyboardInterrupt
+    with pytest.raises(expected) as raised:
+        pipeline.write_atomically(out, b"new content " * 1000)
+    if expected is DocgenError:
+        assert "ổ đĩa đã đầy" in str(raised.value)
+    assert out.read_bytes() == OLD_OUTPUT
+    assert not leftovers(tmp_path)
+
+
+def test_a_write_replaces_the_file_whole_and_keeps_its_permissions(tmp_path):
+    out = tmp_path / "bao-cao.md"
+    out.write_bytes(OLD_OUTPUT)
+    out.chmod(0o640)
+    pipeline.write_atomically(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert not leftovers(tmp_path)
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path):
+    out = tmp_path / "da-ky.docx"
+    out.write_bytes(OLD_OUTPUT)
+    out.chmod(0o444)
+    with pytest.raises(DocgenError, match="chỉ đọc"):
+        pipeline.write_atomically(out, b"new")
+    out.chmod(0o644)
+    assert out.read_bytes() == OLD_OUTPUT and not leftovers(tmp_path)
+
+
+def test_an_interrupted_batch_leaves_whole_files_only(tmp_path, monkeypatch):
+    """Ctrl-C during the second of three writes: the first output is complete, the second keeps its old content,
+    the third is not started, and no temporary file is left."""
+    inputs = tmp_path / "du-lieu"
+    inputs.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(CORPUS / "valid.yaml", inputs / f"{name}.yaml")
+    out = tmp_path / "ket-qua"
+    out.mkdir()
+    (out / "b.md").write_bytes(OLD_OUTPUT)
+    real_replace = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(pipeline.os, "replace", replace)
+    result = invoke("render", inputs, "-o", out, "-f", "md", "-j", "1")
+    assert isinstance(result.exception, KeyboardInterrupt) or result.exit_code != 0
+    assert (out / "a.md").read_text(encoding="utf-8").endswith("\n")
+    assert (out / "b.md").read_bytes() == OLD_OUTPUT
+    assert not (out / "c.md").exists()
+    assert not leftovers(tmp_path)
+
+
+def test_one_bad_file_in_a_batch_spoils_nothing(tmp_path):
+    inputs = tmp_path / "du-lieu"
+    inputs.mkdir()
+    shutil.copy(CORPUS / "valid.yaml", inputs / "a.yaml")
+    shutil.copy(CORPUS / "alias-bomb.yaml", inputs / "b.yaml")
+    out = tmp_path / "ket-qua"
+    out.mkdir()
+    (out / "b.docx").write_bytes(OLD_OUTPUT)
+    result = invoke("render", inputs, "-o", out, "-j", "1")
+    assert result.exit_code == 1 and "không hỗ trợ tham chiếu YAML" in result.output
+    assert (out / "a.docx").read_bytes()[:2] == b"PK"
+    assert (out / "b.docx").read_bytes() == OLD_OUTPUT
+    assert not leftovers(tmp_path)
