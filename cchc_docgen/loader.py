@@ -237,11 +237,16 @@ def load(path: str | Path) -> LoadedData:
     """Read and parse a data file."""
     path = Path(path)
     name = str(path)
+    too_large = f"tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)"
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DataError(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)", Location(name))
-        raw = path.read_bytes()
+        # Read no more than the limit: a device or a pipe (/dev/zero, /dev/urandom) states no size and never ends.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise DataError(too_large, Location(name))
     except FileNotFoundError:
         raise DataError("không tìm thấy tệp dữ liệu", Location(name)) from None
     except IsADirectoryError:
