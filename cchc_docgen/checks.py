@@ -213,7 +213,10 @@ def check_percentages(text: str):
         if start in seen:
             continue
         seen.add(start)
-        part_n, whole_n = _count(part), _count(whole)
+        try:
+            part_n, whole_n = _count(part), _count(whole)
+        except ValueError:  # a figure of thousands of digits (int() refuses over 4300): not a real count
+            continue
         if whole_n == 0:
             continue
         decimals = len(written.partition(",")[2])

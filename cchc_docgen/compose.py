@@ -33,6 +33,8 @@ MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
 _TOKEN = "\ue000"  # a private-use character: never in real text, not whitespace to str.strip()
 _TOKEN_LINE = re.compile(r"^\ue000(\d+):(\d*)\ue000$")
+# Data text that holds the character itself reaches the markup escaped ("\\\ue000"), so only a bare one is ours.
+_UNESCAPED_TOKEN = re.compile(r"(?<!\\)\ue000")
 _HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(\s+\{-\})?$")
 # Vietnamese letters used for points a), b), c), d), đ), … (no f, j, w, z), as in legal documents.
 _POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -205,7 +207,7 @@ class _Composer:
                         block.level = min(block.level + start - 1, MAX_LEVEL)
                     blocks.append(block)
                 continue
-            if _TOKEN in line:
+            if _UNESCAPED_TOKEN.search(line):
                 raise TemplateError(f"mẫu '{template_name}': khoi(...) phải đứng riêng một dòng: {line!r}")
             heading = _HEADING.match(line)
             if heading:
@@ -381,8 +383,16 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
     except fmt.FormattingError as exc:
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"mẫu '{template.name}' dùng tệp '{exc.name}' không tìm thấy trong các thư mục mẫu "
+                            "(mẫu chỉ được dùng tệp trong thư mục mẫu)") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"mẫu '{template.name}': {exc}") from None
+    except RecursionError:
+        raise TemplateError(f"mẫu '{template.name}' tự gọi lại chính nó (include/extends vòng quanh)") from None
+    except (OverflowError, MemoryError) as exc:
+        raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
+                            "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
     parts = _split_parts(text, template.name)
     # The header lines are plain text: read the markup only to unescape data text in them.

@@ -14,7 +14,7 @@ from typing import Callable
 
 from cchc_docgen.model import Inline, Note, Text
 
-ESCAPABLE = set("\\*^[]{}#-+_`~<>")
+ESCAPABLE = set("\\*^[]{}#-+_`~<>\ue000")  # U+E000 is the composer's placeholder mark: data text escapes it
 
 FigureResolver = Callable[[str], str]
 
@@ -41,8 +41,20 @@ def _star_run(s: str, i: int) -> int:
     return n
 
 
-def _find_closer(s: str, start: int, length: int) -> int:
-    """Index of a closing run of exactly `length` stars after `start`, or -1."""
+def _find_closer(s: str, start: int, length: int, no_closer_from: dict | None = None) -> int:
+    """Index of a closing run of exactly `length` stars after `start`, or -1.
+
+    `no_closer_from` remembers, per run length, a position after which no closer exists: a text full of
+    unmatched "*" would otherwise be scanned to its end once per star (quadratic time)."""
+    if no_closer_from is not None and start >= no_closer_from.get(length, len(s) + 1):
+        return -1
+    found = _scan_closer(s, start, length)
+    if found < 0 and no_closer_from is not None:
+        no_closer_from[length] = min(start, no_closer_from.get(length, start))
+    return found
+
+
+def _scan_closer(s: str, start: int, length: int) -> int:
     i = start
     while i < len(s):
         if s[i] == "\\":
@@ -90,6 +102,7 @@ class _Parser:
                 out.append(Text("".join(buf), bold=bold, italic=italic))
                 buf.clear()
 
+        no_closer: dict[int, int] = {}
         i = 0
         while i < len(s):
             # Plain text up to the next character that can start markup is copied in one piece.
@@ -129,7 +142,7 @@ class _Parser:
             elif ch == "*":
                 n = _star_run(s, i)
                 after = s[i + n] if i + n < len(s) else " "
-                close = _find_closer(s, i + n, n) if n <= 3 and not after.isspace() else -1
+                close = _find_closer(s, i + n, n, no_closer) if n <= 3 and not after.isspace() else -1
                 if close < 0:
                     buf.append("*" * n)
                     i += n

@@ -53,6 +53,11 @@ def _finalize(value):
         return ""
     if isinstance(value, Raw):
         return value
+    if isinstance(value, jinja2.Undefined):  # callable too; printing it raises the right (Strict/sandbox) error
+        return str(value)
+    if callable(value):  # a function or class named but not called: its Python repr is no text for a report
+        raise TemplateError(f"mẫu in ra một hàm hoặc lớp chưa được gọi ({getattr(value, '__name__', '?')}); "
+                            "thiếu dấu ngoặc '( )'?")
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, Year):

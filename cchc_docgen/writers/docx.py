@@ -204,7 +204,33 @@ def _layout_value(value):
 
 def _layout_env() -> SandboxedEnvironment:
     # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value)
+    # A loader that finds nothing: a layout may not include, import or extend any file.
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value,
+                                loader=jinja2.FunctionLoader(lambda name: None))
+
+
+# A templated part (document, header, footer) larger than this is not a layout: patching and compiling it would
+# take seconds per megabyte (a small, highly compressed .docx can hold hundreds of them).
+MAX_TEMPLATED_PART_BYTES = 1024 * 1024
+
+
+def _check_parts(path: Path, parts) -> None:
+    """Refuse, before any work, a layout whose XML parts are not UTF-8, not well-formed, or far too large."""
+    from xml.parsers import expat
+
+    for name, data in parts:
+        if not name.endswith((".xml", ".rels")):
+            continue
+        if _TEMPLATED_PART.match(name) and len(data) > MAX_TEMPLATED_PART_BYTES:
+            raise TemplateError(f"tệp bố cục {path}: phần {name} quá lớn ({len(data) // 1024} KB; tối đa "
+                                f"{MAX_TEMPLATED_PART_BYTES // 1024} KB)")
+        try:
+            data.decode("utf-8")
+            expat.ParserCreate().Parse(data, True)
+        except UnicodeDecodeError:
+            raise TemplateError(f"tệp bố cục {path}: phần {name} không phải văn bản UTF-8") from None
+        except expat.ExpatError as exc:
+            raise TemplateError(f"tệp bố cục {path}: phần {name} không phải XML hợp lệ ({exc})") from None
 
 
 class Layout:
@@ -227,13 +253,18 @@ class Layout:
         names = {name for name, _ in self.parts}
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
             raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
+        _check_parts(path, self.parts)
         self.env = _layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
-        for name, xml in _patched_parts(self.parts).items():
+        patched = _patched_parts(self.parts)
+        for name, xml in patched.items():
             try:
                 self.compiled[name] = self.env.from_string(xml)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
+        if not re.search(r"\{\{\s*noi_dung\b", patched.get("word/document.xml", "")):
+            raise TemplateError(f"tệp bố cục {path} không có chỗ cho nội dung văn bản: cần một đoạn chứa "
+                                "{{p noi_dung }}")
         footnotes = dict(self.parts).get(FOOTNOTES_PART)
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', footnotes or b"")]
         self.has_footnotes = footnotes is not None
@@ -265,8 +296,19 @@ class Layout:
                     if name == "word/document.xml" and appendices:
                         rendered = _with_appendices(rendered, appendices)
                     data = rendered.encode("utf-8")
+                except jinja2.exceptions.SecurityError as exc:
+                    attribute = re.search(r"attribute '([^']*)'", exc.message or "")
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}) bị chặn khi truy cập "
+                                        f"'{attribute.group(1) if attribute else '?'}': mẫu chạy trong môi trường cách "
+                                        "ly, không được dùng phần bên trong của Python") from None
+                except jinja2.TemplateNotFound as exc:
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}) dùng tệp '{exc.name}': tệp bố cục không "
+                                        "được dùng include, import hay extends") from None
                 except jinja2.TemplateError as exc:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}): {exc}") from None
+                except (RecursionError, OverflowError, MemoryError) as exc:
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}) đòi một phép tính quá lớn "
+                                        f"({type(exc).__name__})") from None
             elif name == CORE_PART:
                 data = _core_properties(data, document.meta)
             elif name == FOOTNOTES_PART:

@@ -11,12 +11,26 @@ import re
 
 from cchc_docgen.model import Document, Heading, Note, Paragraph, Table
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>^~|])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>^~|&])")
+# What makes a line Markdown structure when it starts a paragraph: a heading, a list item, a quote, a rule.
+# ("*" needs no care here: escape() has already written a literal star as "\*".)
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+](?=\s|$)|>|\d+(\.|\))(?=\s|$)|(?:[-_]\s*){3,}$|=+\s*$)")
 LIST_MARKS = {"dash": "- ", "plus": "+ "}
 
 
 def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def protect_line_start(line: str) -> str:
+    """Escape the mark that would turn a paragraph into a heading, list, quote or rule ("1. …" → "1\\. …")."""
+    match = _BLOCK_START.match(line)
+    if not match:
+        return line
+    if match.group(1):  # "1." / "1)": escape the dot or bracket
+        at = match.start(1)
+        return line[:at] + "\\" + line[at:]
+    return "\\" + line
 
 
 def _styled(text: str, bold: bool, italic: bool, superscript: bool = False) -> str:
@@ -61,7 +75,7 @@ class _Writer:
             return "#" * (block.level + self.heading_offset) + " " + number + self.inlines(block.content)
         if isinstance(block, Paragraph):
             mark = LIST_MARKS.get(block.kind, "")
-            return mark + self.inlines(block.content)
+            return mark + protect_line_start(self.inlines(block.content))
         return self.table(block)
 
     def table(self, table: Table) -> str:
