@@ -141,3 +141,40 @@ def test_a_layout_include_is_a_clean_template_error(tmp_path, body):
     out = tmp_path / "out.docx"
     result = run_cli("render", CORPUS / "valid.yaml", "--templates", tmp_path / "layout", "-o", out)
     assert "lỗi nội bộ" not in result.output.lower() and "tệp bố cục" in result.output, result.output
+
+
+# --- runaway arithmetic and loops: still open ------------------------------------------------------------------
+
+def _refused_in_time(tmp_path, body, seconds):
+    """In a child process that is killed after `seconds`: C-level work (a huge string) ignores signals."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "quy.md.j2").write_text(HEAD + body + "\n", encoding="utf-8")
+    out = tmp_path / "out.md"
+    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(CORPUS / "valid.yaml"), "--templates",
+                             str(folder), "-o", str(out), "-f", "md"], capture_output=True, text=True, timeout=seconds)
+    assert result.returncode == 1 and result.stderr.startswith("Lỗi:"), result.stderr
+    assert "lỗi nội bộ" not in result.stderr.lower() and not out.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="templates.py/compose.py: the sandbox does not bound string repetition: "
+                                      "{{ 'a' * 10**9 }} runs for over 20 s and takes 2.8 GB before anything is said")
+def test_a_huge_string_repetition_is_stopped(tmp_path):
+    _refused_in_time(tmp_path, "{{ 'a' * 10**8 }}", 2.5)
+
+
+@pytest.mark.xfail(strict=True, reason="templates.py/compose.py: no budget for loops: two nested range(100000) "
+                                      "loops (each within the sandbox's range limit) never end")
+def test_nested_loops_are_stopped(tmp_path):
+    _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 2.5)
+
+
+@pytest.mark.xfail(strict=True, reason="compose.py: printing an integer over 4300 digits raises ValueError from "
+                                      "int→str, reported as 'Lỗi nội bộ của docgen (ValueError: Exceeds the limit "
+                                      "(4300 digits)…)'")
+def test_printing_a_huge_number_is_a_template_error(attempt):
+    result, written = attempt("{{ (2**1000000)|string|length }}")
+    assert_clean_refusal(result, written)
