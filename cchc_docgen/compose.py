@@ -27,7 +27,7 @@ from cchc_docgen.errors import DataError, TemplateError
 from cchc_docgen.inline import InlineError, escape, parse_inline
 from cchc_docgen.loader import LoadedData
 from cchc_docgen.model import Cell, Document, Heading, Paragraph, Table, Text, number_notes
-from cchc_docgen.templates import Raw, ReportTemplate
+from cchc_docgen.templates import TEMPLATE_SECONDS, Raw, ReportTemplate, TemplateTimeout, TooBigError, time_budget
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
@@ -374,7 +374,13 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
-        text = template.text.render({**context, **helpers})
+        with time_budget():
+            text = template.text.render({**context, **helpers})
+    except TooBigError as exc:
+        raise TemplateError(f"mẫu '{template.name}' bị dừng: {exc.message}, quá lớn cho một văn bản") from None
+    except TemplateTimeout:
+        raise TemplateError(f"mẫu '{template.name}' chạy quá {TEMPLATE_SECONDS:g} giây mà chưa xong (vòng lặp quá "
+                            "lớn hoặc không dừng?); đặt DOCGEN_TEMPLATE_SECONDS nếu mẫu thật sự cần lâu hơn") from None
     except jinja2.exceptions.SecurityError as exc:  # the sandbox refused an attribute such as __class__
         attribute = re.search(r"attribute '([^']*)'", exc.message or "")
         raise TemplateError(f"mẫu '{template.name}' bị chặn khi truy cập '{attribute.group(1) if attribute else '?'}': "
@@ -390,7 +396,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise TemplateError(f"mẫu '{template.name}': {exc}") from None
     except RecursionError:
         raise TemplateError(f"mẫu '{template.name}' tự gọi lại chính nó (include/extends vòng quanh)") from None
-    except (OverflowError, MemoryError) as exc:
+    except (OverflowError, MemoryError, ValueError) as exc:  # e.g. printing a number of over 4300 digits
         raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)

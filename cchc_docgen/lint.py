@@ -23,6 +23,7 @@ from jinja2 import nodes
 
 from cchc_docgen.checks import ERROR, WARNING, Finding
 from cchc_docgen.errors import DocgenError, Location
+from cchc_docgen.writers.docx import _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES
 
 # Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
 HELPERS = ("khoi", "ten_muc", "co_noi_dung", "chu_thich", "loi")
@@ -78,7 +79,6 @@ _LAYOUT_NAMES = None
 _LOCALS = {"loop", "super", "self", "caller", "varargs", "kwargs"}
 _DICT_METHODS = {"items", "keys", "values", "get"}
 _OPENERS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans", "raw"}
-_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -420,6 +420,13 @@ def lint_layout(path) -> list[Finding]:
 
     try:
         with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            too_big = [i.filename for i in infos if _TEMPLATED_PART.match(i.filename) and i.file_size > MAX_TEMPLATED_PART_BYTES]
+            if total > 4 * MAX_LAYOUT_BYTES or too_big:  # the limits render applies: refuse before inflating
+                return [Finding(ERROR, f"tệp bố cục giải nén ra quá lớn ({total // 2**20} MB"
+                                       + (f"; phần {too_big[0]} vượt {MAX_TEMPLATED_PART_BYTES // 1024} KB" if too_big else "")
+                                       + ")", Location(str(path)))]
             parts = {n: archive.read(n) for n in archive.namelist() if _TEMPLATED_PART.match(n)}
     except (zipfile.BadZipFile, OSError) as exc:
         return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]

@@ -13,7 +13,10 @@ import hashlib
 import json
 import os
 import re
+import signal
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -127,6 +130,57 @@ def _bytecode_cache(search_path, settings):
     return _BytecodeCache(folder, salt)
 
 
+# What a template may build: the sandbox already bounds range(); these bound the rest of a runaway template.
+MAX_BUILT_LENGTH = 1_000_000  # characters or items made by "*" (text * n, list * n)
+MAX_POWER_BITS = 100_000  # size of a number made by "**"
+TEMPLATE_SECONDS = float(os.environ.get("DOCGEN_TEMPLATE_SECONDS", "1.5"))  # time to render one template
+
+
+class TooBigError(jinja2.exceptions.SecurityError):
+    """A template asked for a value or a computation far beyond any document."""
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no internals, no files) that also refuses to build huge strings, lists or numbers."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_BUILT_LENGTH:
+                    raise TooBigError(f"phép nhân tạo ra {len(seq) * times:,} phần tử".replace(",", "."))
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if right > 0 and abs(left) > 1 and max(abs(left).bit_length(), 1) * right > MAX_POWER_BITS:
+                raise TooBigError("phép lũy thừa tạo ra một số quá lớn")
+        return super().call_binop(context, operator, left, right)
+
+
+class TemplateTimeout(Exception):
+    """Rendering a template took longer than TEMPLATE_SECONDS."""
+
+
+@contextmanager
+def time_budget(seconds: float = TEMPLATE_SECONDS):
+    """Stop a runaway template (endless nested loops) after `seconds`, where a timer signal can be used (the main
+    thread on Unix, as in the CLI and its worker processes); elsewhere it only runs the block."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread() and seconds > 0
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TemplateTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def make_environment(search_path: list[Path], settings: dict | None = None) -> SandboxedEnvironment:
     builtin = builtin_templates_dir()
     loader = jinja2.ChoiceLoader([
@@ -135,7 +189,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         # so an override can extend the very file it replaces.
         jinja2.PrefixLoader({d.name: jinja2.FileSystemLoader(str(d)) for d in builtin.iterdir() if d.is_dir()}),
     ])
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,

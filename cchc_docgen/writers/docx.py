@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
+from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, time_budget
 from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -205,8 +206,8 @@ def _layout_value(value):
 def _layout_env() -> SandboxedEnvironment:
     # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
     # A loader that finds nothing: a layout may not include, import or extend any file.
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value,
-                                loader=jinja2.FunctionLoader(lambda name: None))
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value,
+                          loader=jinja2.FunctionLoader(lambda name: None))
 
 
 # A templated part (document, header, footer) larger than this is not a layout: patching and compiling it would
@@ -292,10 +293,15 @@ class Layout:
                 continue
             if name in self.compiled:
                 try:
-                    rendered = self.compiled[name].render(context)
+                    with time_budget():
+                        rendered = self.compiled[name].render(context)
                     if name == "word/document.xml" and appendices:
                         rendered = _with_appendices(rendered, appendices)
                     data = rendered.encode("utf-8")
+                except TooBigError as exc:
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}) bị dừng: {exc.message}") from None
+                except TemplateTimeout:
+                    raise TemplateError(f"tệp bố cục {self.path} ({name}) chạy quá lâu mà chưa xong") from None
                 except jinja2.exceptions.SecurityError as exc:
                     attribute = re.search(r"attribute '([^']*)'", exc.message or "")
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) bị chặn khi truy cập "
@@ -399,7 +405,7 @@ def _patched_parts(parts) -> dict[str, str]:
             tmp.write_text(json.dumps(patched), encoding="utf-8")
             os.replace(tmp, cached)
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs time; leave no debris
     return patched
 
 
