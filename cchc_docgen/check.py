@@ -941,7 +941,7 @@ def compare_md(old: str, new: str) -> list[Difference]:
         news = [(j, new_lines[j]) for j in range(j1, j2)]
         for a, b in _pair(olds, news, key=lambda line: _md_key(line[1])):
             if a is not None and b is not None:
-                (i, old_line), (j, new_line) = a, b
+                (_, old_line), (j, new_line) = a, b
                 where = f"dòng {j + 1} ({new_sections[j]})"
                 hunks, _ = _word_hunks(old_line, new_line, lambda s, e: old_line[s:e], lambda s, e: new_line[s:e],
                                        normalize=_md_key)

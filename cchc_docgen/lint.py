@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from cchc_docgen.checks import ERROR, WARNING, Finding
+from cchc_docgen.checks import ERROR, Finding
 from cchc_docgen.errors import DocgenError, Location
 from cchc_docgen.writers.docx import _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES
 

@@ -112,7 +112,6 @@ def template_usage(template, year: int | None = None) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
     from cchc_docgen import compose, compute, loader
 
-    library = template.library
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
     candidates = [template.name] if template.name in fmt.PERIOD_KINDS else []
@@ -270,7 +269,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
                 f"# {schema['title']} — mẫu {name}.",
                 "# Khung do 'docgen new' tạo: mỗi trường có chú thích; điền vào chỗ \"……\", bỏ dấu '# ' ở đầu các dòng",
                 "# của khối muốn dùng. Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống).",
-                f"# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
+                "# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
                 "# Dòng đầu cho VS Code (tiện ích YAML) gợi ý và kiểm tra khi gõ; xem 'docgen schema' trong README.", ""]
     w.field("mau", name, P("mau"))
     w.field("tinh", province or "", P("tinh"))

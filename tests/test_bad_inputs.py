@@ -29,7 +29,7 @@ from lxml import etree
 from cchc_docgen import pipeline
 from cchc_docgen.cli import main
 from cchc_docgen.errors import DocgenError
-from conftest import EXAMPLES, NS, ROOT, W
+from conftest import EXAMPLES, ROOT, W
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))

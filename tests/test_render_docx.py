@@ -8,7 +8,7 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from conftest import NS, W, footnotes, paragraph_text, part_xml
+from conftest import NS, W, footnotes, part_xml
 
 
 def _doc(path):

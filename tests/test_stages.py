@@ -9,7 +9,7 @@ import pytest
 from cchc_docgen import compose, compute, loader, validate
 from cchc_docgen.errors import DataError, TemplateError
 from cchc_docgen.inline import InlineError, escape, parse_inline
-from cchc_docgen.model import Heading, Note, Paragraph, Table, Text, plain_text
+from cchc_docgen.model import Heading, Note, Paragraph, Table, plain_text
 from cchc_docgen.templates import TemplateLibrary
 from test_errors import MINIMAL
 

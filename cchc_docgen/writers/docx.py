@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
 from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, time_budget
-from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
+from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
