@@ -104,6 +104,28 @@ def main():
     """Sinh văn bản hành chính (báo cáo cải cách hành chính…) theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML."""
 
 
+_TEMPLATES_OPTION = click.option(
+    "--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+
+
+def _guarded(action):
+    """Run `action`; a DocgenError becomes "Lỗi: …" and exit 1, a bug of ours the usual internal-error line."""
+    from cchc_docgen.errors import DocgenError
+
+    try:
+        return action()
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
+                   "và báo lỗi cho nhóm phát triển.", err=True)
+        sys.exit(1)
+
+
 @main.command("render")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
@@ -188,14 +210,9 @@ class _NoBar:
               metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
 def templates_command(province, template_dirs):
     """Liệt kê các mẫu và nơi lấy từng phần của mỗi mẫu (nội dung, bố cục, biểu phụ lục, thiết lập)."""
-    from cchc_docgen.errors import DocgenError
     from cchc_docgen.templates import describe_templates, library_for
 
-    try:
-        click.echo(describe_templates(library_for(template_dirs, province)))
-    except DocgenError as exc:
-        click.echo(f"Lỗi: {exc}", err=True)
-        sys.exit(1)
+    click.echo(_guarded(lambda: describe_templates(library_for(template_dirs, province))))
 
 
 @main.command("check")
@@ -216,7 +233,6 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
     import shlex
 
     from cchc_docgen import check
-    from cchc_docgen.errors import DocgenError
     from cchc_docgen.templates import library_for
 
     options = ["--golden", str(golden_dir)] + (["-t", template_name] if template_name else [])
@@ -227,43 +243,11 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
         click.echo(f"Lỗi: chưa có thư mục tệp đối chiếu {golden_dir}; tạo các tệp đối chiếu bằng lệnh:\n"
                    f"  {update_command}", err=True)
         sys.exit(1)
-    try:
-        code = check.run(files, golden_dir, library_for(template_dirs, province), template_name, update, click.echo,
-                         update_command)
-    except DocgenError as exc:
-        click.echo(f"Lỗi: {exc}", err=True)
-        sys.exit(1)
-    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
-        if os.environ.get("DOCGEN_DEBUG"):
-            raise
-        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
-                   "và báo lỗi cho nhóm phát triển.", err=True)
-        sys.exit(1)
-    sys.exit(code)
+    sys.exit(_guarded(lambda: check.run(files, golden_dir, library_for(template_dirs, province), template_name, update,
+                                        click.echo, update_command)))
 
 
 # --- authoring tools: validate, lint, new, schema ---------------------------------------------------------
-
-_TEMPLATES_OPTION = click.option(
-    "--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-    metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
-
-
-def _guarded(action):
-    """Run `action`; a DocgenError becomes "Lỗi: …" and exit 1, a bug of ours the usual internal-error line."""
-    from cchc_docgen.errors import DocgenError
-
-    try:
-        return action()
-    except DocgenError as exc:
-        click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)
-        sys.exit(1)
-    except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
-        if os.environ.get("DOCGEN_DEBUG"):
-            raise
-        click.echo(f"Lỗi nội bộ của docgen ({type(exc).__name__}: {exc}). Đặt DOCGEN_DEBUG=1 để xem chi tiết "
-                   "và báo lỗi cho nhóm phát triển.", err=True)
-        sys.exit(1)
 
 
 @main.command("validate")
