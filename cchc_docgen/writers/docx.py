@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
 from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, time_budget
-from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table
+from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
@@ -92,6 +92,9 @@ class _BodyWriter:
         self.notes: list[str] = []  # footnote XML, in reading order
 
     def inlines(self, items, force_bold=False) -> str:
+        if len(items) == 1 and isinstance(items[0], Text):  # most paragraphs and cells: one run
+            item = items[0]
+            return _run(item.text, item.bold or force_bold, item.italic, item.superscript)
         out = []
         for item in items:
             if isinstance(item, Note):
@@ -172,21 +175,26 @@ class _BodyWriter:
                 + centred(appendix.attachment, "<w:i/>", after=240) + self.table(appendix.table, width))
 
     def cell_xml(self, cell: Cell | None, grid, column, span, header, merge) -> str:
-        width = sum(grid[column:column + span])
-        props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-        if span > 1:
-            props += f'<w:gridSpan w:val="{span}"/>'
-        if merge == "restart":
-            props += '<w:vMerge w:val="restart"/>'
-        elif merge == "continue":
-            props += "<w:vMerge/>"
-        props += '<w:vAlign w:val="center"/>'
+        props = _cell_properties(tuple(grid), column, span, merge)
         if cell is None:
             return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p></w:tc>'
         style = STYLE_TABLE_HEADER if header else STYLE_TABLE
         align = '<w:jc w:val="center"/>' if (header or cell.numeric) else ""
         return (f"<w:tc><w:tcPr>{props}</w:tcPr>"
                 f"{self.paragraph(style, self.inlines(cell.content), align)}</w:tc>")
+
+
+@lru_cache(maxsize=1024)
+def _cell_properties(grid: tuple, column: int, span: int, merge: str | None) -> str:
+    """A cell's tcPr content; a table repeats the same few, so they are built once."""
+    props = f'<w:tcW w:w="{sum(grid[column:column + span])}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        props += "<w:vMerge/>"
+    return props + '<w:vAlign w:val="center"/>'
 
 
 # --- layout -----------------------------------------------------------------------------------
