@@ -54,7 +54,7 @@ def test_kiem_tra_is_lettered(tmp_path):
     headings = re.findall(r"^#+ .*$", md, flags=re.M)
     assert headings == ["# A. ĐẶC ĐIỂM TÌNH HÌNH", "# B. KẾT QUẢ THỰC HIỆN",
                         "## I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", "### 1. Cải cách thể chế",
-                        "# C. ĐÁNH GIÁ CHUNG", "### 1. Ưu điểm", "### 2. Tồn tại, hạn chế",
+                        "# C. ĐÁNH GIÁ CHUNG", "## 1. Ưu điểm", "## 2. Tồn tại, hạn chế",
                         "# D. ĐỀ XUẤT, KIẾN NGHỊ"]
 
 

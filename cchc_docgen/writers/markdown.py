@@ -53,10 +53,11 @@ def _styled(text: str, bold: bool, italic: bool, superscript: bool = False) -> s
 
 
 class _Writer:
-    def __init__(self, has_parts: bool = False):
+    def __init__(self):
         self.notes: list[str] = []
-        # Parts ("A. …", level 0) take "#", pushing the other headings one level down.
-        self.heading_offset = 1 if has_parts else 0
+        # Levels of the headings open above the current one: a heading's "#"s are its depth in this outline,
+        # so a part ("A.", level 0) takes "#" and a level skipped in the document is not skipped in Markdown.
+        self.open_levels: list[int] = []
 
     def inlines(self, items) -> str:
         out = []
@@ -72,7 +73,10 @@ class _Writer:
     def block(self, block) -> str:
         if isinstance(block, Heading):
             number = f"{block.number} " if block.number else ""
-            return "#" * (block.level + self.heading_offset) + " " + number + self.inlines(block.content)
+            while self.open_levels and self.open_levels[-1] >= block.level:
+                self.open_levels.pop()
+            self.open_levels.append(block.level)
+            return "#" * min(len(self.open_levels), 6) + " " + number + self.inlines(block.content)
         if isinstance(block, Paragraph):
             mark = LIST_MARKS.get(block.kind, "")
             return mark + protect_line_start(self.inlines(block.content))
@@ -107,7 +111,7 @@ def _lines(items) -> str:
 
 def write(document: Document) -> bytes:
     meta = document.meta
-    writer = _Writer(has_parts=any(isinstance(b, Heading) and b.level == 0 for b in document.blocks))
+    writer = _Writer()
     out = []
     organ = ([meta["co_quan_chu_quan"]] if meta["co_quan_chu_quan"] else []) + [f"**{escape(x)}**" for x in meta["ten_co_quan"]]
     out.append("\\\n".join(escape(x) if not x.startswith("**") else x for x in organ) + "\\\n" + escape(f"Số: {meta['so_ky_hieu']}"))
