@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from cchc_docgen import formatting as fmt
@@ -187,8 +188,14 @@ _PAIR = rf"(?<![\d/.,])(?<!số )({_COUNT})\s*/\s*({_COUNT})(?![\d/]|[.,]\d)"
 _PERCENT = r"(\d+(?:,\d+)?)\s*%"
 # Between them: a few words, no other number, no end of clause.
 _GAP = r"[^\d;:.!?()\[\]%/]{0,45}?"
-_PAIR_THEN_PERCENT = re.compile(_PAIR + r"(" + _GAP.replace("()", ")") + r")" + _PERCENT)
-_PERCENT_THEN_PAIR = re.compile(r"(?<![\d,.])" + _PERCENT + r"(\s*\(?\s*(?:[^\d;:.!?\[\]%/]{0,20}?))" + _PAIR)
+
+
+@lru_cache(maxsize=1)
+def _percent_patterns():
+    """The two "x/y … z%" patterns, compiled on first use: they cost ~15 ms to compile, which a one-shot render
+    of a report without any "%" in its text need not pay."""
+    return (re.compile(_PAIR + r"(" + _GAP.replace("()", ")") + r")" + _PERCENT),
+            re.compile(r"(?<![\d,.])" + _PERCENT + r"(\s*\(?\s*(?:[^\d;:.!?\[\]%/]{0,20}?))" + _PAIR))
 
 
 def _count(text: str) -> int:
@@ -204,9 +211,10 @@ def check_percentages(text: str):
     if "%" not in text or "/" not in text:  # most texts: nothing to look at
         return
     found = []
-    for m in _PAIR_THEN_PERCENT.finditer(text):
+    pair_then_percent, percent_then_pair = _percent_patterns()
+    for m in pair_then_percent.finditer(text):
         found.append((m.start(), m.group(1), m.group(2), m.group(4)))
-    for m in _PERCENT_THEN_PAIR.finditer(text):
+    for m in percent_then_pair.finditer(text):
         found.append((m.start(3), m.group(3), m.group(4), m.group(1)))
     seen = set()
     for start, part, whole, written in sorted(found):
@@ -433,9 +441,15 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
 
 
 def _reports_on_period(template) -> bool:
-    from cchc_docgen.scaffold import reads_variable
-
-    return reads_variable(template, "ky_bao_cao")
+    """Whether the template prints anything of the reporting period (a plan does not). Its sources are searched
+    as text: parsing them with Jinja would cost a one-shot render ~40 ms."""
+    if not hasattr(template, "library"):
+        return True
+    found = getattr(template, "_reads_period", None)
+    if found is None:
+        found = template._reads_period = any(re.search(r"\bky_bao_cao\b", source)
+                                             for source in template.library.sources(template.name))
+    return found
 
 
 def check_file(data_path, library, template_name: str | None = None) -> list[Finding]:
