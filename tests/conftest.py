@@ -55,3 +55,31 @@ def footnotes(docx_path: Path) -> list[str]:
              for n in part_xml(docx_path, "word/footnotes.xml").iter(W + "footnote") if n.get(W + "type") is None}
     body = part_xml(docx_path, "word/document.xml")
     return [notes[ref.get(W + "id")] for ref in body.iter(W + "footnoteReference")]
+
+
+BASE_LAYOUT = ROOT / "templates" / "quoc-gia" / "bo-cuc.docx"
+
+
+def layout_variant(folder: Path, change=lambda name, data: data, *, add=None, name: str = "bo-cuc.docx") -> Path:
+    """A copy of the national base layout in `folder`/`name` with `change(part name, bytes)` applied to each part
+    (None drops the part) and the parts in `add` ({name: bytes}) added."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    with zipfile.ZipFile(BASE_LAYOUT) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info))
+            if data is not None:
+                out.writestr(info.filename, data)
+        for part, data in (add or {}).items():
+            out.writestr(part, data)
+    return target
+
+
+def in_part(part: str, edit):
+    """A layout change: `edit(bytes) -> bytes` applied to one part, the others kept."""
+    return lambda name, data: edit(data) if name == part else data
+
+
+def with_body_xml(extra: bytes):
+    """A layout change: `extra` appended at the end of the document body."""
+    return in_part("word/document.xml", lambda data: data.replace(b"</w:body>", extra + b"</w:body>"))

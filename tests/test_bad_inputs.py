@@ -29,11 +29,10 @@ from lxml import etree
 from cchc_docgen import pipeline
 from cchc_docgen.cli import main
 from cchc_docgen.errors import DocgenError
-from conftest import EXAMPLES, ROOT, W
+from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, with_body_xml  # noqa: F401 (re-exported)
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
-BASE_LAYOUT = ROOT / "templates" / "quoc-gia" / "bo-cuc.docx"
 OLD_OUTPUT = b"the previous output, which must survive"
 TIME_LIMIT = 10  # seconds: far above what any case takes; only a hang reaches it
 
@@ -65,26 +64,6 @@ def invoke(*args):
 def leftovers(folder: Path) -> list[Path]:
     """Temporary files a write left behind (pipeline.write_atomically names them '.NAME.*.tmp')."""
     return [p for p in folder.rglob(".*.tmp")]
-
-
-def layout_variant(folder: Path, change) -> Path:
-    """A copy of the national base layout in `folder`/bo-cuc.docx with `change(name, bytes)` applied to each
-    part (None drops the part)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "bo-cuc.docx"
-    with zipfile.ZipFile(BASE_LAYOUT) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = change(info.filename, source.read(info))
-            if data is not None:
-                out.writestr(info.filename, data)
-    return target
-
-
-def with_body_xml(extra: bytes):
-    """A layout change: `extra` appended at the end of the document body."""
-    def change(name, data):
-        return data.replace(b"</w:body>", extra + b"</w:body>") if name == "word/document.xml" else data
-    return change
 
 
 # --- inputs made by the tests (too big, or derived from the current base layout) ----------------------------

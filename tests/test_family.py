@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import zipfile
 
 import docx
 import pytest
 from docx.shared import Pt
 
-from conftest import EXAMPLES, NS, W, footnotes, part_xml, run_cli
-from cchc_docgen.templates import builtin_templates_dir
+from conftest import EXAMPLES, NS, W, footnotes, in_part, layout_variant, part_xml, run_cli
 from test_errors import MINIMAL
 
 
@@ -84,13 +82,8 @@ def _province_folder(tmp_path):
         '{% extends "quoc-gia/_bao_cao_dinh_ky.md.j2" %}\n'
         '{% block cau_can_bo %}Biên chế của {{ co_quan.don_vi }}: {{ so_lieu.can_bo.tong|hai_so }} người.{% endblock %}\n',
         encoding="utf-8")
-    source = builtin_templates_dir() / "quoc-gia" / "bo-cuc.docx"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(folder / "bo-cuc.docx", "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                data = data.replace("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode(), "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode())
-            dst.writestr(info, data)
+    national, own = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode(), "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode()
+    layout_variant(folder, in_part("word/document.xml", lambda data: data.replace(national, own)))
     return folder
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from conftest import EXAMPLES, W, footnotes, part_xml, run_cli
-from cchc_docgen.templates import builtin_templates_dir
+from conftest import EXAMPLES, W, footnotes, layout_variant, part_xml, run_cli
 
 EXISTING_NOTES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -16,26 +15,26 @@ EXISTING_NOTES = (
     '</w:footnotes>')
 
 
-def _layout_with_footnotes(target):
-    source = builtin_templates_dir() / "quoc-gia" / "bo-cuc.docx"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
-            elif info.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats'
-                                    b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
-                                    b"</Relationships>")
-            dst.writestr(info, data)
-        dst.writestr("word/footnotes.xml", EXISTING_NOTES)
+def _layout_with_footnotes(folder):
+    content_type = (b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    relationship = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+
+    def change(name, data):
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", content_type)
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", relationship)
+        return data
+
+    layout_variant(folder, change, add={"word/footnotes.xml": EXISTING_NOTES})
 
 
 def test_footnotes_appended_to_an_existing_part(tmp_path):
     folder = tmp_path / "mau-tinh"
     folder.mkdir()
-    _layout_with_footnotes(folder / "bo-cuc.docx")
+    _layout_with_footnotes(folder)
     out = tmp_path / "out.docx"
     result = run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", out, "--templates", folder)
     assert result.exit_code == 0, result.output

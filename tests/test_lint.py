@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-import zipfile
 
 import docx
 import pytest
 
-from conftest import run_cli
+from conftest import in_part, layout_variant, run_cli
 from cchc_docgen import compose, lint
 from cchc_docgen.templates import builtin_templates_dir
 from test_errors import MINIMAL
@@ -106,19 +105,14 @@ def test_unknown_template_name(tmp_path):
 
 def layout_with(tmp_path, *replacements, name="bo-cuc.docx"):
     """The national layout with document.xml edited as a template author might have done in Word."""
-    source = builtin_templates_dir() / "quoc-gia" / "bo-cuc.docx"
-    target = tmp_path / name
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                for old, new in replacements:
-                    assert old in text, old
-                    text = text.replace(old, new, 1)
-                data = text.encode("utf-8")
-            dst.writestr(info, data)
-    return target
+    def edit(data):
+        text = data.decode("utf-8")
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        return text.encode("utf-8")
+
+    return layout_variant(tmp_path, in_part("word/document.xml", edit), name=name)
 
 
 RUN = '</w:t></w:r><w:r><w:t xml:space="preserve">'

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from test_bad_inputs import CORPUS, invoke, layout_variant, with_body_xml
+from conftest import layout_variant, with_body_xml
+from test_bad_inputs import CORPUS, invoke
 
 HEAD = "::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nBáo cáo thử\n::: noi_dung\n"
 SECRET = "BÍ-MẬT-7f3a9c"
