@@ -107,6 +107,28 @@ def cache_dir() -> Path | None:
     return base if os.access(base, os.W_OK) else None
 
 
+def cache_get(name: str) -> bytes | None:
+    """A file of the cache folder, or None (no cache, not there, unreadable)."""
+    folder = cache_dir()
+    try:
+        return (folder / name).read_bytes() if folder else None
+    except OSError:
+        return None
+
+
+def cache_put(name: str, data: bytes) -> None:
+    """Store a file in the cache folder atomically; a cache that cannot be written only costs time."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, folder / name)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled text templates kept between runs, so a one-shot render skips Jinja's compiler; an edited
     template is compiled afresh (Jinja checks the source's checksum). The key also holds the environment's

@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import marshal
-import os
 import re
 import struct
 import sys
@@ -29,7 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
-from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, time_budget
+from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, cache_get, cache_put, time_budget
 from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -223,26 +222,18 @@ def _layout_env() -> SandboxedEnvironment:
 def _compile_cached(env, source: str, name: str) -> jinja2.Template:
     """Compile a layout part with Jinja, keeping the compiled code in the cache folder (keyed by the source and
     the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler."""
-    from cchc_docgen.templates import cache_dir
-
-    folder = cache_dir()
     digest = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{name}\0{source}".encode()).hexdigest()[:32]
-    cached = folder / f"layout-code-{digest}.bin" if folder else None
+    key = f"layout-code-{digest}.bin"
     code = None
-    if cached is not None and cached.is_file():
+    stored = cache_get(key)
+    if stored is not None:
         try:
-            code = marshal.loads(cached.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+            code = marshal.loads(stored)
+        except (ValueError, EOFError, TypeError):
             code = None
     if code is None:
         code = env.compile(source, name)
-        if cached is not None:
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            try:
-                tmp.write_bytes(marshal.dumps(code))
-                os.replace(tmp, cached)
-            except OSError:
-                tmp.unlink(missing_ok=True)
+        cache_put(key, marshal.dumps(code))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
@@ -415,8 +406,6 @@ def _patched_parts(parts) -> dict[str, str]:
     keyed by the layout's bytes and docxtpl's version; a one-shot render of a known layout never imports it."""
     from importlib.util import find_spec
 
-    from cchc_docgen.templates import cache_dir
-
     templated = [(name, data) for name, data in parts if _TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
     # docxtpl's identity without importing it (or reading package metadata): its installed file's size and time.
     origin = Path(find_spec("docxtpl").origin).with_name("template.py")
@@ -424,24 +413,18 @@ def _patched_parts(parts) -> dict[str, str]:
     digest = hashlib.sha256(f"{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for name, data in templated:
         digest.update(name.encode() + b"\0" + data + b"\0")
-    folder = cache_dir()
-    cached = folder / f"layout-{digest.hexdigest()[:32]}.json" if folder else None
-    if cached is not None and cached.is_file():
+    key = f"layout-{digest.hexdigest()[:32]}.json"
+    stored = cache_get(key)
+    if stored is not None:
         try:
-            return json.loads(cached.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return json.loads(stored)
+        except ValueError:
             pass
     from docxtpl import DocxTemplate
 
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
     patched = {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
-    if cached is not None:
-        try:
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(patched), encoding="utf-8")
-            os.replace(tmp, cached)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a cache that cannot be written only costs time; leave no debris
+    cache_put(key, json.dumps(patched).encode("utf-8"))
     return patched
 
 
