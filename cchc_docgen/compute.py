@@ -17,9 +17,6 @@ from cchc_docgen.validate import load_schema
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
-# Groups of `so_lieu` the templates know; absent ones are None so templates can write `{% if so_lieu.ho_so %}`.
-KNOWN_FIGURE_GROUPS = ("nhiem_vu_ke_hoach", "nhiem_vu_duoc_giao", "ho_so", "dich_vu_cong", "can_bo")
-
 
 class Year(int):
     """A year is a label, not a quantity: it prints "2024", never "2.024"."""
@@ -44,8 +41,10 @@ def _sum_present(group: dict, keys) -> int:
 
 
 def _derive_figures(so_lieu: dict) -> dict:
+    # The groups the schema names are the ones templates know; an absent one is None, so a template can write
+    # `{% if so_lieu.ho_so %}`.
     groups = load_schema()["$defs"]["so_lieu"]["properties"]
-    for name in KNOWN_FIGURE_GROUPS:
+    for name in groups:
         group = so_lieu.setdefault(name, None)
         # Every known field is present (None when not given), so templates can test `x is none` safely.
         for field in groups[name]["properties"] if group is not None else ():

@@ -106,7 +106,7 @@ class _Writer:
 
 def _lines(items) -> str:
     # A line starting "- " would open a list even after a hard break: escape the mark.
-    return "\\\n".join(re.sub(r"^([-+])", r"\\\1", escape(i)) for i in items)
+    return "\\\n".join(protect_line_start(escape(i)) for i in items)
 
 
 def write(document: Document) -> bytes:
