@@ -339,13 +339,16 @@ def _header_meta(context: dict, parts: dict[str, str]) -> dict:
     ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(van_ban["nam"])
     noi_nhan = [f"- {item.rstrip(' ;.')};" for item in context["noi_nhan"]["danh_sach"]]
     noi_nhan.append(f"- Lưu: {context['noi_nhan']['luu'].rstrip(' .')}.")
-    kinh_gui = context["kinh_gui"]
-    if len(kinh_gui) == 1:
-        kinh_gui_lines = [f"Kính gửi: {kinh_gui[0].rstrip(' ;.')}."]
-    elif kinh_gui:
-        kinh_gui_lines = ["Kính gửi:"] + [f"- {k.rstrip(' ;.')};" for k in kinh_gui[:-1]] + [f"- {kinh_gui[-1].rstrip(' ;.')}."]
+    # One recipient: "Kính gửi: X."; several: "- X;" each, the last "- Y.".
+    names = [k.rstrip(" ;.") for k in context["kinh_gui"]]
+    if len(names) == 1:
+        recipients = [f"{names[0]}."]
+        kinh_gui_lines = [f"Kính gửi: {recipients[0]}"]
+    elif names:
+        recipients = [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
+        kinh_gui_lines = ["Kính gửi:"] + recipients
     else:
-        kinh_gui_lines = []
+        recipients, kinh_gui_lines = [], []
     nguoi_ky = context["nguoi_ky"]
     return {
         "co_quan_chu_quan": co_quan["chu_quan"].upper(),
@@ -358,9 +361,7 @@ def _header_meta(context: dict, parts: dict[str, str]) -> dict:
         "kinh_gui": kinh_gui_lines,
         # The same as one paragraph for the layout: "Kính gửi:" then a tab, each recipient on its own line
         # under the first (the layout's hanging indent lines them up).
-        "kinh_gui_doan": ("Kính gửi:\t" + "\n".join(kinh_gui_lines[1:] if len(kinh_gui) > 1
-                                                      else [kinh_gui_lines[0].removeprefix("Kính gửi: ")])
-                          if kinh_gui else ""),
+        "kinh_gui_doan": "Kính gửi:\t" + "\n".join(recipients) if recipients else "",
         "noi_nhan": noi_nhan,
         "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
         "chuc_vu": nguoi_ky["chuc_vu"].upper(),
