@@ -35,6 +35,59 @@ def test_loader_turns_dates_into_iso_text():
     assert loader.loads("d: 2024-09-17\n").data == {"d": "2024-09-17"}
 
 
+QUICK_PASS_CASES = [
+    "a: 1\nb: -7\nc: +3\nd: 0\ne: 0123\nf: 0x1F\ng: 1_000\nh: 1:30\ni: 0b101\n",  # YAML 1.1 integers
+    "a: 1.5\nb: 1e3\nc: .5\nd: 1_000.5\ne: 6.8523015e+5\n",
+    "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: ~\ng: null\nh:\ni: ''\nj: 'yes'\nk: \"12\"\n",
+    "a: 2024-3-5\nb: 2024-09-17 10:30:00\nc: 2024-09-17T10:30:00+07:00\nd: '2024-09-17'\n",
+    "1: a\ntrue: b\n2024-01-02: c\n~: d\n",  # keys that are not text become text
+    "a: [1, x, {b: 2, c: [3]}]\nd: {e: f}\n",
+    "a: |\n  dòng một\n  dòng hai\nb: >-\n  gập\n  dòng\nc: 'nháy ''đơn'''\n",
+    "a: \"thoát \\x41\\u00e9\"\n",
+    "a: x\r\nb: y\r\n",
+]
+
+
+@pytest.mark.parametrize("text", QUICK_PASS_CASES)
+def test_loader_quick_pass_gives_the_reference_data_and_positions(text):
+    loaded = loader.loads(text, "q.yaml")
+    assert loaded.root is not None  # the quick pass took it
+    reference = loader._Builder("q.yaml", loader.SafeConstructor())
+    assert loaded.data == reference.build(loaded.root)
+    for path in reference.positions:
+        assert loaded.location(path) == loader.Location("q.yaml", *loader._mark(reference.positions[path]))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: &x [1]\nb: *x\n", "tham chiếu"),
+    ("a: 1\na: 2\n", "hai lần"),
+    ("a: !!python/name:os.system x\n", "thẻ YAML"),
+    ("a: \"chuông \\x07\"\n", r"U\+0007"),
+    ("a: 2025-02-30\n", "ngày có thật"),
+    ("a: .nan\n", "NaN"),
+])
+def test_loader_leaves_what_it_refuses_to_the_reference_pass(text, message):
+    with pytest.raises(DataError, match=message):
+        loader.loads(text, "q.yaml")
+
+
+def test_loader_merge_keys_go_through_the_reference_pass():
+    loaded = loader.loads("base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n", "m.yaml")
+    assert loaded.root is None and loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
+
+
+def test_loader_reads_numbers_as_yaml_1_1_does():
+    data = loader.loads(QUICK_PASS_CASES[0]).data
+    assert (data["e"], data["f"], data["g"], data["h"], data["i"]) == (83, 31, 1000, 90, 5)
+
+
+def test_positions_are_worked_out_only_when_asked_for():
+    loaded = loader.loads("a:\n  b: 1\n", "f.yaml")
+    assert loaded.positions == {} and loaded.root is not None
+    assert str(loaded.location(("a", "b"))) == "f.yaml:2:6"
+    assert loaded.root is None and ("a", "b") in loaded.positions
+
+
 # --- inline markup ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [
