@@ -235,16 +235,26 @@ def check_percentages(text: str):
             yield f"{part}/{whole}", f"{written}%", shown
 
 
-def _strings(value, path):
-    """Every string in a data subtree with its path (dict keys too are not text: values only)."""
+def _strings(value, path, needle: str) -> list:
+    """(path, text) of every string in a data subtree that contains `needle`, in file order (dict keys are not
+    text: values only). Paths are only built for containers and matches: the subtree is most of a report."""
+    found = []
+
+    def walk(items, path):
+        for key, item in items:
+            if isinstance(item, str):
+                if needle in item:
+                    found.append((path + (key,), item))
+            elif isinstance(item, dict):
+                walk(item.items(), path + (key,))
+            elif isinstance(item, list):
+                walk(enumerate(item), path + (key,))
+
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+        return [(path, value)] if needle in value else []
+    if isinstance(value, (dict, list)):
+        walk(value.items() if isinstance(value, dict) else enumerate(value), path)
+    return found
 
 
 def _check_text_percentages(c: _Collector, raw: dict) -> None:
@@ -253,7 +263,7 @@ def _check_text_percentages(c: _Collector, raw: dict) -> None:
         value = raw
         for part in root:
             value = value[part] if isinstance(value, (dict, list)) and (isinstance(part, int) or part in value) else None
-        for path, text in _strings(value, root):
+        for path, text in _strings(value, root, "%"):
             for pair, written, correct in check_percentages(text):
                 where = c.text_location(path, pair)
                 excerpt = _excerpt(text, pair, written)
@@ -312,7 +322,7 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
                                "ngày hoặc kỳ báo cáo", ("van_ban", "ngay"))
     # Dates cited among the figures (a plan's decision, a footnote's documents) exist and are not after the
     # document itself. The ward's prose is not checked: directions for next period rightly name later dates.
-    for path, text in _strings(raw.get("so_lieu") or {}, ("so_lieu",)):
+    for path, text in _strings(raw.get("so_lieu") or {}, ("so_lieu",), "/"):
         for written, date in _dates_in(text):
             where = c.text_location(path, written)
             if date is None:
@@ -323,7 +333,7 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
             elif ky and date > ky["den_ngay"] and ngay is None:
                 c.add(WARNING, f"ngày {written} sau ngày chốt số liệu của kỳ ({fmt.format_date_short(ky['den_ngay'])})",
                       path, location=where)
-    for path, text in _strings(raw.get("noi_dung") or {}, ("noi_dung",)):
+    for path, text in _strings(raw.get("noi_dung") or {}, ("noi_dung",), "/"):
         for written, date in _dates_in(text):
             if date is None:
                 c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=c.text_location(path, written))

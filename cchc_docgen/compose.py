@@ -104,14 +104,16 @@ class _Composer:
             for r, row_spec in enumerate(rows_spec):
                 row = []
                 for c, cell_spec in enumerate(row_spec):
-                    here = path + (group, r, c)
-                    cell_spec = cell_spec if isinstance(cell_spec, dict) else {"nd": cell_spec}
-                    value = cell_spec.get("nd")
+                    styled = isinstance(cell_spec, dict)
+                    value = cell_spec.get("nd") if styled else cell_spec
                     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
                     if is_number:
                         content = [Text(fmt.format_number(value))]
                     else:
-                        content = self.inline("" if value is None else str(value), here)
+                        content = self.inline("" if value is None else str(value), path + (group, r, c))
+                    if not styled:  # most cells: a bare value
+                        row.append(Cell(content, numeric=is_number))
+                        continue
                     if cell_spec.get("dam") or cell_spec.get("nghieng"):
                         for t in content:
                             if isinstance(t, Text):

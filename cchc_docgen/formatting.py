@@ -96,6 +96,8 @@ def format_number(value, decimals=None) -> str:
     """
     # Babel is not used: it rounds half-even (78.5 → "78"), and the vi
     # grouping is a one-liner once the rounding is done here.
+    if type(value) is int and decimals is None:  # most figures: no Decimal needed (bool is not `int` here)
+        return f"{value:,}".replace(",", ".")
     number = _to_decimal(value)
     if decimals is not None:
         number = _round_half_up(number, decimals)

@@ -70,23 +70,29 @@ def _scan_closer(s: str, start: int, length: int) -> int:
     return -1
 
 
+_BRACKET_OR_ESCAPE = re.compile(r"[\\\[\]]")
+
+
 def _find_bracket_end(s: str, start: int) -> int:
     """Index of the ']' closing a '[' just before `start`, honouring nesting and escapes; -1 if none."""
     depth = 1
     i = start
-    while i < len(s):
+    while True:
+        found = _BRACKET_OR_ESCAPE.search(s, i)  # jump from one bracket or backslash to the next
+        if found is None:
+            return -1
+        i = found.start()
         ch = s[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "[":
             depth += 1
-        elif ch == "]":
+        else:
             depth -= 1
             if depth == 0:
                 return i
         i += 1
-    return -1
 
 
 class _Parser:

@@ -159,19 +159,14 @@ def _schema_nodes(node):
 def _compile(schema: dict, root: dict, compiled: dict):
     """Turn a schema node into a yes/no function, once. The check is much faster than jsonschema because it
     builds no error objects and looks nothing up at check time; only when it says no does jsonschema run, to
-    explain what is wrong. `compiled` memoizes by node, which also ties the knot for recursive $refs."""
+    explain what is wrong. `compiled` memoizes by node; a node met again while it is still being compiled (a
+    recursive $ref) gets a late-bound call."""
     key = id(schema)
     if key in compiled:
-        return lambda value: compiled[key](value)
+        done = compiled[key]
+        return done if done is not None else (lambda value: compiled[key](value))
+    compiled[key] = None
     checks = []
-
-    def fits(value) -> bool:
-        for check in checks:
-            if not check(value):
-                return False
-        return True
-
-    compiled[key] = fits
     if "$ref" in schema:
         target = root
         for part in schema["$ref"].lstrip("#/").split("/"):
@@ -181,17 +176,22 @@ def _compile(schema: dict, root: dict, compiled: dict):
     if kind is not None:
         kinds = [kind] if isinstance(kind, str) else kind
         allowed = tuple(t for k in kinds for t in _PY_TYPES[k])
-        bool_ok = "boolean" in kinds
-
-        def type_ok(value, allowed=allowed, bool_ok=bool_ok):
-            return isinstance(value, allowed) and (bool_ok or not isinstance(value, bool))
-        checks.append(type_ok)
+        if int in allowed and "boolean" not in kinds:  # True is an int to Python, not to JSON Schema
+            checks.append(lambda value: isinstance(value, allowed) and not isinstance(value, bool))
+        else:
+            checks.append(lambda value: isinstance(value, allowed))
     if "enum" in schema:
         choices = schema["enum"]
         checks.append(lambda value: value in choices)
     if "anyOf" in schema:
         options = [_compile(option, root, compiled) for option in schema["anyOf"]]
-        checks.append(lambda value: any(option(value) for option in options))
+
+        def any_of(value):
+            for option in options:
+                if option(value):
+                    return True
+            return False
+        checks.append(any_of)
     low, high, above = schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum")
     if low is not None or high is not None or above is not None:
         def number_ok(value):
@@ -207,14 +207,18 @@ def _compile(schema: dict, root: dict, compiled: dict):
             len(value) >= min_length and (pattern is None or pattern.search(value) is not None)))
     if "minItems" in schema or "maxItems" in schema or isinstance(schema.get("items"), dict):
         min_items, max_items = schema.get("minItems", 0), schema.get("maxItems")
-        item = _compile(schema["items"], root, compiled) if isinstance(schema.get("items"), dict) else None
+        item_ok = _compile(schema["items"], root, compiled) if isinstance(schema.get("items"), dict) else None
 
         def list_ok(value):
             if not isinstance(value, list):
                 return True
             if len(value) < min_items or (max_items is not None and len(value) > max_items):
                 return False
-            return item is None or all(item(v) for v in value)
+            if item_ok is not None:
+                for item in value:
+                    if not item_ok(item):
+                        return False
+            return True
         checks.append(list_ok)
     if "properties" in schema or "required" in schema or "additionalProperties" in schema:
         required = tuple(schema.get("required", ()))
@@ -237,6 +241,15 @@ def _compile(schema: dict, root: dict, compiled: dict):
                     return False
             return True
         checks.append(object_ok)
+    if len(checks) == 1:  # most nodes: their one check is the node's function, with no loop around it
+        fits = checks[0]
+    else:
+        def fits(value) -> bool:
+            for check in checks:
+                if not check(value):
+                    return False
+            return True
+    compiled[key] = fits
     return fits
 
 
@@ -252,16 +265,20 @@ MAX_NUMBER_DIGITS = 10  # a document number (van_ban.so); Python refuses int() o
 
 
 def _tables(value, path=()):
-    """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data."""
-    if isinstance(value, dict):
-        spec = value.get("bang")
-        if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
-            yield path + ("bang",), spec
-        for key, item in value.items():
-            yield from _tables(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _tables(item, path + (index,))
+    """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data, in file order. (A stack, not
+    recursive generators: each level of `yield from` would pass every item up once more.)"""
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            spec = value.get("bang")
+            if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
+                yield path + ("bang",), spec
+            stack.extend((path + (key,), item) for key, item in reversed(value.items())
+                         if isinstance(item, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(value)))
+                         if isinstance(item, (dict, list)))
 
 
 def _limit_errors(loaded: LoadedData) -> list[DataError]:
