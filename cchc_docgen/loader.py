@@ -223,27 +223,28 @@ def _thousands(n: int) -> str:
 
 
 # PyYAML's (pure Python or libyaml) problem texts → what to do, in Vietnamese; the original follows in brackets.
+# Patterns, not compiled ones: they are needed only for a broken file, and compiling them costs every start.
 _YAML_HINTS = [
-    (re.compile(r"tab character|character '\\t'"), "không dùng ký tự tab để thụt lề; hãy dùng dấu cách"),
-    (re.compile(r"cannot start any token"), "ký tự này không mở đầu được một giá trị; hãy đặt giá trị trong dấu nháy kép"),
-    (re.compile(r"mapping values are not allowed"),
+    (r"tab character|character '\\t'", "không dùng ký tự tab để thụt lề; hãy dùng dấu cách"),
+    (r"cannot start any token", "ký tự này không mở đầu được một giá trị; hãy đặt giá trị trong dấu nháy kép"),
+    (r"mapping values are not allowed",
      "dấu ':' không đặt được ở đây: thụt lề sai, hoặc giá trị có ': ' mà chưa đặt trong dấu nháy kép"),
-    (re.compile(r"unexpected end of stream"), "tệp kết thúc khi chuỗi chưa có dấu nháy đóng"),
-    (re.compile(r"undefined alias|duplicate anchor"),
+    (r"unexpected end of stream", "tệp kết thúc khi chuỗi chưa có dấu nháy đóng"),
+    (r"undefined alias|duplicate anchor",
      "không hỗ trợ tham chiếu YAML (&neo / *bí_danh); giá trị bắt đầu bằng '*' hoặc '&' phải đặt trong dấu nháy"),
-    (re.compile(r"unknown escape character"),
+    (r"unknown escape character",
      "ký tự thoát '\\' không hợp lệ trong chuỗi dấu nháy kép; viết '\\\\' cho dấu '\\' hoặc dùng dấu nháy đơn"),
-    (re.compile(r"',' or '\]'"), "danh sách [ … ] chưa đóng: thiếu dấu ']' hoặc dấu ','"),
-    (re.compile(r"',' or '}'"), "bảng { … } chưa đóng: thiếu dấu '}' hoặc dấu ','"),
-    (re.compile(r"another document"), "tệp chỉ được chứa một tài liệu YAML: bỏ dòng '---' ở giữa tệp"),
-    (re.compile(r"'-' indicator|block collection"), "thụt lề sai trong danh sách: các dòng '- ' cùng cấp phải thẳng cột"),
-    (re.compile(r"expected key|<block end>"), "thụt lề sai: các trường cùng cấp phải thẳng cột"),
-    (re.compile(r"expected ':'"), "thiếu dấu ':' sau tên trường (hoặc thụt lề sai)"),
-    (re.compile(r"node content"), "thiếu giá trị: danh sách hoặc bảng chưa đóng?"),
-    (re.compile(r"tag handle"), "không hỗ trợ thẻ YAML"),
-    (re.compile(r"Unicode character escape|escape code"),
+    (r"',' or '\]'", "danh sách [ … ] chưa đóng: thiếu dấu ']' hoặc dấu ','"),
+    (r"',' or '}'", "bảng { … } chưa đóng: thiếu dấu '}' hoặc dấu ','"),
+    (r"another document", "tệp chỉ được chứa một tài liệu YAML: bỏ dòng '---' ở giữa tệp"),
+    (r"'-' indicator|block collection", "thụt lề sai trong danh sách: các dòng '- ' cùng cấp phải thẳng cột"),
+    (r"expected key|<block end>", "thụt lề sai: các trường cùng cấp phải thẳng cột"),
+    (r"expected ':'", "thiếu dấu ':' sau tên trường (hoặc thụt lề sai)"),
+    (r"node content", "thiếu giá trị: danh sách hoặc bảng chưa đóng?"),
+    (r"tag handle", "không hỗ trợ thẻ YAML"),
+    (r"Unicode character escape|escape code",
      "mã ký tự '\\u…' / '\\x…' không hợp lệ trong chuỗi dấu nháy kép"),
-    (re.compile(r"directive|incompatible YAML"), "không hỗ trợ dòng chỉ thị YAML (%…)"),
+    (r"directive|incompatible YAML", "không hỗ trợ dòng chỉ thị YAML (%…)"),
 ]
 
 
@@ -251,7 +252,7 @@ def _syntax_message(problem: str, char: str = "") -> str:
     if char == "\t" and "token" in problem and "'\\t'" not in problem:  # libyaml does not name the character
         problem = problem.replace("character", "character '\\t'", 1)
     for pattern, hint in _YAML_HINTS:
-        if pattern.search(problem):
+        if re.search(pattern, problem):
             return f"lỗi cú pháp YAML: {hint} ({problem})"
     return f"lỗi cú pháp YAML: {problem}"
 

@@ -162,10 +162,9 @@ def template_usage(template, year: int | None = None) -> Usage:
 
 def schema_file():
     """The installed JSON Schema file (what `# yaml-language-server: $schema=…` can point at)."""
-    from importlib import resources
-    from pathlib import Path
+    from cchc_docgen.validate import SCHEMA_PATH
 
-    return Path(str(resources.files("cchc_docgen").joinpath("schema/bao_cao.schema.json"))).resolve()
+    return SCHEMA_PATH
 
 
 def narrowed_schema(usage: Usage | None = None) -> dict:

@@ -242,6 +242,9 @@ def _compile_cached(env, source: str, name: str) -> jinja2.Template:
 MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
+_CHECK_VERSION = b"1\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+
+
 def _check_parts(path: Path, parts) -> None:
     """Refuse, before any work, a layout whose XML parts are not UTF-8, not well-formed, or far too large."""
     from xml.parsers import expat
@@ -281,7 +284,12 @@ class Layout:
         names = {name for name, _ in self.parts}
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
             raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
-        _check_parts(path, self.parts)
+        # The well-formedness check parses every part (styles.xml alone is ~350 KB): its verdict on these exact
+        # bytes is kept in the cache folder, so a one-shot render of a known layout does not parse it again.
+        verdict = f"layout-checked-{hashlib.sha256(_CHECK_VERSION + raw).hexdigest()[:32]}"
+        if cache_get(verdict) is None:
+            _check_parts(path, self.parts)
+            cache_put(verdict, b"")
         self.env = _layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
         patched = _patched_parts(self.parts)
