@@ -14,7 +14,8 @@ The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250
 - pandoc from the equivalent Markdown, one-shot, when pandoc is installed;
 - throughput of `docgen render DIR -j N` for N = 1 and the number of cores.
 
-Timings live here, never in the tests. Needs the test extras (python-docx) for building the docxtpl template.
+Every measure is taken in turn with the ones it is compared to (a, b, a, b, …), so the ratios come from the
+same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for building the docxtpl template.
 """
 
 from __future__ import annotations
@@ -177,14 +178,20 @@ template.save(sys.argv[3])
 
 # --- measuring ------------------------------------------------------------------------------------------------
 
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def interleaved_ms(functions: dict, repeat: int, block: int = 5) -> dict:
+    """Median ms of each function over `repeat` runs, taken in blocks in turn (a×5, b×5, c×5, a×5, …), each block
+    after one untimed run. A shared machine's speed drifts over seconds: measuring one function after the other
+    would put the drift into the ratios. Blocks, not single runs in turn: each function is measured as it is
+    used, many documents in a row, not with its caches just emptied by the other."""
+    times = {name: [] for name in functions}
+    while len(next(iter(times.values()))) < repeat:
+        for name, fn in functions.items():
+            fn()
+            for _ in range(block):
+                start = time.perf_counter()
+                fn()
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 # Started by a fresh, small interpreter: Linux counts a child's peak memory from its parent's at fork/spawn time
@@ -211,10 +218,15 @@ def run_process(args) -> tuple[float, float]:
     return float(elapsed), float(rss)
 
 
-def median_process(args, repeat: int) -> tuple[float, float]:
-    run_process(args)
-    runs = [run_process(args) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+def interleaved_processes(commands: dict, repeat: int) -> dict:
+    """Median wall ms and max peak RSS (MiB) of each command, run in turn like interleaved_ms."""
+    for args in commands.values():
+        run_process(args)  # warm-up: file cache, compiled-template cache
+    runs = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, args in commands.items():
+            runs[name].append(run_process(args))
+    return {name: (statistics.median(r[0] for r in values), max(r[1] for r in values)) for name, values in runs.items()}
 
 
 def zip_floor(docx_bytes: bytes) -> callable:
@@ -234,7 +246,7 @@ def zip_floor(docx_bytes: bytes) -> callable:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--batch", type=int, default=24, help="documents in the -j throughput run")
     args = parser.parse_args()
 
@@ -253,10 +265,6 @@ def main() -> None:
     md_bytes = render(case, library, None, "md").content
     (work / "case.md").write_bytes(md_bytes)
 
-    results = {}
-    results["floor"] = median_ms(zip_floor(docx_bytes), args.repeat)
-    results["docgen in-process"] = median_ms(lambda: render(case, library, None, "docx"), args.repeat)
-
     import pickle
 
     from docxtpl import DocxTemplate
@@ -270,7 +278,11 @@ def main() -> None:
         template.render(context)
         template.save(io.BytesIO())
 
-    results["docxtpl in-process"] = median_ms(docxtpl_once, args.repeat)
+    results = interleaved_ms({
+        "floor": zip_floor(docx_bytes),
+        "docgen in-process": lambda: render(case, library, None, "docx"),
+        "docxtpl in-process": docxtpl_once,
+    }, args.repeat)
 
     # A regular install (pip install .) byte-compiles the package, as it did docxtpl's; an editable install run
     # with PYTHONDONTWRITEBYTECODE has no .pyc files and would recompile all of docgen in every one-shot run.
@@ -284,16 +296,18 @@ def main() -> None:
     (work / "docxtpl_oneshot.py").write_text(DOCXTPL_ONESHOT, encoding="utf-8")
     docgen = shutil.which("docgen")
     docgen_args = [docgen] if docgen else [sys.executable, "-m", "cchc_docgen"]
-    oneshot_repeat = max(5, args.repeat // 2)
-    results["docgen one-shot"], rss_docgen = median_process(
-        docgen_args + ["render", str(case), "-o", str(work / "oneshot.docx")], oneshot_repeat)
-    results["docxtpl one-shot"], rss_docxtpl = median_process(
-        [sys.executable, str(work / "docxtpl_oneshot.py"), str(template_path), str(work / "context.pickle"),
-         str(work / "docxtpl-out.docx")], oneshot_repeat)
+    commands = {
+        "docgen one-shot": docgen_args + ["render", str(case), "-o", str(work / "oneshot.docx")],
+        "docxtpl one-shot": [sys.executable, str(work / "docxtpl_oneshot.py"), str(template_path),
+                             str(work / "context.pickle"), str(work / "docxtpl-out.docx")],
+    }
     pandoc = shutil.which("pandoc")
     if pandoc:
-        results["pandoc one-shot"], _ = median_process([pandoc, str(work / "case.md"), "-o", str(work / "pandoc.docx")],
-                                                       oneshot_repeat)
+        commands["pandoc one-shot"] = [pandoc, str(work / "case.md"), "-o", str(work / "pandoc.docx")]
+    oneshot = interleaved_processes(commands, args.repeat)
+    for name, (elapsed, _) in oneshot.items():
+        results[name] = elapsed
+    rss_docgen, rss_docxtpl = oneshot["docgen one-shot"][1], oneshot["docxtpl one-shot"][1]
 
     batch_dir = work / "batch"
     batch_dir.mkdir()
