@@ -87,6 +87,10 @@ def _note_ref(note_id: int) -> str:
             f'<w:footnoteReference w:id="{note_id}"/></w:r>')
 
 
+# Private-use characters around a name: no layout or document text holds this.
+_BODY_STAND_IN = "\ue001docgen:noi_dung\ue001"
+
+
 class _BodyWriter:
     def __init__(self, first_note_id: int):
         self.first_note_id = first_note_id
@@ -140,6 +144,7 @@ class _BodyWriter:
                    '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
                    '</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>")
         covered = table.covered_columns()
+        grid = tuple(grid)
         for r, placed in enumerate(table.placed_rows()):
             header = r < table.header_rows
             tr_pr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
@@ -176,7 +181,7 @@ class _BodyWriter:
                 + centred(appendix.attachment, "<w:i/>", after=240) + self.table(appendix.table, width))
 
     def cell_xml(self, cell: Cell | None, grid, column, span, header, merge) -> str:
-        props = _cell_properties(tuple(grid), column, span, merge)
+        props = _cell_properties(grid, column, span, merge)
         if cell is None:
             return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p></w:tc>'
         style = STYLE_TABLE_HEADER if header else STYLE_TABLE
@@ -320,7 +325,9 @@ class Layout:
             at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
             body_xml = body_xml[:at] + "<w:keepNext/>" + body_xml[at:]
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
-        context = {**document.meta, "noi_dung": Markup(body_xml)}
+        # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
+        # would copy the whole body (hundreds of KB) through Markup twice on its way out.
+        context = {**document.meta, "noi_dung": Markup(_BODY_STAND_IN)}
         entries = []
         for name, data in self.parts:
             if name in self.static:
@@ -330,6 +337,8 @@ class Layout:
                 try:
                     with time_budget():
                         rendered = self.compiled[name].render(context)
+                    if _BODY_STAND_IN in rendered:
+                        rendered = rendered.replace(_BODY_STAND_IN, body_xml)
                     if name == "word/document.xml" and appendices:
                         rendered = _with_appendices(rendered, appendices)
                     data = rendered.encode("utf-8")
