@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     text: str
     bold: bool = False
@@ -18,7 +18,7 @@ class Text:
     superscript: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     """A footnote reference; `content` is the footnote's own text."""
 
@@ -29,7 +29,7 @@ class Note:
 Inline = Union[Text, Note]
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     level: int  # 1 = "I.", 2 = "1.", 3 = "1.1.", 4 = "1.1.1.", 5 = "a)"
     content: list[Inline]
@@ -38,13 +38,13 @@ class Heading:
     explicit: bool = False  # written by the ward: kept even with nothing under it (only template headings are pruned)
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     content: list[Inline]
     kind: str = "body"  # "body", or a list item: "dash" ("- …"), "plus" ("+ …")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     content: list[Inline]
     colspan: int = 1
@@ -52,7 +52,7 @@ class Cell:
     numeric: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     rows: list[list[Cell]]
     header_rows: int = 0  # the first N rows repeat on every page
@@ -101,7 +101,7 @@ class Table:
 Block = Union[Heading, Paragraph, Table]
 
 
-@dataclass
+@dataclass(slots=True)
 class Appendix:
     """A Phụ lục printed after the signature, on a new page, with its own page numbering."""
 
@@ -112,7 +112,7 @@ class Appendix:
     landscape: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys)."""
 

@@ -75,8 +75,12 @@ def _clean(text: str) -> str:
 
 
 def _xml_text(text: str) -> str:
-    """Text as XML character data: most text needs nothing, so one search decides. (Not xml.sax.saxutils.escape:
+    """Text as XML character data: most text needs nothing, so a quick test decides. (Not xml.sax.saxutils.escape:
     importing it pulls in urllib and http.client, ~30 ms of every one-shot start.)"""
+    if text.isprintable():  # no control character (C-speed; a few harmless characters take the longer way)
+        if "&" not in text and "<" not in text and ">" not in text:
+            return text
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if _NEEDS_ESCAPING.search(text) is None:
         return text
     return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
