@@ -285,19 +285,30 @@ def loads(text: str, file: str = "<dữ liệu>") -> LoadedData:
     return _parse(text, file)
 
 
-def _parse(text: str, file: str) -> LoadedData:
-    if not text or text.isspace():  # (not text.strip(): that copies the whole file)
+def _parse(source: str | bytes, file: str) -> LoadedData:
+    """Parse text, or the UTF-8 bytes of a file: libyaml reads bytes as they are, so a clean file is never
+    decoded (nor encoded again) as a whole; the text is only made for a message."""
+    text = source if isinstance(source, str) else None
+
+    def text_of() -> str:
+        nonlocal text
+        if text is None:
+            text = _utf8_text(source, file)
+        return text
+
+    if not source or source.isspace():  # (not strip(): that copies the whole file)
         raise DataError("tệp dữ liệu rỗng", Location(file))
     try:
-        loader = _Loader(text)  # the reader checks every character here
+        loader = _Loader(source)  # the reader checks every character here
     except yaml.reader.ReaderError as exc:
-        raise _unprintable_error(text, exc.character, file) from None
+        raise _unprintable_error(text_of(), exc.character, file) from None
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
             raise DataError("tệp dữ liệu rỗng", Location(file))
         try:  # the quick pass; without escapes or NEL in the text, no value can hold a refused character
-            data = _quick_data(node, check_text="\\" in text or "\x85" in text)
+            check_text = ("\\" in source or "\x85" in source) if text is not None else (b"\\" in source or b"\xc2\x85" in source)
+            data = _quick_data(node, check_text)
             if isinstance(data, dict):
                 return LoadedData(data, file, root=node)
         except _NotPlain:
@@ -308,9 +319,9 @@ def _parse(text: str, file: str) -> LoadedData:
         mark = exc.problem_mark or exc.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = exc.problem or exc.context or "lỗi cú pháp"
-        raise DataError(_syntax_message(problem, _char_at(text, mark)), where) from None
-    except yaml.reader.ReaderError as exc:  # the pure-Python reader may check later chunks only now
-        raise _unprintable_error(text, exc.character, file) from None
+        raise DataError(_syntax_message(problem, _char_at(text_of(), mark)), where) from None
+    except yaml.reader.ReaderError as exc:  # invalid UTF-8, a control character (libyaml reads as it parses)
+        raise _unprintable_error(text_of(), exc.character, file) from None
     except yaml.YAMLError as exc:
         raise DataError(f"lỗi cú pháp YAML: {exc}", Location(file)) from None
     finally:
@@ -318,6 +329,13 @@ def _parse(text: str, file: str) -> LoadedData:
     if not isinstance(data, dict):
         raise DataError("tệp dữ liệu phải là một bảng các trường (mapping) ở cấp ngoài cùng", Location(file, 1, 1))
     return LoadedData(data, file, builder.positions, builder.key_positions)
+
+
+def _utf8_text(raw: bytes, file: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})", Location(file)) from None
 
 
 def load(path: str | Path) -> LoadedData:
@@ -340,11 +358,11 @@ def load(path: str | Path) -> LoadedData:
         raise DataError("đây là thư mục, không phải tệp dữ liệu", Location(name)) from None
     except PermissionError:
         raise DataError("không có quyền đọc tệp", Location(name)) from None
-    try:
-        # (not the "utf-8-sig" codec: it is written in Python and takes a millisecond on a long report)
-        text = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})", Location(name)) from None
-    if "\x00" in text:
+    if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 or UTF-32, which libyaml would read: not UTF-8
+        _utf8_text(raw, name)  # raises, naming the byte
+    if b"\x00" in raw:
+        _utf8_text(raw, name)  # a file that is not even UTF-8 is told so first
         raise DataError("tệp chứa ký tự NUL: có lẽ đây là tệp nhị phân, không phải YAML", Location(name))
-    return _parse(text, name)  # decoded UTF-8 holds no surrogates: loads' check is not needed
+    return _parse(raw, name)  # UTF-8 holds no surrogates: loads' check is not needed

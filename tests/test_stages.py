@@ -81,6 +81,25 @@ def test_loader_reads_numbers_as_yaml_1_1_does():
     assert (data["e"], data["f"], data["g"], data["h"], data["i"]) == (83, 31, 1000, 90, 5)
 
 
+@pytest.mark.parametrize("raw, message", [
+    ("a: 1\n".encode("utf-16"), r"không phải văn bản UTF-8 \(byte lỗi ở vị trí 0\)"),  # Notepad's "Unicode"
+    (b"a: \"x\xc3\"\n", r"không phải văn bản UTF-8 \(byte lỗi ở vị trí 5\)"),
+    ("\u3000\n".encode(), "tệp dữ liệu rỗng"),
+    (b"a: 1\nb: \x07\n", "2:4: .*U\\+0007"),
+])
+def test_loader_reads_files_as_utf8_bytes_and_names_what_is_wrong(tmp_path, raw, message):
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    with pytest.raises(DataError, match=message):
+        loader.load(path)
+
+
+def test_loader_takes_a_byte_order_mark(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: m\xe1\xbb\x99t\n")
+    assert loader.load(path).data == {"a": "một"}
+
+
 def test_positions_are_worked_out_only_when_asked_for():
     loaded = loader.loads("a:\n  b: 1\n", "f.yaml")
     assert loaded.positions == {} and loaded.root is not None
