@@ -287,13 +287,18 @@ def _excerpt(text: str, first: str, last: str, margin: int = 20) -> str:
 
 # --- dates -------------------------------------------------------------------------------------------------
 
-_DATE_IN_TEXT = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+# d/m/yyyy not inside a longer run of digits and slashes. The "not after a digit or '/'" test is made on each
+# match, not by a lookbehind: a pattern that starts with \d lets the regex engine skip to the digits.
+_DATE_IN_TEXT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 
 
 def _dates_in(text: str):
     if "/" not in text:
         return
     for m in _DATE_IN_TEXT.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isdecimal() or text[start - 1] == "/"):  # isdecimal: as \\d
+            continue  # no date can start inside this run either: every character of it follows a digit or '/'
         day, month, year = (int(g) for g in m.groups())
         try:
             yield m.group(0), dt.date(year, month, day)

@@ -249,3 +249,15 @@ def test_run_checks_takes_the_loaded_data_and_the_context(tmp_path):
     found = checks.run_checks(loaded, context, library, library.get("quy"))
     assert [f.level for f in found] == [checks.ERROR] and found[0].path == ("phu_luc", 0, "so_lieu", "ho_so_dung_han")
     assert checks.failed(found) and not checks.failed([]) and checks.summary(found) == "1 lỗi"
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("ngày 15/3/2024 và 1/10/2024.", ["15/3/2024", "1/10/2024"]),
+    ("số 112/3/2024", []),  # inside a longer number
+    ("1/12/3/2024", []),  # inside a run of slashes
+    ("15/3/20245", []),
+    ("(31/12/2024)", ["31/12/2024"]),
+    ("٣15/3/2024", []),  # after any decimal digit, as the regex's \d
+])
+def test_dates_found_in_text(text, dates):
+    assert [written for written, _ in checks._dates_in(text)] == dates
