@@ -297,7 +297,7 @@ def _dates_in(text: str):
         return
     for m in _DATE_IN_TEXT.finditer(text):
         start = m.start()
-        if start and (text[start - 1].isdecimal() or text[start - 1] == "/"):  # isdecimal: as \\d
+        if start and (text[start - 1].isdecimal() or text[start - 1] == "/"):  # isdecimal: as \d
             continue  # no date can start inside this run either: every character of it follows a digit or '/'
         day, month, year = (int(g) for g in m.groups())
         try:
