@@ -22,6 +22,9 @@ from cchc_docgen.errors import DataError, Location
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # One text value: ~15 printed pages. Longer is a mistake (a pasted file) and only makes rendering slow.
 MAX_TEXT_CHARS = 100_000
+# Levels of nesting (lists in lists, fields in fields). A report needs under ten; a file nested hundreds deep is
+# a mistake or an attack, and every later stage walks the data recursively.
+MAX_DEPTH = 50
 # Characters a Word document cannot hold (XML 1.0) or that would print differently in .docx and .md: C0/C1
 # controls other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF. YAML refuses them written raw, but
 # a double-quoted "\x07" or "\ud800" gets them in.
@@ -89,6 +92,8 @@ class _Builder:
 
     def build(self, node, path=()):
         self.positions[path] = node
+        if len(path) > MAX_DEPTH:
+            raise self.error(node, f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", path)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # An alias shares the node object; refusing a second visit also defuses alias bombs.
             if id(node) in self.seen:
@@ -192,11 +197,11 @@ def _quick_data(node, check_text: bool):
             return value
         raise _NotPlain
 
-    def build(node):
+    def build(node, depth=1):
         kind = node.__class__
         if kind is yaml.ScalarNode:
             return scalar(node)
-        if id(node) in seen:
+        if id(node) in seen or depth > MAX_DEPTH:
             raise _NotPlain
         seen.add(id(node))
         if kind is yaml.MappingNode and node.tag == _MAP_TAG:
@@ -209,10 +214,10 @@ def _quick_data(node, check_text: bool):
                     key = str(key)
                 if key in result:
                     raise _NotPlain
-                result[key] = scalar(value_node) if value_node.__class__ is yaml.ScalarNode else build(value_node)
+                result[key] = scalar(value_node) if value_node.__class__ is yaml.ScalarNode else build(value_node, depth + 1)
             return result
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [scalar(item) if item.__class__ is yaml.ScalarNode else build(item) for item in node.value]
+            return [scalar(item) if item.__class__ is yaml.ScalarNode else build(item, depth + 1) for item in node.value]
         raise _NotPlain
 
     return build(node)
@@ -245,6 +250,7 @@ _YAML_HINTS = [
     (r"Unicode character escape|escape code",
      "mã ký tự '\\u…' / '\\x…' không hợp lệ trong chuỗi dấu nháy kép"),
     (r"directive|incompatible YAML", "không hỗ trợ dòng chỉ thị YAML (%…)"),
+    (r"nesting depth", f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp)"),
 ]
 
 

@@ -268,21 +268,27 @@ MAX_TABLE_COLUMNS = 63  # Word's own limit
 MAX_NUMBER_DIGITS = 10  # a document number (van_ban.so); Python refuses int() of a string over 4300 digits
 
 
-def _tables(value, path=()):
-    """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data, in file order. (A stack, not
-    recursive generators: each level of `yield from` would pass every item up once more.)"""
-    stack = [(path, value)]
-    while stack:
-        path, value = stack.pop()
+def _tables(value, path=()) -> list:
+    """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data, in file order. Only
+    containers are visited (and get a path): the texts, most of the data, are passed over."""
+    found = []
+
+    def walk(value, path):
         if isinstance(value, dict):
             spec = value.get("bang")
             if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
-                yield path + ("bang",), spec
-            stack.extend((path + (key,), item) for key, item in reversed(value.items())
-                         if isinstance(item, (dict, list)))
-        elif isinstance(value, list):
-            stack.extend((path + (index,), item) for index, item in reversed(list(enumerate(value)))
-                         if isinstance(item, (dict, list)))
+                found.append((path + ("bang",), spec))
+            for key, item in value.items():
+                if isinstance(item, (dict, list)):
+                    walk(item, path + (key,))
+        else:
+            for index, item in enumerate(value):
+                if isinstance(item, (dict, list)):
+                    walk(item, path + (index,))
+
+    if isinstance(value, (dict, list)):
+        walk(value, path)
+    return found
 
 
 def _limit_errors(loaded: LoadedData) -> list[DataError]:

@@ -98,6 +98,19 @@ def generate_big_text(folder: Path, out: Path) -> Path:
     return data
 
 
+def generate_deep_nesting(folder: Path, out: Path) -> Path:
+    path = folder / "deep.yaml"
+    text = valid_copy(folder).read_text(encoding="utf-8")
+    path.write_text(text + "\nphu_luc_rong: " + "[" * 800 + "]" * 800 + "\n", encoding="utf-8")
+    return path
+
+
+def generate_deeper_than_libyaml(folder: Path, out: Path) -> Path:
+    path = folder / "deeper.yaml"
+    path.write_text("a: " + "[" * 1200 + "]" * 1200 + "\n", encoding="utf-8")
+    return path
+
+
 def generate_truncated_layout(folder: Path, out: Path) -> Path:
     (folder / "layout").mkdir()
     content = BASE_LAYOUT.read_bytes()
