@@ -31,7 +31,37 @@ MAX_DEPTH = 50
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # libyaml's parser, when PyYAML has it, is ~10x faster than the pure-Python one and keeps the same marks.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_IMPLICIT = _BaseLoader.yaml_implicit_resolvers  # first character → [(tag, regexp)], YAML 1.1's implicit types
+# Letters whose only rules are bool and null ("false", "No", "null"…): no match is longer than 5 characters
+# (6 with the newline a regex `$` allows).
+_WORD_RULE_LETTERS = frozenset("yYnNtTfFoO")
+assert None not in _IMPLICIT and not _BaseLoader.yaml_path_resolvers, "PyYAML's safe resolver has changed"
+assert all(tag.endswith((":bool", ":null")) for letter in _WORD_RULE_LETTERS for tag, _ in _IMPLICIT[letter])
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with PyYAML's tag resolver narrowed to the rules it actually holds. libyaml calls the
+    resolver, in Python, for every value: its general form looks up wildcard and path rules the safe loader has
+    none of, and tries the bool and null patterns on every text that starts with N, T, O… ("Nguyễn", "Tổ
+    chức"), which a length test rules out. Same tags for every value (tests/test_stages.py compares)."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # plain (unquoted): the first character picks the candidate rules
+                rules = _IMPLICIT.get(value[:1])
+                if rules is not None and not (len(value) > 6 and value[0] in _WORD_RULE_LETTERS):
+                    for tag, pattern in rules:
+                        if pattern.match(value):
+                            return tag
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node, current_index):  # path rules only, and there are none
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 @dataclass

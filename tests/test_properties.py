@@ -340,3 +340,14 @@ def test_damaged_data_gives_a_message_not_an_internal_error(cuts):
                 pipeline.render(source, LIBRARY, None, fmt)
             except DocgenError as exc:
                 assert str(exc).strip()
+
+
+@given(st.text(alphabet="yYnNtTfFoOeElLsSuUrR0123456789.-+_:~ xễ<=", max_size=9))
+def test_narrowed_yaml_resolver_agrees_with_pyyaml(word):
+    import yaml
+
+    from cchc_docgen import loader
+
+    for implicit in ((True, False), (False, True)):
+        assert (loader._Loader("").resolve(yaml.ScalarNode, word, implicit)
+                == yaml.SafeLoader("").resolve(yaml.ScalarNode, word, implicit))

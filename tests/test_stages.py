@@ -355,3 +355,33 @@ def test_quick_schema_check_passes_every_example():
         loaded = loader.load(example)
         assert validate._quick_check()(loaded.data), example.name
         assert not list(validate._validator().iter_errors(loaded.data)), example.name
+
+
+def _scalars(node):
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+
+
+def test_narrowed_resolver_gives_pyyaml_tags():
+    import yaml
+    from conftest import EXAMPLES
+
+    words = ["yes", "No", "NO", "off", "On", "true", "False", "FALSE", "null", "Null", "~", "", "Nguyễn", "Tổ chức",
+             "nullable", "Falsehood", "Yess", "0", "012", "0x1F", "1_000", "1:30", "-.inf", ".NaN", "+1.5e3",
+             "2024-03-05", "2024-3-5 10:00", "<<", "=", "n", "y", "O", "Off!"]
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.yaml"))]
+    texts.append("\n".join(f"k{i}: {w}" if w else f"k{i}:" for i, w in enumerate(words)))
+    texts.append("\n".join(f"- '{w}'" for w in words))
+    for text in texts:
+        ours = loader._Loader(text).get_single_node()
+        reference = yaml.CSafeLoader(text).get_single_node()
+        assert [(n.tag, n.value) for n in _scalars(ours)] == [(n.tag, n.value) for n in _scalars(reference)]
