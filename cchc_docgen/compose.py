@@ -104,29 +104,39 @@ class _Composer:
             for r, row_spec in enumerate(rows_spec):
                 row = []
                 for c, cell_spec in enumerate(row_spec):
-                    styled = isinstance(cell_spec, dict)
-                    value = cell_spec.get("nd") if styled else cell_spec
-                    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-                    if is_number:
-                        content = [Text(fmt.format_number(value))]
+                    kind = cell_spec.__class__
+                    if kind is int or kind is float:  # most cells: a bare number or text (bool is neither here)
+                        row.append(Cell([Text(fmt.format_number(cell_spec))], 1, 1, True))
+                    elif kind is str:
+                        row.append(Cell(self.inline(cell_spec, path + (group, r, c)), 1, 1, False))
                     else:
-                        content = self.inline("" if value is None else str(value), path + (group, r, c))
-                    if not styled:  # most cells: a bare value
-                        row.append(Cell(content, numeric=is_number))
-                        continue
-                    if cell_spec.get("dam") or cell_spec.get("nghieng"):
-                        for t in content:
-                            if isinstance(t, Text):
-                                t.bold = t.bold or bool(cell_spec.get("dam"))
-                                t.italic = t.italic or bool(cell_spec.get("nghieng"))
-                    row.append(Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number))
+                        row.append(self.cell(cell_spec, path + (group, r, c)))
                 rows.append(row)
         caption = self.inline(spec["tieu_de"], path + ("tieu_de",)) if spec.get("tieu_de") else []
         table = Table(rows, len(header), list(spec.get("do_rong", [])), caption)
-        for placed in table.placed_rows()[table.header_rows:]:
-            for column, cell in placed:
-                cell.numeric = cell.numeric or column in numeric
+        if numeric:
+            for placed in table.placed_rows()[table.header_rows:]:
+                for column, cell in placed:
+                    cell.numeric = cell.numeric or column in numeric
         return table
+
+    def cell(self, cell_spec, path) -> Cell:
+        """A cell written as {nd: …, dam, nghieng, gop_cot, gop_dong}, or an empty one (null)."""
+        styled = isinstance(cell_spec, dict)
+        value = cell_spec.get("nd") if styled else cell_spec
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_number:
+            content = [Text(fmt.format_number(value))]
+        else:
+            content = self.inline("" if value is None else str(value), path)
+        if not styled:
+            return Cell(content, numeric=is_number)
+        if cell_spec.get("dam") or cell_spec.get("nghieng"):
+            for t in content:
+                if isinstance(t, Text):
+                    t.bold = t.bold or bool(cell_spec.get("dam"))
+                    t.italic = t.italic or bool(cell_spec.get("nghieng"))
+        return Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number)
 
     # --- callables offered to templates ---------------------------------------
 
