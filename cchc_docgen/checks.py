@@ -79,10 +79,19 @@ class _Collector:
         self.loaded = loaded
         self.findings: list[Finding] = []
         self._source_lines: list[str] | None = None
+        self._slashed: dict = {}
 
     def add(self, level: str, message: str, path, *, key: bool = False, context: str = "", location=None):
         path = tuple(path)
         self.findings.append(Finding(level, message, location or self.loaded.location(path, key=key), path, context))
+
+    def texts_with_slash(self, value, root: tuple) -> list:
+        """(path, text) of the strings under `root` that hold a '/': what the date and "x/y … z%" checks read
+        (a percentage statement has its "x/y" too). Found once per subtree for both."""
+        found = self._slashed.get(root)
+        if found is None:
+            found = self._slashed[root] = _strings(value, root, "/")
+        return found
 
     def source_lines(self) -> list[str]:
         if self._source_lines is None:
@@ -263,7 +272,9 @@ def _check_text_percentages(c: _Collector, raw: dict) -> None:
         value = raw
         for part in root:
             value = value[part] if isinstance(value, (dict, list)) and (isinstance(part, int) or part in value) else None
-        for path, text in _strings(value, root, "%"):
+        for path, text in c.texts_with_slash(value, root):
+            if "%" not in text:
+                continue
             for pair, written, correct in check_percentages(text):
                 where = c.text_location(path, pair)
                 excerpt = _excerpt(text, pair, written)
@@ -327,7 +338,7 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
                                "ngày hoặc kỳ báo cáo", ("van_ban", "ngay"))
     # Dates cited among the figures (a plan's decision, a footnote's documents) exist and are not after the
     # document itself. The ward's prose is not checked: directions for next period rightly name later dates.
-    for path, text in _strings(raw.get("so_lieu") or {}, ("so_lieu",), "/"):
+    for path, text in c.texts_with_slash(raw.get("so_lieu") or {}, ("so_lieu",)):
         for written, date in _dates_in(text):
             where = c.text_location(path, written)
             if date is None:
@@ -338,7 +349,7 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
             elif ky and date > ky["den_ngay"] and ngay is None:
                 c.add(WARNING, f"ngày {written} sau ngày chốt số liệu của kỳ ({fmt.format_date_short(ky['den_ngay'])})",
                       path, location=where)
-    for path, text in _strings(raw.get("noi_dung") or {}, ("noi_dung",), "/"):
+    for path, text in c.texts_with_slash(raw.get("noi_dung") or {}, ("noi_dung",)):
         for written, date in _dates_in(text):
             if date is None:
                 c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=c.text_location(path, written))
