@@ -185,18 +185,24 @@ class _BodyWriter:
                 + centred(appendix.attachment, "<w:i/>", after=240) + self.table(appendix.table, width))
 
     def cell_xml(self, cell: Cell | None, grid, column, span, header, merge) -> str:
-        props = _cell_properties(grid, column, span, merge)
         if cell is None:
+            props = _cell_properties(grid, column, span, merge)
             return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p></w:tc>'
-        style = STYLE_TABLE_HEADER if header else STYLE_TABLE
-        align = '<w:jc w:val="center"/>' if (header or cell.numeric) else ""
-        return (f"<w:tc><w:tcPr>{props}</w:tcPr>"
-                f"{self.paragraph(style, self.inlines(cell.content), align)}</w:tc>")
+        return f"{_cell_start(grid, column, span, merge, header, cell.numeric)}{self.inlines(cell.content)}</w:p></w:tc>"
+
+
+@lru_cache(maxsize=1024)
+def _cell_start(grid: tuple, column: int, span: int, merge: str | None, header: bool, numeric: bool) -> str:
+    """A cell's XML up to its text: a table repeats the same few, so they are built once."""
+    style = STYLE_TABLE_HEADER if header else STYLE_TABLE
+    align = '<w:jc w:val="center"/>' if (header or numeric) else ""
+    return (f'<w:tc><w:tcPr>{_cell_properties(grid, column, span, merge)}</w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{align}</w:pPr>')
 
 
 @lru_cache(maxsize=1024)
 def _cell_properties(grid: tuple, column: int, span: int, merge: str | None) -> str:
-    """A cell's tcPr content; a table repeats the same few, so they are built once."""
+    """A cell's tcPr content."""
     props = f'<w:tcW w:w="{sum(grid[column:column + span])}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
