@@ -15,7 +15,8 @@ The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250
 - throughput of `docgen render DIR -j N` for N = 1 and the number of cores.
 
 Every measure is taken in turn with the ones it is compared to (a, b, a, b, …), so the ratios come from the
-same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for building the docxtpl template.
+same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for
+building the docxtpl template.
 """
 
 from __future__ import annotations

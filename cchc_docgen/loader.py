@@ -202,7 +202,7 @@ def _quick_data(node, check_text: bool):
     `check_text`: whether values may hold characters the loader refuses (only via escapes or NEL)."""
     seen = set()
     unprintable = _UNPRINTABLE.search
-    constructor = SafeConstructor()  # its own: a failed construction leaves state that would confuse the reference pass
+    constructor = SafeConstructor()  # its own: a failed construction leaves state the reference pass would trip on
 
     def scalar(node):
         tag = node.tag
@@ -244,10 +244,12 @@ def _quick_data(node, check_text: bool):
                     key = str(key)
                 if key in result:
                     raise _NotPlain
-                result[key] = scalar(value_node) if value_node.__class__ is yaml.ScalarNode else build(value_node, depth + 1)
+                result[key] = (scalar(value_node) if value_node.__class__ is yaml.ScalarNode
+                               else build(value_node, depth + 1))
             return result
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [scalar(item) if item.__class__ is yaml.ScalarNode else build(item, depth + 1) for item in node.value]
+            return [scalar(item) if item.__class__ is yaml.ScalarNode else build(item, depth + 1)
+                    for item in node.value]
         raise _NotPlain
 
     return build(node)
@@ -343,7 +345,10 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
             raise DataError("tệp dữ liệu rỗng", Location(file))
         try:  # the quick pass; without escapes or NEL in the text, no value can hold a refused character
-            check_text = ("\\" in source or "\x85" in source) if text is not None else (b"\\" in source or b"\xc2\x85" in source)
+            if text is not None:
+                check_text = "\\" in source or "\x85" in source
+            else:
+                check_text = b"\\" in source or b"\xc2\x85" in source
             data = _quick_data(node, check_text)
             if isinstance(data, dict):
                 return LoadedData(data, file, root=node)

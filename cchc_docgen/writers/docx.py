@@ -188,7 +188,8 @@ class _BodyWriter:
         if cell is None:
             props = _cell_properties(grid, column, span, merge)
             return f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p></w:tc>'
-        return f"{_cell_start(grid, column, span, merge, header, cell.numeric)}{self.inlines(cell.content)}</w:p></w:tc>"
+        start = _cell_start(grid, column, span, merge, header, cell.numeric)
+        return f"{start}{self.inlines(cell.content)}</w:p></w:tc>"
 
 
 @lru_cache(maxsize=1024)
