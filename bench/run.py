@@ -12,10 +12,10 @@ The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250
 - one-shot: `docgen render` as a new process, and a new process running the docxtpl equivalent; peak memory
   (max RSS) of each. The package is byte-compiled first, as a regular install leaves it;
 - pandoc from the equivalent Markdown, one-shot, when pandoc is installed;
-- throughput of `docgen render DIR -j N` for N = 1 and the number of cores.
+- throughput of `docgen render DIR -j N` on --batch copies, for N = 1 and the number of cores.
 
-Every measure is taken in turn with the ones it is compared to (a, b, a, b, …), so the ratios come from the
-same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for
+Every measure is taken in turn with the ones it is compared to (in-process ones in blocks of five, processes one
+run each), so the ratios come from the same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for
 building the docxtpl template.
 """
 
