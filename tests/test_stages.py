@@ -385,3 +385,21 @@ def test_narrowed_resolver_gives_pyyaml_tags():
         ours = loader._Loader(text).get_single_node()
         reference = yaml.CSafeLoader(text).get_single_node()
         assert [(n.tag, n.value) for n in _scalars(ours)] == [(n.tag, n.value) for n in _scalars(reference)]
+
+
+def test_render_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    import gc
+
+    from cchc_docgen import pipeline
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.templates import library_for
+    from conftest import EXAMPLES
+
+    before = gc.get_threshold()
+    pipeline.render(EXAMPLES / "thach-quy-q3-2024.yaml", library_for())
+    assert gc.get_threshold() == before and gc.isenabled()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("mau: quy\n", encoding="utf-8")
+    with pytest.raises(DocgenError):
+        pipeline.render(bad, library_for())
+    assert gc.get_threshold() == before
