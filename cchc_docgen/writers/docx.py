@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import marshal
+import os
 import re
 import struct
 import sys
@@ -91,8 +92,8 @@ def _note_ref(note_id: int) -> str:
             f'<w:footnoteReference w:id="{note_id}"/></w:r>')
 
 
-# Private-use characters around a name: no layout or document text holds this.
-_BODY_STAND_IN = "\ue001docgen:noi_dung\ue001"
+# Private-use characters around a random name: no layout or document text can hold it, even on purpose.
+_BODY_STAND_IN = f"\ue001noi_dung:{os.urandom(8).hex()}\ue001"
 
 
 class _BodyWriter:
