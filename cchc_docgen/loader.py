@@ -202,7 +202,9 @@ def _quick_data(node, check_text: bool):
     `check_text`: whether values may hold characters the loader refuses (only via escapes or NEL)."""
     seen = set()
     unprintable = _UNPRINTABLE.search
-    constructor = SafeConstructor()  # its own: a failed construction leaves state the reference pass would trip on
+    # Other values (dates, floats, booleans, nulls…) are typed and checked by the reference pass's own code, with
+    # a constructor of its own: a failed construction leaves state the reference pass would trip on.
+    reference = _Builder("", SafeConstructor())
 
     def scalar(node):
         tag = node.tag
@@ -214,18 +216,9 @@ def _quick_data(node, check_text: bool):
         if tag == _INT_TAG and _DECIMAL.match(node.value):  # most numbers: int() is what PyYAML's constructor does
             return int(node.value)
         try:
-            value = constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
+            return reference._scalar(node, ())
+        except DataError:
             raise _NotPlain from None
-        if isinstance(value, _dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, _dt.date):
-            return value.isoformat()
-        if isinstance(value, bool) or value is None or isinstance(value, int):
-            return value
-        if isinstance(value, float) and math.isfinite(value):
-            return value
-        raise _NotPlain
 
     def build(node, depth=1):
         kind = node.__class__
