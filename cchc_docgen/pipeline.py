@@ -53,6 +53,9 @@ def render(data_path, library: TemplateLibrary, template_name: str | None = None
         return Rendered(document, template.name, write(document, template, fmt), findings)
 
 
+_RENDER_GC_THRESHOLD = 50_000
+
+
 @contextmanager
 def _fewer_cycle_collections():
     """Python's cycle collector runs every 700 allocations, and every hundredth run walks every object of the
@@ -66,9 +69,6 @@ def _fewer_cycle_collections():
         yield
     finally:
         gc.set_threshold(*threshold)
-
-
-_RENDER_GC_THRESHOLD = 50_000
 
 
 _WHY = {  # errno name → what a clerk can do about it (names: not every OS has every errno)
