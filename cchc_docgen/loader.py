@@ -40,6 +40,16 @@ assert None not in _IMPLICIT and not _BaseLoader.yaml_path_resolvers, "PyYAML's 
 assert all(tag.endswith((":bool", ":null")) for letter in _WORD_RULE_LETTERS for tag, _ in _IMPLICIT[letter])
 
 
+def _plain_tag(value: str) -> str:
+    """The tag of a plain (unquoted) value: the first character picks the candidate rules."""
+    rules = _IMPLICIT.get(value[:1])
+    if rules is not None and not (len(value) > 6 and value[0] in _WORD_RULE_LETTERS):
+        for tag, pattern in rules:
+            if pattern.match(value):
+                return tag
+    return "tag:yaml.org,2002:str"
+
+
 class _Loader(_BaseLoader):
     """The safe loader with PyYAML's tag resolver narrowed to the rules it actually holds. libyaml calls the
     resolver, in Python, for every value: its general form looks up wildcard and path rules the safe loader has
@@ -48,13 +58,7 @@ class _Loader(_BaseLoader):
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
-            if implicit[0]:  # plain (unquoted): the first character picks the candidate rules
-                rules = _IMPLICIT.get(value[:1])
-                if rules is not None and not (len(value) > 6 and value[0] in _WORD_RULE_LETTERS):
-                    for tag, pattern in rules:
-                        if pattern.match(value):
-                            return tag
-            return self.DEFAULT_SCALAR_TAG
+            return _plain_tag(value) if implicit[0] else self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
 
     def descend_resolver(self, current_node, current_index):  # path rules only, and there are none
@@ -74,16 +78,21 @@ class LoadedData:
     # are only read when something is wrong, so they are worked out then.
     positions: dict = field(default_factory=dict)
     key_positions: dict = field(default_factory=dict)
-    # The YAML node graph, kept when `data` was built without positions (loads' quick pass): the positions
-    # tables are filled from it the first time a position is asked for, so a clean render never pays for them.
-    root: object = field(default=None, repr=False)
+    # The text (or the file's bytes), kept when `data` was built without positions (the loader's quick pass):
+    # the positions tables are filled from it the first time a position is asked for, so a clean render never
+    # pays for them.
+    source: str | bytes | None = field(default=None, repr=False)
 
     def location(self, path=(), *, key: bool = False) -> Location:
         """The closest known position of ``path`` (walking up to its parents when needed)."""
-        if self.root is not None:
-            builder = _Builder(self.file, SafeConstructor())
-            builder.build(self.root)
-            self.positions, self.key_positions, self.root = builder.positions, builder.key_positions, None
+        if self.source is not None:
+            loader = _Loader(self.source)
+            try:
+                builder = _Builder(self.file, loader)
+                builder.build(loader.get_single_node())
+            finally:
+                loader.dispose()
+            self.positions, self.key_positions, self.source = builder.positions, builder.key_positions, None
         path = tuple(path)
         table = self.key_positions if key else self.positions
         while path:
@@ -192,60 +201,82 @@ class _NotPlain(Exception):
     """The quick pass met something only the reference pass explains or handles (it never guesses)."""
 
 
-_MAP_TAG, _SEQ_TAG, _INT_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:int"
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_INT_TAG, _MERGE_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge"
 _DECIMAL = re.compile(r"[-+]?[1-9][0-9]*\Z|0\Z")
 
 
-def _quick_data(node, check_text: bool):
-    """The data of a node graph of plain YAML, without positions: what _Builder.build returns, in a third of
-    its time. Anything else (tags, aliases, merge or duplicate keys, refused values) raises _NotPlain.
-    `check_text`: whether values may hold characters the loader refuses (only via escapes or NEL)."""
-    seen = set()
+def _quick_data(parser, check_text: bool):
+    """The data of a stream of plain YAML, without positions: what _Builder.build returns for the same text, in
+    a fraction of its time. It reads the parser's events, not a node graph: libyaml's node graph costs a Python
+    node and two marks per value and a call of the tag resolver in Python for each (a quarter of a render).
+    Anything else (anchors, aliases, tags, merge or duplicate keys, refused values, not exactly one document)
+    raises _NotPlain. `check_text`: whether values may hold characters the loader refuses (only via escapes or
+    NEL). Syntax errors are raised as the parser finds them, as composing would."""
+    get = parser.get_event
     unprintable = _UNPRINTABLE.search
     # Other values (dates, floats, booleans, nulls…) are typed and checked by the reference pass's own code, with
     # a constructor of its own: a failed construction leaves state the reference pass would trip on.
     reference = _Builder("", SafeConstructor())
 
-    def scalar(node):
-        tag = node.tag
+    def scalar(event):
+        if event.anchor is not None or event.tag is not None:
+            raise _NotPlain
+        value = event.value
+        tag = _plain_tag(value) if event.implicit[0] else _STR_TAG  # what the composer's resolver gives
         if tag == _STR_TAG:
-            text = node.value
-            if len(text) > MAX_TEXT_CHARS or (check_text and unprintable(text)):
+            if len(value) > MAX_TEXT_CHARS or (check_text and unprintable(value)):
                 raise _NotPlain
-            return text
-        if tag == _INT_TAG and _DECIMAL.match(node.value):  # most numbers: int() is what PyYAML's constructor does
-            return int(node.value)
+            return value
+        if tag == _INT_TAG and _DECIMAL.match(value):  # most numbers: int() is what PyYAML's constructor does
+            return int(value)
+        if tag == _MERGE_TAG:
+            raise _NotPlain
         try:
-            return reference._scalar(node, ())
+            return reference._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), ())
         except DataError:
             raise _NotPlain from None
 
-    def build(node, depth=1):
-        kind = node.__class__
-        if kind is yaml.ScalarNode:
-            return scalar(node)
-        if id(node) in seen or depth > MAX_DEPTH:
+    def build(event, depth):
+        kind = event.__class__
+        if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
             raise _NotPlain
-        seen.add(id(node))
-        if kind is yaml.MappingNode and node.tag == _MAP_TAG:
+        if kind is _MAPPING_START:
             result = {}
-            for key_node, value_node in node.value:
-                if key_node.__class__ is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
+            while True:
+                key_event = get()
+                if key_event.__class__ is not _SCALAR:
+                    if key_event.__class__ is _MAPPING_END:
+                        return result
                     raise _NotPlain
-                key = scalar(key_node)
+                key = scalar(key_event)
                 if key.__class__ is not str:
                     key = str(key)
                 if key in result:
                     raise _NotPlain
-                result[key] = (scalar(value_node) if value_node.__class__ is yaml.ScalarNode
-                               else build(value_node, depth + 1))
-            return result
-        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [scalar(item) if item.__class__ is yaml.ScalarNode else build(item, depth + 1)
-                    for item in node.value]
-        raise _NotPlain
+                event = get()
+                result[key] = scalar(event) if event.__class__ is _SCALAR else build(event, depth + 1)
+        if kind is _SEQUENCE_START:
+            result = []
+            while True:
+                event = get()
+                if event.__class__ is _SCALAR:
+                    result.append(scalar(event))
+                elif event.__class__ is _SEQUENCE_END:
+                    return result
+                else:
+                    result.append(build(event, depth + 1))
+        raise _NotPlain  # an alias
 
-    return build(node)
+    if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
+        raise _NotPlain  # no document
+    root = get()
+    data = scalar(root) if root.__class__ is _SCALAR else build(root, 1)
+    if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
+        raise _NotPlain  # more than one document
+    return data
 
 
 def _thousands(n: int) -> str:
@@ -334,19 +365,21 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
     except yaml.reader.ReaderError as exc:
         raise _unprintable_error(text_of(), exc.character, file) from None
     try:
-        node = loader.get_single_node()
-        if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
-            raise DataError("tệp dữ liệu rỗng", Location(file))
         try:  # the quick pass; without escapes or NEL in the text, no value can hold a refused character
             if text is not None:
                 check_text = "\\" in source or "\x85" in source
             else:
                 check_text = b"\\" in source or b"\xc2\x85" in source
-            data = _quick_data(node, check_text)
+            data = _quick_data(loader, check_text)
             if isinstance(data, dict):
-                return LoadedData(data, file, root=node)
+                return LoadedData(data, file, source=source)
         except _NotPlain:
             pass
+        loader.dispose()
+        loader = _Loader(source)  # the reference pass composes the node graph from the start
+        node = loader.get_single_node()
+        if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
+            raise DataError("tệp dữ liệu rỗng", Location(file))
         builder = _Builder(file, loader)
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:

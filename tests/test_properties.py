@@ -352,3 +352,66 @@ def test_narrowed_yaml_resolver_agrees_with_pyyaml(word):
     for implicit in ((True, False), (False, True)):
         assert (loader._Loader("").resolve(yaml.ScalarNode, word, implicit)
                 == yaml.SafeLoader("").resolve(yaml.ScalarNode, word, implicit))
+
+
+def _reference_load(text: str):
+    """What the loader's reference pass alone makes of a text: the data, or the error (any kind)."""
+    from cchc_docgen import loader
+
+    try:
+        yaml_loader = loader._Loader(text)
+        try:
+            return loader._Builder("r.yaml", yaml_loader).build(yaml_loader.get_single_node())
+        finally:
+            yaml_loader.dispose()
+    except Exception as exc:  # noqa: BLE001 - any refusal counts as one
+        return exc
+
+
+def _same_as_reference(text: str):
+    from cchc_docgen import loader
+    from cchc_docgen.errors import DataError
+
+    expected = _reference_load(text)
+    try:
+        loaded = loader.loads(text, "r.yaml")
+    except DataError:
+        assert isinstance(expected, Exception) or not isinstance(expected, dict) or not text.strip()
+        return
+    assert repr(loaded.data) == repr(expected)  # repr: True and 1, 1.0 and 1 are different values here
+    if loaded.source is not None:  # the quick pass took it: the positions it works out later are the reference's
+        loaded.location(())
+        assert loaded.source is None and loaded.positions
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=bool(os.environ.get("CI")))
+@given(cuts=st.lists(st.tuples(st.integers(0, len(VALID_TEXT)), st.integers(0, 4), DAMAGE), min_size=0, max_size=3))
+def test_loader_quick_pass_agrees_with_the_reference_pass_on_damaged_files(cuts):
+    """The quick pass reads libyaml's events, the reference pass its node graph: same data, same refusals."""
+    text = VALID_TEXT
+    for at, drop, insert in cuts:
+        text = text[:at] + insert + text[at + drop:]
+    _same_as_reference(text)
+
+
+YAML_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")) | st.sampled_from(" \n\t:-#'\"\\"),
+                    max_size=12)
+YAML_SCALARS = st.one_of(
+    YAML_TEXT, st.text(max_size=4), st.sampled_from(["yes", "No", "on", "~", "null", "1e3", "0o17", "012", "0x1F", "1:20", "+5",
+                                           "-0", ".5", ".inf", "2024-02-30", "2024-01-02", "<<", "=", "1_000"]),
+    st.integers(-10**20, 10**20), st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.none(),
+    st.dates())
+YAML_DATA = st.recursive(YAML_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(YAML_TEXT, st.integers(0, 9)), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=bool(os.environ.get("CI")))
+@given(data=st.dictionaries(YAML_TEXT, YAML_DATA, min_size=1, max_size=4),
+       flow=st.sampled_from([None, True, False]), style=st.sampled_from([None, "'", '"', "|", ">"]),
+       width=st.integers(10, 80), shared=st.booleans())
+def test_loader_quick_pass_agrees_with_the_reference_pass_on_generated_files(data, flow, style, width, shared):
+    if shared:  # the same list twice: yaml.dump writes an anchor and an alias
+        data["chung"] = data["chung_2"] = [1, 2]
+    text = yaml.dump(data, allow_unicode=True, default_flow_style=flow, default_style=style, width=width)
+    _same_as_reference(text)

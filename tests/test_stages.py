@@ -51,9 +51,10 @@ QUICK_PASS_CASES = [
 @pytest.mark.parametrize("text", QUICK_PASS_CASES)
 def test_loader_quick_pass_gives_the_reference_data_and_positions(text):
     loaded = loader.loads(text, "q.yaml")
-    assert loaded.root is not None  # the quick pass took it
-    reference = loader._Builder("q.yaml", loader.SafeConstructor())
-    assert loaded.data == reference.build(loaded.root)
+    assert loaded.source is not None  # the quick pass took it
+    yaml_loader = loader._Loader(text)
+    reference = loader._Builder("q.yaml", yaml_loader)
+    assert loaded.data == reference.build(yaml_loader.get_single_node())
     for path in reference.positions:
         assert loaded.location(path) == loader.Location("q.yaml", *loader._mark(reference.positions[path]))
 
@@ -73,7 +74,7 @@ def test_loader_leaves_what_it_refuses_to_the_reference_pass(text, message):
 
 def test_loader_merge_keys_go_through_the_reference_pass():
     loaded = loader.loads("base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n", "m.yaml")
-    assert loaded.root is None and loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
+    assert loaded.source is None and loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
 
 
 def test_loader_reads_numbers_as_yaml_1_1_does():
@@ -102,9 +103,9 @@ def test_loader_takes_a_byte_order_mark(tmp_path):
 
 def test_positions_are_worked_out_only_when_asked_for():
     loaded = loader.loads("a:\n  b: 1\n", "f.yaml")
-    assert loaded.positions == {} and loaded.root is not None
+    assert loaded.positions == {} and loaded.source is not None
     assert str(loaded.location(("a", "b"))) == "f.yaml:2:6"
-    assert loaded.root is None and ("a", "b") in loaded.positions
+    assert loaded.source is None and ("a", "b") in loaded.positions
 
 
 # --- inline markup ------------------------------------------------------------------------------
