@@ -208,26 +208,41 @@ _INT_TAG, _MERGE_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge"
 _DECIMAL = re.compile(r"[-+]?[1-9][0-9]*\Z|0\Z")
 
 
-def _quick_data(parser, check_text: bool):
+class _QuickPass:
     """The data of a stream of plain YAML, without positions: what _Builder.build returns for the same text, in
     a fraction of its time. It reads the parser's events, not a node graph: libyaml's node graph costs a Python
     node and two marks per value and a call of the tag resolver in Python for each (a quarter of a render).
     Anything else (anchors, aliases, tags, merge or duplicate keys, refused values, not exactly one document)
     raises _NotPlain. `check_text`: whether values may hold characters the loader refuses (only via escapes or
-    NEL). Syntax errors are raised as the parser finds them, as composing would."""
-    get = parser.get_event
-    unprintable = _UNPRINTABLE.search
-    # Other values (dates, floats, booleans, nulls…) are typed and checked by the reference pass's own code, with
-    # a constructor of its own: a failed construction leaves state the reference pass would trip on.
-    reference = _Builder("", SafeConstructor())
+    NEL). Syntax errors are raised as the parser finds them, as composing would.
 
-    def scalar(event):
+    A class, not nested functions: a function that calls itself through its closure is a reference cycle, which
+    kept the parser and its input alive until the next run of the cycle collector."""
+
+    def __init__(self, parser, check_text: bool):
+        self.get = parser.get_event
+        self.check_text = check_text
+        # Other values (dates, floats, booleans, nulls…) are typed and checked by the reference pass's own code,
+        # with a constructor of its own: a failed construction leaves state the reference pass would trip on.
+        self.reference = _Builder("", SafeConstructor())
+
+    def data(self):
+        get = self.get
+        if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
+            raise _NotPlain  # no document
+        root = get()
+        data = self.scalar(root) if root.__class__ is _SCALAR else self.collection(root, 1)
+        if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
+            raise _NotPlain  # more than one document
+        return data
+
+    def scalar(self, event):
         if event.anchor is not None or event.tag is not None:
             raise _NotPlain
         value = event.value
         tag = _plain_tag(value) if event.implicit[0] else _STR_TAG  # what the composer's resolver gives
         if tag == _STR_TAG:
-            if len(value) > MAX_TEXT_CHARS or (check_text and unprintable(value)):
+            if len(value) > MAX_TEXT_CHARS or (self.check_text and _UNPRINTABLE.search(value)):
                 raise _NotPlain
             return value
         if tag == _INT_TAG and _DECIMAL.match(value):  # most numbers: int() is what PyYAML's constructor does
@@ -235,14 +250,15 @@ def _quick_data(parser, check_text: bool):
         if tag == _MERGE_TAG:
             raise _NotPlain
         try:
-            return reference._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), ())
+            return self.reference._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), ())
         except DataError:
             raise _NotPlain from None
 
-    def build(event, depth):
+    def collection(self, event, depth: int):
         kind = event.__class__
         if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
             raise _NotPlain
+        get, scalar = self.get, self.scalar
         if kind is _MAPPING_START:
             result = {}
             while True:
@@ -257,7 +273,7 @@ def _quick_data(parser, check_text: bool):
                 if key in result:
                     raise _NotPlain
                 event = get()
-                result[key] = scalar(event) if event.__class__ is _SCALAR else build(event, depth + 1)
+                result[key] = scalar(event) if event.__class__ is _SCALAR else self.collection(event, depth + 1)
         if kind is _SEQUENCE_START:
             result = []
             while True:
@@ -267,16 +283,8 @@ def _quick_data(parser, check_text: bool):
                 elif event.__class__ is _SEQUENCE_END:
                     return result
                 else:
-                    result.append(build(event, depth + 1))
+                    result.append(self.collection(event, depth + 1))
         raise _NotPlain  # an alias
-
-    if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
-        raise _NotPlain  # no document
-    root = get()
-    data = scalar(root) if root.__class__ is _SCALAR else build(root, 1)
-    if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
-        raise _NotPlain  # more than one document
-    return data
 
 
 def _thousands(n: int) -> str:
@@ -370,7 +378,7 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
                 check_text = "\\" in source or "\x85" in source
             else:
                 check_text = b"\\" in source or b"\xc2\x85" in source
-            data = _quick_data(loader, check_text)
+            data = _QuickPass(loader, check_text).data()
             if isinstance(data, dict):
                 return LoadedData(data, file, source=source)
         except _NotPlain:
