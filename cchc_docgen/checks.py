@@ -247,23 +247,25 @@ def check_percentages(text: str):
 def _strings(value, path, needle: str) -> list:
     """(path, text) of every string in a data subtree that contains `needle`, in file order (dict keys are not
     text: values only). Paths are only built for containers and matches: the subtree is most of a report."""
-    found = []
-
-    def walk(items, path):
-        for key, item in items:
-            if isinstance(item, str):
-                if needle in item:
-                    found.append((path + (key,), item))
-            elif isinstance(item, dict):
-                walk(item.items(), path + (key,))
-            elif isinstance(item, list):
-                walk(enumerate(item), path + (key,))
-
     if isinstance(value, str):
         return [(path, value)] if needle in value else []
+    found = []
     if isinstance(value, (dict, list)):
-        walk(value.items() if isinstance(value, dict) else enumerate(value), path)
+        _collect_strings(value.items() if isinstance(value, dict) else enumerate(value), path, needle, found)
     return found
+
+
+def _collect_strings(items, path, needle: str, found: list) -> None:
+    # A module function, not a closure: a closure that calls itself is a reference cycle, which keeps `found`
+    # alive until the cycle collector runs.
+    for key, item in items:
+        if isinstance(item, str):
+            if needle in item:
+                found.append((path + (key,), item))
+        elif isinstance(item, dict):
+            _collect_strings(item.items(), path + (key,), needle, found)
+        elif isinstance(item, list):
+            _collect_strings(enumerate(item), path + (key,), needle, found)
 
 
 def _check_text_percentages(c: _Collector, raw: dict) -> None:

@@ -272,23 +272,25 @@ def _tables(value, path=()) -> list:
     """(path, spec) of every table block (`bang: {dong: …}`) anywhere in the data, in file order. Only
     containers are visited (and get a path): the texts, most of the data, are passed over."""
     found = []
-
-    def walk(value, path):
-        if isinstance(value, dict):
-            spec = value.get("bang")
-            if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
-                found.append((path + ("bang",), spec))
-            for key, item in value.items():
-                if isinstance(item, (dict, list)):
-                    walk(item, path + (key,))
-        else:
-            for index, item in enumerate(value):
-                if isinstance(item, (dict, list)):
-                    walk(item, path + (index,))
-
     if isinstance(value, (dict, list)):
-        walk(value, path)
+        _collect_tables(value, path, found)
     return found
+
+
+def _collect_tables(value, path, found: list) -> None:
+    # A module function, not a closure: a closure that calls itself is a reference cycle, which keeps `found`
+    # alive until the cycle collector runs.
+    if isinstance(value, dict):
+        spec = value.get("bang")
+        if isinstance(spec, dict) and isinstance(spec.get("dong"), list):
+            found.append((path + ("bang",), spec))
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                _collect_tables(item, path + (key,), found)
+    else:
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                _collect_tables(item, path + (index,), found)
 
 
 def _limit_errors(loaded: LoadedData) -> list[DataError]:
