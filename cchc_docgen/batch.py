@@ -84,7 +84,7 @@ def run_job(job: Job) -> Outcome:
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
         result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt, job.strict)
         write_atomically(job.output, result.content)
-        return Outcome(job, None, result.template_name, len(result.document.notes()), tuple(map(str, result.findings)))
+        return Outcome(job, None, result.template_name, result.footnote_count, tuple(map(str, result.findings)))
     except DocgenError as exc:
         return Outcome(job, str(exc))
     except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on
