@@ -404,3 +404,25 @@ def test_render_leaves_the_cycle_collector_as_it_found_it(tmp_path):
     with pytest.raises(DocgenError):
         pipeline.render(bad, library_for())
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("example", ["thach-quy-q3-2024.yaml", "thach-quy-kiem-tra-2024.yaml",
+                                     "uong-bi-ke-hoach-thi-dua-2024.yaml"])
+def test_a_render_leaves_nothing_for_the_cycle_collector(example):
+    """Everything a render makes is freed as soon as it is done with: no reference cycles (a closure that calls
+    itself, say), which would keep objects alive until a collection, and make that collection walk them."""
+    import gc
+
+    from cchc_docgen import pipeline
+    from cchc_docgen.templates import library_for
+    from conftest import EXAMPLES
+
+    library = library_for()
+    pipeline.render(EXAMPLES / example, library)  # caches (templates, layout) are filled once, not per render
+    gc.collect()
+    gc.disable()
+    try:
+        rendered = pipeline.render(EXAMPLES / example, library)
+        assert rendered.content and gc.collect() == 0
+    finally:
+        gc.enable()
