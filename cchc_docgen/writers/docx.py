@@ -92,6 +92,9 @@ def _note_ref(note_id: int) -> str:
             f'<w:footnoteReference w:id="{note_id}"/></w:r>')
 
 
+_LIST_MARK_RUNS = {kind: _run(mark) for kind, mark in LIST_MARKS.items()}
+
+
 # Private-use characters around a random name: no layout or document text can hold it, even on purpose.
 _BODY_STAND_IN = f"\ue001noi_dung:{os.urandom(8).hex()}\ue001"
 
@@ -102,8 +105,11 @@ class _BodyWriter:
         self.notes: list[str] = []  # footnote XML, in reading order
 
     def inlines(self, items, force_bold=False) -> str:
-        if len(items) == 1 and isinstance(items[0], Text):  # most paragraphs and cells: one run
+        if len(items) == 1 and items[0].__class__ is Text:  # most paragraphs and cells: one run, written here
             item = items[0]
+            start = _RUN_START.get((item.bold or force_bold, item.italic, item.superscript))  # (bools, as a rule)
+            if start is not None:
+                return f"{start}{_xml_text(item.text)}</w:t></w:r>"
             return _run(item.text, item.bold or force_bold, item.italic, item.superscript)
         out = []
         for item in items:
@@ -125,13 +131,13 @@ class _BodyWriter:
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
 
     def block(self, block) -> str:
+        if isinstance(block, Paragraph):  # most blocks
+            mark = _LIST_MARK_RUNS.get(block.kind, "")
+            return f'<w:p><w:pPr><w:pStyle w:val="{STYLE_BODY}"/></w:pPr>{mark}{self.inlines(block.content)}</w:p>'
         if isinstance(block, Heading):
             number = _run(block.number + " ") if block.number else ""
             # The number takes the heading's own style (bold etc. from the "Muc n" style).
             return self.paragraph(STYLE_HEADING.format(block.level), number + self.inlines(block.content))
-        if isinstance(block, Paragraph):
-            mark = _run(LIST_MARKS[block.kind]) if block.kind in LIST_MARKS else ""
-            return self.paragraph(STYLE_BODY, mark + self.inlines(block.content))
         return self.table(block)
 
     def table(self, table: Table, text_width: int = TEXT_WIDTH_TWIPS) -> str:
@@ -154,16 +160,18 @@ class _BodyWriter:
             header = r < table.header_rows
             tr_pr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
             starts = dict(placed)
+            row_covered = covered[r]
             cells, column = [], 0
             while column < columns:
-                if column in covered[r]:
-                    span = covered[r][column]
-                    cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
-                elif column in starts:
+                if column in starts:  # (the cell's XML is written here, not by cell_xml: most cells take this way)
                     cell = starts[column]
                     span = min(cell.colspan, columns - column)
                     merge = "restart" if cell.rowspan > 1 else None
-                    cells.append(self.cell_xml(cell, grid, column, span, header, merge))
+                    start = _cell_start(grid, column, span, merge, header, cell.numeric)
+                    cells.append(f"{start}{self.inlines(cell.content)}</w:p></w:tc>")
+                elif column in row_covered:
+                    span = row_covered[column]
+                    cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
                 else:  # a short row: fill the grid with empty cells
                     span = 1
                     cells.append(self.cell_xml(Cell([]), grid, column, 1, header, None))
@@ -330,7 +338,7 @@ class Layout:
 
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
-        body_xml = "".join(body.block(b) for b in document.blocks)
+        body_xml = "".join([body.block(b) for b in document.blocks])
         # The closing "./." paragraph stays on the page of Nơi nhận and the signature.
         closing = body_xml.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
         if closing >= 0 and body_xml.endswith("</w:p>") and body_xml.find("<w:p>", closing) < 0:
