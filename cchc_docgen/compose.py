@@ -43,6 +43,9 @@ _PART_LETTERS = "ABCDEGHIKLMNOPQRSTUVXY"
 _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 
 
+_LIST_KINDS = {"- ": "dash", "+ ": "plus"}  # how a paragraph that is a list item starts
+
+
 class _Composer:
     def __init__(self, loaded: LoadedData, context: dict, template_name: str):
         self.loaded = loaded
@@ -80,8 +83,9 @@ class _Composer:
             here = path + (index,)
             if isinstance(item, str):
                 for line in item.splitlines():
-                    if line.strip():
-                        blocks.append(self.paragraph(line.strip(), here))
+                    line = line.strip()
+                    if line:
+                        blocks.append(self.paragraph(line, here))
             elif "cau_mau" in item:
                 blocks.append(_SentenceSlot(item["cau_mau"], here))
             elif "muc" in item:
@@ -93,7 +97,7 @@ class _Composer:
         return blocks
 
     def paragraph(self, text: str, path) -> Paragraph:
-        kind = {"- ": "dash", "+ ": "plus"}.get(text[:2], "body")
+        kind = _LIST_KINDS.get(text[:2], "body")
         return Paragraph(self.inline(text[2:].lstrip() if kind != "body" else text, path), kind)
 
     def table(self, spec: dict, path) -> Table:
@@ -425,5 +429,5 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     end_with_closing_mark(blocks)
     meta = _header_meta(context, parts)
     document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta))
-    number_notes(document.reading_order())
+    document.note_count = number_notes(document.reading_order())
     return document

@@ -119,6 +119,7 @@ class Document:
     meta: dict
     blocks: list[Block]
     appendices: list[Appendix] = field(default_factory=list)
+    note_count: int = 0  # set when the notes are numbered (compose)
 
     def reading_order(self) -> list[Block]:
         """The body, then the appendices' tables: the order footnotes are numbered in."""
@@ -128,22 +129,18 @@ class Document:
         return list(iter_notes(self.reading_order()))
 
 
-def block_inlines(block: Block) -> Iterator[list[Inline]]:
+def block_inlines(block: Block) -> list[list[Inline]]:
     """Every inline sequence of a block, in reading order."""
     if isinstance(block, Table):
-        yield block.caption
-        for row in block.rows:
-            for cell in row:
-                yield cell.content
-    else:
-        yield block.content
+        return [block.caption] + [cell.content for row in block.rows for cell in row]
+    return [block.content]
 
 
 def iter_notes(blocks) -> Iterator[Note]:
     for block in blocks:
         for inlines in block_inlines(block):
             for item in inlines:
-                if isinstance(item, Note):
+                if item.__class__ is Note:
                     yield item
 
 
