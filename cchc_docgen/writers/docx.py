@@ -338,12 +338,18 @@ class Layout:
 
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
-        body_xml = "".join([body.block(b) for b in document.blocks])
-        # The closing "./." paragraph stays on the page of Nơi nhận and the signature.
-        closing = body_xml.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-        if closing >= 0 and body_xml.endswith("</w:p>") and body_xml.find("<w:p>", closing) < 0:
+        pieces = [body.block(b) for b in document.blocks]
+        # The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the body ends with a
+        # body-text paragraph, that paragraph keeps with the next. (Every block has a paragraph, so only the last
+        # block's XML is looked at and changed: splicing the whole body would copy hundreds of KB twice.)
+        last = pieces[-1] if pieces else ""
+        closing = last.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
+        if closing >= 0 and last.endswith("</w:p>") and last.find("<w:p>", closing) < 0:
             at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-            body_xml = body_xml[:at] + "<w:keepNext/>" + body_xml[at:]
+            pieces[-1] = last[:at] + "<w:keepNext/>" + last[at:]
+        # Encoded block by block and joined as bytes: the body is never one big str (nor copied as one), which
+        # saves a few hundred KB of fresh memory per document, and that memory costs more than the copying.
+        body_xml = b"".join([piece.encode("utf-8") for piece in pieces])
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
@@ -357,11 +363,9 @@ class Layout:
                 try:
                     with time_budget():
                         rendered = self.compiled[name].render(context)
-                    if _BODY_STAND_IN in rendered:
-                        rendered = rendered.replace(_BODY_STAND_IN, body_xml)
-                    if name == "word/document.xml" and appendices:
+                    if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
-                    data = rendered.encode("utf-8")
+                    data = body_xml.join([segment.encode("utf-8") for segment in rendered.split(_BODY_STAND_IN)])
                 except TooBigError as exc:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) bị dừng: {exc.message}") from None
                 except TemplateTimeout:
