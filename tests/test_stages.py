@@ -426,3 +426,20 @@ def test_a_render_leaves_nothing_for_the_cycle_collector(example):
         assert rendered.content and gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_loader_reads_a_file_that_grew_after_its_size_was_taken(tmp_path, monkeypatch):
+    """The file is read as large as it stated, then on to the limit: a file written meanwhile is read whole."""
+    import os
+
+    path = tmp_path / "f.yaml"
+    path.write_text("a: một\nb: hai\n", encoding="utf-8")
+    real_stat = type(path).stat
+
+    def stat_before_the_last_line(self, **kwargs):
+        result = real_stat(self, **kwargs)
+        return os.stat_result((*result[:6], 5, *result[7:])) if self == path else result
+
+    monkeypatch.setattr(type(path), "stat", stat_before_the_last_line)
+    assert path.stat().st_size == 5
+    assert loader.load(path).data == {"a": "một", "b": "hai"}
