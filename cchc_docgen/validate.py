@@ -160,6 +160,23 @@ def _schema_nodes(node):
                     yield from _schema_nodes(child)
 
 
+_ANNOTATIONS = frozenset({"description", "title"})  # the annotations _QUICK_KEYWORDS allows
+
+
+def _bare_type_classes(schema: dict, root: dict) -> tuple:
+    """The Python classes a schema node accepts whatever their value, when it states only a type (through
+    $refs); () for any other node."""
+    while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
+        target = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        schema = target
+    if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS != {"type"}:
+        return ()
+    kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+    return tuple(cls for kind in kinds for cls in _PY_TYPES[kind])
+
+
 def _compile(schema: dict, root: dict, compiled: dict):
     """Turn a schema node into a yes/no function, once. The check is much faster than jsonschema because it
     builds no error objects and looks nothing up at check time; only when it says no does jsonschema run, to
@@ -189,8 +206,13 @@ def _compile(schema: dict, root: dict, compiled: dict):
         checks.append(lambda value: value in choices)
     if "anyOf" in schema:
         options = [_compile(option, root, compiled) for option in schema["anyOf"]]
+        # Classes an option takes with no other condition ({"type": "string"}): most values (texts, numbers of a
+        # table) are accepted by a set lookup, with no call. By class, not isinstance: True is no number here.
+        outright = frozenset(cls for option in schema["anyOf"] for cls in _bare_type_classes(option, root))
 
         def any_of(value):
+            if value.__class__ in outright:
+                return True
             for option in options:
                 if option(value):
                     return True
