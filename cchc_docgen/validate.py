@@ -167,14 +167,28 @@ def _bare_type_classes(schema: dict, root: dict) -> tuple:
     """The Python classes a schema node accepts whatever their value, when it states only a type (through
     $refs); () for any other node."""
     while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
-        target = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        schema = target
+        schema = _resolve(schema["$ref"], root)
     if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS != {"type"}:
         return ()
     kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
     return tuple(cls for kind in kinds for cls in _PY_TYPES[kind])
+
+
+def _outright_classes(schema: dict, root: dict) -> frozenset:
+    """Classes a node takes whatever the value: its own type-only form, or that of any of its anyOf options."""
+    while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
+        schema = _resolve(schema["$ref"], root)
+    if not isinstance(schema, dict):
+        return frozenset()
+    options = schema["anyOf"] if set(schema) - _ANNOTATIONS == {"anyOf"} else [schema]
+    return frozenset(cls for option in options for cls in _bare_type_classes(option, root))
+
+
+def _resolve(ref: str, root: dict) -> dict:
+    target = root
+    for part in ref.lstrip("#/").split("/"):
+        target = target[part]
+    return target
 
 
 def _compile(schema: dict, root: dict, compiled: dict):
@@ -189,10 +203,7 @@ def _compile(schema: dict, root: dict, compiled: dict):
     compiled[key] = None
     checks = []
     if "$ref" in schema:
-        target = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        checks.append(_compile(target, root, compiled))
+        checks.append(_compile(_resolve(schema["$ref"], root), root, compiled))
     kind = schema.get("type")
     if kind is not None:
         kinds = [kind] if isinstance(kind, str) else kind
@@ -234,6 +245,8 @@ def _compile(schema: dict, root: dict, compiled: dict):
     if "minItems" in schema or "maxItems" in schema or isinstance(schema.get("items"), dict):
         min_items, max_items = schema.get("minItems", 0), schema.get("maxItems")
         item_ok = _compile(schema["items"], root, compiled) if isinstance(schema.get("items"), dict) else None
+        # Items of a class the item schema takes outright (see anyOf below) are passed without a call.
+        item_outright = _outright_classes(schema["items"], root) if item_ok is not None else frozenset()
 
         def list_ok(value):
             if not isinstance(value, list):
@@ -242,7 +255,7 @@ def _compile(schema: dict, root: dict, compiled: dict):
                 return False
             if item_ok is not None:
                 for item in value:
-                    if not item_ok(item):
+                    if item.__class__ not in item_outright and not item_ok(item):
                         return False
             return True
         checks.append(list_ok)
