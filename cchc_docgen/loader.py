@@ -1,7 +1,9 @@
 """Stage 1: read a YAML data file into plain JSON-like data, remembering where every value stood.
 
 PyYAML's safe loader builds the data but forgets positions; later stages must name file:line:column in
-their messages, so we compose the node graph ourselves and record each node's mark by its path.
+their messages. A quick pass builds the data from libyaml's events, without positions; the text is kept, and
+the first time a position is asked for, the reference pass composes the node graph and records each node's
+mark by its path (it also handles, and words the refusal of, anything the quick pass leaves to it).
 Only plain data is accepted: unknown tags (e.g. ``!!python/object``), anchors/aliases (the "billion laughs"
 alias bomb) and duplicate keys are refused with a located message.
 """
