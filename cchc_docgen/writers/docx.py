@@ -347,9 +347,9 @@ class Layout:
         if closing >= 0 and last.endswith("</w:p>") and last.find("<w:p>", closing) < 0:
             at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
             pieces[-1] = last[:at] + "<w:keepNext/>" + last[at:]
-        # Encoded block by block and joined as bytes: the body is never one big str (nor copied as one), which
-        # saves a few hundred KB of fresh memory per document, and that memory costs more than the copying.
-        body_xml = b"".join([piece.encode("utf-8") for piece in pieces])
+        # The body goes to the compressor in chunks of some KB, never as one big str or bytes (nor copied as one):
+        # fresh memory of a few hundred KB per document costs more than the copying (page faults).
+        body_chunks = _chunks(pieces)
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
@@ -365,7 +365,12 @@ class Layout:
                         rendered = self.compiled[name].render(context)
                     if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
-                    data = body_xml.join([segment.encode("utf-8") for segment in rendered.split(_BODY_STAND_IN)])
+                    chunks = []
+                    for index, segment in enumerate(rendered.split(_BODY_STAND_IN)):
+                        if index:
+                            chunks += body_chunks
+                        chunks.append(segment.encode("utf-8"))
+                    data = chunks
                 except TooBigError as exc:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) bị dừng: {exc.message}") from None
                 except TemplateTimeout:
@@ -436,6 +441,20 @@ def _appendix_section(section: str, landscape: bool) -> str:
     return section
 
 
+def _chunks(pieces: list[str], size: int = 32_768) -> list[bytes]:
+    """The pieces, UTF-8 encoded, joined into chunks of about `size` characters."""
+    chunks, batch, length = [], [], 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            chunks.append("".join(batch).encode("utf-8"))
+            batch, length = [], 0
+    if batch:
+        chunks.append("".join(batch).encode("utf-8"))
+    return chunks
+
+
 # Parts made for each document are deflated at level 1: a few percent larger, three times faster to write.
 PER_DOCUMENT_LEVEL = 1
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -489,9 +508,18 @@ class _ZipEntry:
         return cls(info.filename.encode("utf-8"), info.CRC, info.file_size, archive[start:start + info.compress_size])
 
     @classmethod
-    def of(cls, name: str, data: bytes, level: int = 6) -> "_ZipEntry":
+    def of(cls, name: str, data: bytes | list[bytes], level: int = 6) -> "_ZipEntry":
+        """A part deflated here; `data`: its bytes, or its bytes in chunks (the same deflated bytes either way)."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
-        return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+        if isinstance(data, bytes):
+            return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+        crc, size, deflated = 0, 0, []
+        for chunk in data:
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            deflated.append(packer.compress(chunk))
+        deflated.append(packer.flush())
+        return cls(name.encode("utf-8"), crc, size, b"".join(deflated))
 
 
 # 1980-01-01 00:00 in MS-DOS form, what Word writes: a fixed time keeps the bytes the same from run to run.
