@@ -429,5 +429,5 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     end_with_closing_mark(blocks)
     meta = _header_meta(context, parts)
     document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta))
-    document.note_count = number_notes(document.reading_order())
+    number_notes(document.reading_order())
     return document

@@ -49,7 +49,7 @@ def _plain_tag(value: str) -> str:
         for tag, pattern in rules:
             if pattern.match(value):
                 return tag
-    return "tag:yaml.org,2002:str"
+    return _STR_TAG
 
 
 class _Loader(_BaseLoader):
@@ -203,7 +203,7 @@ class _NotPlain(Exception):
     """The quick pass met something only the reference pass explains or handles (it never guesses)."""
 
 
-_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_SCALAR = yaml.ScalarEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _INT_TAG, _MERGE_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge"

@@ -119,7 +119,6 @@ class Document:
     meta: dict
     blocks: list[Block]
     appendices: list[Appendix] = field(default_factory=list)
-    note_count: int = 0  # set when the notes are numbered (compose)
 
     def reading_order(self) -> list[Block]:
         """The body, then the appendices' tables: the order footnotes are numbered in."""

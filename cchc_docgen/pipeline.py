@@ -56,7 +56,7 @@ def _render(data_path, library: TemplateLibrary, template_name: str | None, fmt:
     if strict and findings:
         raise DocgenError("--strict: văn bản chưa được sinh vì dữ liệu còn " + checks.summary(findings) + ":\n"
                           + "\n".join(str(f) for f in findings))
-    return Rendered(document.note_count, template.name, write(document, template, fmt), findings)
+    return Rendered(len(document.notes()), template.name, write(document, template, fmt), findings)
 
 
 _RENDER_GC_THRESHOLD = 50_000
