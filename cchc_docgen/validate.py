@@ -166,8 +166,7 @@ _ANNOTATIONS = frozenset({"description", "title"})  # the annotations _QUICK_KEY
 def _bare_type_classes(schema: dict, root: dict) -> tuple:
     """The Python classes a schema node accepts whatever their value, when it states only a type (through
     $refs); () for any other node."""
-    while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
-        schema = _resolve(schema["$ref"], root)
+    schema = _follow_refs(schema, root)
     if not isinstance(schema, dict) or set(schema) - _ANNOTATIONS != {"type"}:
         return ()
     kinds = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
@@ -176,12 +175,18 @@ def _bare_type_classes(schema: dict, root: dict) -> tuple:
 
 def _outright_classes(schema: dict, root: dict) -> frozenset:
     """Classes a node takes whatever the value: its own type-only form, or that of any of its anyOf options."""
-    while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
-        schema = _resolve(schema["$ref"], root)
+    schema = _follow_refs(schema, root)
     if not isinstance(schema, dict):
         return frozenset()
     options = schema["anyOf"] if set(schema) - _ANNOTATIONS == {"anyOf"} else [schema]
     return frozenset(cls for option in options for cls in _bare_type_classes(option, root))
+
+
+def _follow_refs(schema, root: dict):
+    """The node a node that is only a $ref (with annotations) stands for, through any chain of them."""
+    while isinstance(schema, dict) and set(schema) - _ANNOTATIONS == {"$ref"}:
+        schema = _resolve(schema["$ref"], root)
+    return schema
 
 
 def _resolve(ref: str, root: dict) -> dict:
