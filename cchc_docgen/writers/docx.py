@@ -63,7 +63,9 @@ _RUN_START = {
 
 
 def _run(text: str, bold=False, italic=False, superscript=False) -> str:
-    return f"{_RUN_START[bool(bold), bool(italic), bool(superscript)]}{_xml_text(text)}</w:t></w:r>"
+    # The styles are bools as a rule: bool() only for anything else.
+    start = _RUN_START.get((bold, italic, superscript)) or _RUN_START[bool(bold), bool(italic), bool(superscript)]
+    return f"{start}{_xml_text(text)}</w:t></w:r>"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -105,11 +107,8 @@ class _BodyWriter:
         self.notes: list[str] = []  # footnote XML, in reading order
 
     def inlines(self, items, force_bold=False) -> str:
-        if len(items) == 1 and items[0].__class__ is Text:  # most paragraphs and cells: one run, written here
+        if len(items) == 1 and items[0].__class__ is Text:  # most paragraphs and cells: one run
             item = items[0]
-            start = _RUN_START.get((item.bold or force_bold, item.italic, item.superscript))  # (bools, as a rule)
-            if start is not None:
-                return f"{start}{_xml_text(item.text)}</w:t></w:r>"
             return _run(item.text, item.bold or force_bold, item.italic, item.superscript)
         out = []
         for item in items:
@@ -132,8 +131,7 @@ class _BodyWriter:
 
     def block(self, block) -> str:
         if isinstance(block, Paragraph):  # most blocks
-            mark = _LIST_MARK_RUNS.get(block.kind, "")
-            return f'<w:p><w:pPr><w:pStyle w:val="{STYLE_BODY}"/></w:pPr>{mark}{self.inlines(block.content)}</w:p>'
+            return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content))
         if isinstance(block, Heading):
             number = _run(block.number + " ") if block.number else ""
             # The number takes the heading's own style (bold etc. from the "Muc n" style).
@@ -163,12 +161,11 @@ class _BodyWriter:
             row_covered = covered[r]
             cells, column = [], 0
             while column < columns:
-                if column in starts:  # (the cell's XML is written here, not by cell_xml: most cells take this way)
+                if column in starts:  # most cells
                     cell = starts[column]
                     span = min(cell.colspan, columns - column)
                     merge = "restart" if cell.rowspan > 1 else None
-                    start = _cell_start(grid, column, span, merge, header, cell.numeric)
-                    cells.append(f"{start}{self.inlines(cell.content)}</w:p></w:tc>")
+                    cells.append(self.cell_xml(cell, grid, column, span, header, merge))
                 elif column in row_covered:
                     span = row_covered[column]
                     cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
