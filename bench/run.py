@@ -1,6 +1,6 @@
 """Benchmark: docgen against plain docxtpl, pandoc and the zip-writing floor on a 25-page report.
 
-    python bench/run.py [--repeat N] [--batch N]
+    python bench/run.py [--repeat N] [--batch N] [--rounds N]
 
 The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250 paragraphs, 3 tables of 15,
 25 and 40 rows and 30 footnotes, generated in our data format. Measured in one run, medians over --repeat:
@@ -15,8 +15,10 @@ The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250
 - throughput of `docgen render DIR -j N` on --batch copies, for N = 1 and the number of cores.
 
 Every measure is taken in turn with the ones it is compared to (in-process ones in blocks of five, processes one
-run each), so the ratios come from the same moments of a shared machine. Timings live here, never in the tests. Needs the test extras (python-docx) for
-building the docxtpl template.
+run each), so the ratios come from the same moments of a shared machine. With --rounds N the in-process
+measures are taken N times in a row and each round is printed: on a shared machine the ratio to the floor moves
+with the machine's state, and one run shows by how much. Timings live here, never in the tests. Needs the
+test extras (python-docx) for building the docxtpl template.
 """
 
 from __future__ import annotations
@@ -249,6 +251,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--batch", type=int, default=96, help="documents in the -j throughput run")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="take the in-process measures this many times in a row, print each round's, and "
+                             "report the median of the rounds' medians: shows how much the machine's state moves them")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -279,11 +284,23 @@ def main() -> None:
         template.render(context)
         template.save(io.BytesIO())
 
-    results = interleaved_ms({
+    in_process = {
         "floor": zip_floor(docx_bytes),
         "docgen in-process": lambda: render(case, library, None, "docx"),
         "docxtpl in-process": docxtpl_once,
-    }, args.repeat)
+    }
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        rounds.append(interleaved_ms(in_process, args.repeat))
+        if args.rounds > 1:
+            figures = rounds[-1]
+            print(f"round {number:2} at {time.strftime('%H:%M:%S')}: floor {figures['floor']:.1f} ms, "
+                  f"docgen {figures['docgen in-process']:.1f} ms, docxtpl {figures['docxtpl in-process']:.1f} ms; "
+                  f"docgen / floor {figures['docgen in-process'] / figures['floor']:.2f}", flush=True)
+    results = {name: statistics.median(figures[name] for figures in rounds) for name in in_process}
+    if args.rounds > 1:
+        spread = [figures["docgen in-process"] / figures["floor"] for figures in rounds]
+        print(f"docgen / floor over {args.rounds} rounds: {min(spread):.2f}–{max(spread):.2f}\n")
 
     # A regular install (pip install .) byte-compiles the package, as it did docxtpl's; an editable install run
     # with PYTHONDONTWRITEBYTECODE has no .pyc files and would recompile all of docgen in every one-shot run.
