@@ -340,17 +340,18 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
                                "ngày hoặc kỳ báo cáo", ("van_ban", "ngay"))
     # Dates cited among the figures (a plan's decision, a footnote's documents) exist and are not after the
     # document itself. The ward's prose is not checked: directions for next period rightly name later dates.
+    # A location is looked up only for a finding: the first lookup composes the file's node graph again.
     for path, text in c.texts_with_slash(raw.get("so_lieu") or {}, ("so_lieu",)):
         for written, date in _dates_in(text):
-            where = c.text_location(path, written)
             if date is None:
-                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=where)
+                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path,
+                      location=c.text_location(path, written))
             elif ngay is not None and date > ngay:
                 c.add(WARNING, f"ngày {written} sau ngày của chính văn bản ({fmt.format_date_short(ngay)})", path,
-                      location=where)
+                      location=c.text_location(path, written))
             elif ky and date > ky["den_ngay"] and ngay is None:
                 c.add(WARNING, f"ngày {written} sau ngày chốt số liệu của kỳ ({fmt.format_date_short(ky['den_ngay'])})",
-                      path, location=where)
+                      path, location=c.text_location(path, written))
     for path, text in c.texts_with_slash(raw.get("noi_dung") or {}, ("noi_dung",)):
         for written, date in _dates_in(text):
             if date is None:
