@@ -23,10 +23,15 @@ class InlineError(ValueError):
     """Malformed inline markup; the caller adds the file position."""
 
 
+# One pattern for the characters of ESCAPABLE (a substitution in C: a loop over characters in Python cost ~5 %
+# of rendering a report whose template prints many data values).
+_ESCAPABLE_CHAR = re.compile("[" + "".join(re.escape(ch) for ch in sorted(ESCAPABLE)) + "]")
+
+
 def escape(text: str) -> str:
     """Make data text print literally when it is inserted into markup (used by the template engine)."""
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return "".join("\\" + ch if ch in ESCAPABLE else ch for ch in text)
+    return _ESCAPABLE_CHAR.sub(r"\\\g<0>", text)
 
 
 _MARKUP_START = re.compile(r"[\\*^{]")

@@ -144,6 +144,20 @@ def test_escape_round_trips_any_text():
     assert plain_text(parse_inline(escape(nasty))) == nasty
 
 
+@pytest.mark.parametrize("text, escaped", [
+    ("Nguyễn Văn A", "Nguyễn Văn A"),
+    ("a*b_c", "a\\*b\\_c"),
+    ("[1] {2} <3>", "\\[1\\] \\{2\\} \\<3\\>"),
+    ("- 5 + 6 # `~^", "\\- 5 \\+ 6 \\# \\`\\~\\^"),
+    ("\\", "\\\\"),
+    ("\ue000", "\\\ue000"),
+    ("dòng một\r\ndòng hai\nba\rbốn", "dòng một dòng hai ba bốn"),
+    ("", ""),
+])
+def test_escape_marks_every_markup_character_and_joins_lines(text, escaped):
+    assert escape(text) == escaped
+
+
 # --- compute ------------------------------------------------------------------------------------
 
 def test_period_window_derived_from_decree_09_or_taken_from_data():
