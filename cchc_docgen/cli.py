@@ -134,8 +134,7 @@ def _guarded(action):
                    "hiện tại). Nhiều tệp hoặc thư mục: thư mục kết quả (mặc định: thư mục hiện tại).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
               help="Định dạng kết quả.")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+@_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
@@ -206,8 +205,7 @@ class _NoBar:
 
 @main.command("templates")
 @click.option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+@_TEMPLATES_OPTION
 def templates_command(province, template_dirs):
     """Liệt kê các mẫu và nơi lấy từng phần của mỗi mẫu (nội dung, bố cục, biểu phụ lục, thiết lập)."""
     from cchc_docgen.templates import describe_templates, library_for
@@ -221,8 +219,7 @@ def templates_command(province, template_dirs):
               metavar="THƯ_MỤC", help="Thư mục tệp đối chiếu đã duyệt: <tên>.docx (và <tên>.md nếu có).")
 @click.option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
+@_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province):
     """Sinh lại văn bản từ các tệp dữ liệu FILES (thư mục: mọi tệp .yaml trong đó) và so với tệp đối chiếu.
