@@ -461,24 +461,12 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
     raw = loaded.data
     _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
     _check_text_percentages(c, raw)
-    _check_dates(c, raw, context, template is None or _reports_on_period(template))
+    _check_dates(c, raw, context, template is None or template.reads_period)
     _check_signer(c, context)
     if library is not None:
         _check_appendices(c, raw, context, library)
     c.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))
     return c.findings
-
-
-def _reports_on_period(template) -> bool:
-    """Whether the template prints anything of the reporting period (a plan does not). Its sources are searched
-    as text: parsing them with Jinja would cost a one-shot render ~40 ms."""
-    if not hasattr(template, "library"):
-        return True
-    found = getattr(template, "_reads_period", None)
-    if found is None:
-        found = template._reads_period = any(re.search(r"\bky_bao_cao\b", source)
-                                             for source in template.library.sources(template.name))
-    return found
 
 
 def check_file(data_path, library, template_name: str | None = None) -> list[Finding]:

@@ -236,6 +236,12 @@ class ReportTemplate:
     layout_path: Path
     library: "TemplateLibrary"
 
+    @cached_property
+    def reads_period(self) -> bool:
+        """Whether the template or a file it extends names ky_bao_cao, the reporting period (a plan does not).
+        Its sources are searched as text: parsing them with Jinja would cost a one-shot render ~40 ms."""
+        return any(re.search(r"\bky_bao_cao\b", source) for source in self.library.sources(self.name))
+
 
 class TemplateLibrary:
     """All templates reachable from one search path; each is compiled on first use and kept.
