@@ -508,10 +508,8 @@ class _ZipEntry:
     def of(cls, name: str, data: bytes | list[bytes], level: int = 6) -> "_ZipEntry":
         """A part deflated here; `data`: its bytes, or its bytes in chunks (the same deflated bytes either way)."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
-        if isinstance(data, bytes):
-            return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
         crc, size, deflated = 0, 0, []
-        for chunk in data:
+        for chunk in [data] if isinstance(data, bytes) else data:
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
             deflated.append(packer.compress(chunk))
