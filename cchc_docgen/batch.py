@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_docgen.errors import DocgenError
+from cchc_docgen.output import is_stdout, real_target, same_file, write_output
 
 DATA_SUFFIXES = (".yaml", ".yml")
 
@@ -71,19 +72,25 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
             raise DocgenError(f"{seen[output]} và {data} cùng ra tệp {output}: đổi tên một tệp dữ liệu")
         seen[output] = data
         jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict))
+    # An input that is (or links to) another job's output would be overwritten before, or while, it is read.
+    inputs_by_file = {real_target(job.data): job.data for job in jobs}
+    for job in jobs:
+        overwritten = inputs_by_file.get(real_target(job.output))
+        if overwritten is not None:
+            raise DocgenError(f"tệp kết quả {job.output} chính là tệp dữ liệu {overwritten}: đổi thư mục kết quả (-o)")
     return jobs
 
 
 def run_job(job: Job) -> Outcome:
     """Render one file and write it; never raises (a worker must report, not die)."""
-    from cchc_docgen.pipeline import render, write_atomically
+    from cchc_docgen.pipeline import render
     from cchc_docgen.templates import library_for
 
     try:
-        if job.output.resolve() == job.data.resolve():
+        if not is_stdout(job.output) and same_file(job.output, job.data):
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
         result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt, job.strict)
-        write_atomically(job.output, result.content)
+        write_output(job.output, result.content)
         return Outcome(job, None, result.template_name, result.footnote_count, tuple(map(str, result.findings)))
     except DocgenError as exc:
         return Outcome(job, str(exc))
@@ -114,10 +121,15 @@ def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Out
         import cchc_docgen.writers.docx  # noqa: F401
 
         context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context)
+    try:
         outcomes = []
         # chunks keep inter-process traffic low; map keeps input order for the summary
         for outcome in pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
             outcomes.append(outcome)
             on_done(outcome)
         return outcomes
+    finally:
+        # On Ctrl-C or SIGTERM the jobs not started are dropped; each worker finishes (or, interrupted too,
+        # abandons) the file it is writing, whole or not at all.
+        pool.shutdown(wait=True, cancel_futures=True)

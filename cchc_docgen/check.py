@@ -1022,7 +1022,7 @@ def check_case(data: Path, golden_dir: Path, library, template_name: str | None,
 
 
 def _against_goldens(data: Path, golden_dir: Path, outputs: dict[str, bytes], update: bool) -> CaseResult:
-    from cchc_docgen.pipeline import write_atomically
+    from cchc_docgen.output import write_atomically
 
     goldens = {fmt: golden_dir / f"{data.stem}.{fmt}" for fmt in ("docx", "md")}
     is_new = not goldens["docx"].exists()

@@ -102,6 +102,21 @@ class _Group(_VietnameseHelp, click.Group):
 @click.version_option(__version__, "--version", message="docgen %(version)s", help="Hiện phiên bản rồi thoát.")
 def main():
     """Sinh văn bản hành chính (báo cáo cải cách hành chính…) theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML."""
+    _stop_on_sigterm()
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm():
+    """SIGTERM (a service manager, `kill`, a CI timeout) stops docgen as Ctrl-C does: the file being written is
+    abandoned whole and its temporary file removed. Forked batch workers inherit the handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():  # (only the main thread may set handlers)
+        signal.signal(signal.SIGTERM, _interrupted)
 
 
 _TEMPLATES_OPTION = click.option(
@@ -129,9 +144,10 @@ def _guarded(action):
 @main.command("render")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="ĐÍCH",
+@click.option("-o", "--output", metavar="ĐÍCH",
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
-                   "hiện tại). Nhiều tệp hoặc thư mục: thư mục kết quả (mặc định: thư mục hiện tại).")
+                   "hiện tại; '-': in ra đầu ra chuẩn; tên kết thúc bằng '/': thư mục kết quả). Nhiều tệp hoặc thư "
+                   "mục: thư mục kết quả (mặc định: thư mục hiện tại).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
               help="Định dạng kết quả.")
 @_TEMPLATES_OPTION
@@ -140,25 +156,33 @@ def _guarded(action):
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
 @click.option("--strict", is_flag=True,
               help="Không sinh văn bản khi kiểm tra số liệu còn lỗi hoặc cảnh báo (mặc định: chỉ in cảnh báo).")
-def render_command(data, template_name, output: Path | None, fmt: str, template_dirs, province, jobs, strict):
+def render_command(data, template_name, output: str | None, fmt: str, template_dirs, province, jobs, strict):
     """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
     hoặc mẫu tên như 'du-lieu/*.yaml'."""
     from cchc_docgen import batch
     from cchc_docgen.errors import DocgenError
+    from cchc_docgen.output import is_stdout, why
 
     try:
         inputs = batch.expand_inputs(data)
-        single = len(inputs) == 1 and not Path(data[0]).is_dir() and not (output and output.is_dir())
-        if single:
-            target = output or Path.cwd() / f"{inputs[0].stem}.{fmt}"
+        # "-o ket-qua/" names a folder even before it exists (a Path would drop the slash).
+        names_folder = bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+        single = len(inputs) == 1 and not Path(data[0]).is_dir()
+        if single and not names_folder:
+            target = (output if is_stdout(output) else Path(output)) if output else Path.cwd() / f"{inputs[0].stem}.{fmt}"
             todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict)]
         else:
-            out_dir = output or Path.cwd()
+            if is_stdout(output):
+                raise DocgenError("sinh nhiều tệp thì không in ra đầu ra chuẩn (-o -): cho -o một thư mục")
+            out_dir = Path(output) if output else Path.cwd()
             if out_dir.exists() and not out_dir.is_dir():
                 raise DocgenError(f"sinh nhiều tệp thì -o phải là một thư mục, không phải tệp: {out_dir}")
-            out_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DocgenError(f"không tạo được thư mục kết quả {out_dir}: {why(exc)}") from None
             todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict)
-    except (DocgenError, OSError) as exc:
+    except DocgenError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
 
@@ -170,7 +194,10 @@ def render_command(data, template_name, output: Path | None, fmt: str, template_
             message = outcome.error
             click.echo(f"Lỗi:\n{message}" if "\n" in message else f"Lỗi: {message}", err=True)
             sys.exit(1)
-        click.echo(f"Đã tạo {outcome.job.output} (mẫu {outcome.template_name}, {outcome.notes} chú thích).")
+        where = "đầu ra chuẩn" if is_stdout(outcome.job.output) else outcome.job.output
+        # With "-o -" the document is the standard output: the report of it goes to stderr.
+        click.echo(f"Đã tạo {where} (mẫu {outcome.template_name}, {outcome.notes} chú thích).",
+                   err=is_stdout(outcome.job.output))
         return
 
     workers = jobs or os.cpu_count() or 1

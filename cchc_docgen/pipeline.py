@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import errno
 import gc
-import os
-import stat
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from cchc_docgen import checks, compose, compute, loader, validate
 from cchc_docgen.errors import DocgenError, TemplateError
 from cchc_docgen.templates import TemplateLibrary
@@ -77,60 +71,3 @@ def _fewer_cycle_collections():
         yield
     finally:
         gc.set_threshold(*threshold)
-
-
-_WHY = {  # errno name → what a clerk can do about it (names: not every OS has every errno)
-    "EACCES": "không có quyền ghi",
-    "EPERM": "không có quyền ghi",
-    "EROFS": "ổ đĩa chỉ cho phép đọc",
-    "ENOSPC": "ổ đĩa đã đầy",
-    "EDQUOT": "đã hết dung lượng được cấp",
-    "ENOENT": "thư mục không tồn tại",
-    "ENOTDIR": "đường dẫn có phần không phải thư mục",
-    "EISDIR": "đây là một thư mục",
-    "ENAMETOOLONG": "tên tệp quá dài",
-}
-
-
-def _why(exc: OSError) -> str:
-    return _WHY.get(errno.errorcode.get(exc.errno, ""), exc.strerror or str(exc))
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`: whatever happens
-    (an error, a full disk, Ctrl-C), `path` holds either its old content or the new one, never part of it, and
-    no temporary file is left behind. A read-only file is not replaced: its owner protected it."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    mode = 0o644
-    try:
-        existing = os.stat(path)
-    except FileNotFoundError:
-        existing = None
-    except OSError as exc:
-        raise DocgenError(f"không ghi được tệp {path}: {_why(exc)}") from None
-    if existing is not None:
-        if stat.S_ISDIR(existing.st_mode):
-            raise DocgenError(f"không ghi được tệp {path}: đây là một thư mục")
-        if not existing.st_mode & 0o222:
-            raise DocgenError(f"không ghi đè tệp {path}: tệp đang ở chế độ chỉ đọc")
-        mode = stat.S_IMODE(existing.st_mode)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise DocgenError(f"không ghi được vào thư mục {directory}: {_why(exc)}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:  # also KeyboardInterrupt: never leave the temporary file
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise DocgenError(f"không ghi được tệp {path}: {_why(exc)}") from None
-        raise

@@ -26,7 +26,7 @@ import yaml
 from click.testing import CliRunner
 from lxml import etree
 
-from cchc_docgen import pipeline
+from cchc_docgen import output, pipeline
 from cchc_docgen.cli import main
 from cchc_docgen.errors import DocgenError
 from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, with_body_xml  # noqa: F401 (re-exported)
@@ -62,7 +62,7 @@ def invoke(*args):
 
 
 def leftovers(folder: Path) -> list[Path]:
-    """Temporary files a write left behind (pipeline.write_atomically names them '.NAME.*.tmp')."""
+    """Temporary files a write left behind (output.write_atomically names them '.NAME.*.tmp')."""
     return [p for p in folder.rglob(".*.tmp")]
 
 
@@ -365,12 +365,12 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch, failure
             def __getattr__(self, name):
                 return getattr(self.handle, name)
 
-        monkeypatch.setattr(pipeline.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
+        monkeypatch.setattr(output.os, "fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k)))
     else:
-        monkeypatch.setattr(pipeline.os, where, fail)
+        monkeypatch.setattr(output.os, where, fail)
     expected = DocgenError if isinstance(failure, OSError) else KeyboardInterrupt
     with pytest.raises(expected) as raised:
-        pipeline.write_atomically(out, b"new content " * 1000)
+        output.write_atomically(out, b"new content " * 1000)
     if expected is DocgenError:
         assert "ổ đĩa đã đầy" in str(raised.value)
     assert out.read_bytes() == OLD_OUTPUT
@@ -381,7 +381,7 @@ def test_a_write_replaces_the_file_whole_and_keeps_its_permissions(tmp_path):
     out = tmp_path / "bao-cao.md"
     out.write_bytes(OLD_OUTPUT)
     out.chmod(0o640)
-    pipeline.write_atomically(out, b"new")
+    output.write_atomically(out, b"new")
     assert out.read_bytes() == b"new"
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert not leftovers(tmp_path)
@@ -392,7 +392,7 @@ def test_a_read_only_file_is_not_replaced(tmp_path):
     out.write_bytes(OLD_OUTPUT)
     out.chmod(0o444)
     with pytest.raises(DocgenError, match="chỉ đọc"):
-        pipeline.write_atomically(out, b"new")
+        output.write_atomically(out, b"new")
     out.chmod(0o644)
     assert out.read_bytes() == OLD_OUTPUT and not leftovers(tmp_path)
 
@@ -416,7 +416,7 @@ def test_an_interrupted_batch_leaves_whole_files_only(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real_replace(src, dst)
 
-    monkeypatch.setattr(pipeline.os, "replace", replace)
+    monkeypatch.setattr(output.os, "replace", replace)
     result = invoke("render", inputs, "-o", out, "-f", "md", "-j", "1")
     assert isinstance(result.exception, KeyboardInterrupt) or result.exit_code != 0
     assert (out / "a.md").read_text(encoding="utf-8").endswith("\n")

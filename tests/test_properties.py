@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cchc_docgen import pipeline
+from cchc_docgen import output, pipeline
 from cchc_docgen.inline import escape as inline_escape
 from cchc_docgen.templates import TemplateLibrary
 from conftest import EXAMPLES, W
@@ -190,7 +190,7 @@ def render_both(data: dict, folder: Path) -> tuple[Path, Path]:
     outputs = []
     for fmt in ("docx", "md"):
         target = folder / f"out.{fmt}"
-        pipeline.write_atomically(target, pipeline.render(source, LIBRARY, None, fmt).content)
+        output.write_atomically(target, pipeline.render(source, LIBRARY, None, fmt).content)
         outputs.append(target)
     return outputs[0], outputs[1]
 
@@ -303,7 +303,7 @@ def test_libreoffice_opens_every_rendered_example(tmp_path):
     documents = []
     for example in examples:
         target = tmp_path / f"{example.stem}.docx"
-        pipeline.write_atomically(target, pipeline.render(example, TemplateLibrary(), None, "docx").content)
+        output.write_atomically(target, pipeline.render(example, TemplateLibrary(), None, "docx").content)
         documents.append(target)
     profile = tmp_path / "lo-profile"
     result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
