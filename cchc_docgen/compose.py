@@ -27,7 +27,8 @@ from cchc_docgen.errors import DataError, TemplateError
 from cchc_docgen.inline import InlineError, escape, parse_inline
 from cchc_docgen.loader import LoadedData
 from cchc_docgen.model import Cell, Document, Heading, Paragraph, Table, Text, number_notes
-from cchc_docgen.templates import TEMPLATE_SECONDS, Raw, ReportTemplate, TemplateTimeout, TooBigError, time_budget
+from cchc_docgen.templates import (OutsideTemplateFolder, Raw, ReportTemplate, TemplateTimeout, TooBigError, template_limits,
+                                   template_seconds)
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
@@ -275,23 +276,28 @@ def _split_parts(text: str, template_name: str) -> dict[str, str]:
 
 
 def prune_empty_sections(blocks: list) -> list:
-    """Drop every heading with nothing but (dropped) headings under it, so no section is left empty."""
-    kept: list = []
-    for i, block in enumerate(blocks):
-        if isinstance(block, Heading) and not block.explicit:
-            has_content = False
-            for later in blocks[i + 1:]:
-                if isinstance(later, Heading):
-                    if later.level <= block.level:
-                        break
-                    if not later.explicit:
-                        continue
-                has_content = True  # text, or a heading the ward wrote
-                break
-            if not has_content:
-                continue
-        kept.append(block)
-    return kept
+    """Drop every heading with nothing but (dropped) headings under it, so no section is left empty.
+
+    A template heading has content when, after it and before the next heading at its level or above, there is
+    text or a heading the ward wrote. One pass from the end keeps, for each level, where the nearest heading of
+    that level starts and where the nearest content is, so the answer costs a few comparisons per heading
+    (looking ahead from every heading took minutes for a template with 100,000 headings)."""
+    nearest_content = len(blocks)  # text, or a heading the ward wrote
+    nearest_heading_at: dict[int, int] = {}  # level → index of the nearest heading of that level
+    has_content = [True] * len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if not isinstance(block, Heading):
+            nearest_content = i
+            continue
+        if not block.explicit:
+            section_end = min((at for level, at in nearest_heading_at.items() if level <= block.level),
+                              default=len(blocks))
+            has_content[i] = nearest_content < section_end
+        else:
+            nearest_content = i
+        nearest_heading_at[block.level] = i
+    return [block for block, kept in zip(blocks, has_content) if kept]
 
 
 def number_headings(blocks: list) -> None:
@@ -391,12 +397,12 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
-        with time_budget():
+        with template_limits():
             text = template.text.render({**context, **helpers})
     except TooBigError as exc:
         raise TemplateError(f"mẫu '{template.name}' bị dừng: {exc.message}, quá lớn cho một văn bản") from None
     except TemplateTimeout:
-        raise TemplateError(f"mẫu '{template.name}' chạy quá {TEMPLATE_SECONDS:g} giây mà chưa xong (vòng lặp quá "
+        raise TemplateError(f"mẫu '{template.name}' chạy quá {template_seconds():g} giây mà chưa xong (vòng lặp quá "
                             "lớn hoặc không dừng?); đặt DOCGEN_TEMPLATE_SECONDS nếu mẫu thật sự cần lâu hơn") from None
     except jinja2.exceptions.SecurityError as exc:  # the sandbox refused an attribute such as __class__
         attribute = re.search(r"attribute '([^']*)'", exc.message or "")
@@ -406,6 +412,8 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
     except fmt.FormattingError as exc:
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
+    except OutsideTemplateFolder as exc:
+        raise TemplateError(f"mẫu '{template.name}': {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"mẫu '{template.name}' dùng tệp '{exc.name}' không tìm thấy trong các thư mục mẫu "
                             "(mẫu chỉ được dùng tệp trong thư mục mẫu)") from None

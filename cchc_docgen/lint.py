@@ -23,6 +23,7 @@ from jinja2 import nodes
 
 from cchc_docgen.checks import ERROR, Finding
 from cchc_docgen.errors import DocgenError, Location
+from cchc_docgen.templates import OutsideTemplateFolder
 from cchc_docgen.writers.docx import _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES
 
 # Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
@@ -217,6 +218,24 @@ def _chain(node):
     return None
 
 
+def _lint_used_files(env, filename, lines, tree) -> list[Finding]:
+    """Each file a template includes or imports by name must exist and lie within the template folders."""
+    out = []
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport)):
+        if not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str):
+            continue
+        used = node.template.value
+        text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        try:
+            env.loader.get_source(env, used)
+        except OutsideTemplateFolder as exc:
+            out.append(_finding(ERROR, exc.message, filename, node.lineno, text))
+        except jinja2.TemplateNotFound:
+            if not getattr(node, "ignore_missing", False):
+                out.append(_finding(ERROR, f"tệp '{used}' không tìm thấy trong các thư mục mẫu", filename, node.lineno, text))
+    return out
+
+
 def lint_text_chain(library, name: str) -> list[Finding]:
     """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
     its parent)."""
@@ -232,6 +251,9 @@ def lint_text_chain(library, name: str) -> list[Finding]:
         seen.add(current)
         try:
             source, filename, _ = env.loader.get_source(env, current)
+        except OutsideTemplateFolder as exc:
+            findings.append(Finding(ERROR, exc.message, Location(exc.filename)))
+            break
         except jinja2.TemplateNotFound:
             findings.append(Finding(ERROR, f"mẫu '{name}' kế thừa tệp không tìm thấy: {current}"))
             break
@@ -249,6 +271,7 @@ def lint_text_chain(library, name: str) -> list[Finding]:
             findings.append(_finding(ERROR, message, filename, line, lines[line - 1] if 0 < line <= len(lines) else ""))
             break
         parsed.append((filename, lines, tree))
+        findings.extend(_lint_used_files(env, filename, lines, tree))
         parents = [n.template.value for n in tree.find_all(nodes.Extends) if isinstance(n.template, nodes.Const)]
         current = parents[0] if parents else None
     declared = set()

@@ -6,10 +6,13 @@ error: exit 1, a Vietnamese message, no traceback, nothing secret in the message
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from conftest import run_cli
-from conftest import layout_variant, with_body_xml
+from conftest import BASE_LAYOUT, layout_variant, run_cli, with_body_xml
 from test_bad_inputs import CORPUS, invoke
 
 HEAD = "::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nBáo cáo thử\n::: noi_dung\n"
@@ -144,21 +147,44 @@ def test_a_layout_include_is_a_clean_template_error(tmp_path, body):
     assert "lỗi nội bộ" not in result.output.lower() and "tệp bố cục" in result.output, result.output
 
 
-# --- runaway arithmetic and loops: still open ------------------------------------------------------------------
+# --- runaway arithmetic and loops ------------------------------------------------------------------------------
 
-def _refused_in_time(tmp_path, body, seconds):
-    """In a child process that is killed after `seconds`: C-level work (a huge string) ignores signals."""
-    import subprocess
-    import sys
-
+def _refused_in_time(tmp_path, body, seconds, message="", env=None):
+    """In a child process that is killed after `seconds` (C-level work, a huge string, ignores signals) and whose
+    peak memory is measured: refused with `message`, within the time and within 500 MB."""
     folder = tmp_path / "mau"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     (folder / "quy.md.j2").write_text(HEAD + body + "\n", encoding="utf-8")
     out = tmp_path / "out.md"
-    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(CORPUS / "valid.yaml"), "--templates",
-                             str(folder), "-o", str(out), "-f", "md"], capture_output=True, text=True, timeout=seconds)
-    assert result.returncode == 1 and result.stderr.startswith("Lỗi:"), result.stderr
-    assert "lỗi nội bộ" not in result.stderr.lower() and not out.exists()
+    stderr_path = tmp_path / "stderr.txt"
+    with open(stderr_path, "wb") as stderr:
+        child = subprocess.Popen([sys.executable, "-m", "cchc_docgen", "render", str(CORPUS / "valid.yaml"),
+                                  "--templates", str(folder), "-o", str(out), "-f", "md"],
+                                 stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, **(env or {})})
+        returncode, peak_kb = _wait_measured(child, seconds)
+    stderr_text = stderr_path.read_text(encoding="utf-8")
+    assert returncode == 1 and stderr_text.startswith("Lỗi:"), stderr_text
+    assert "lỗi nội bộ" not in stderr_text.lower() and not out.exists()
+    assert message in stderr_text, stderr_text
+    assert peak_kb < 500 * 1024, f"peak memory {peak_kb} KB"
+    return stderr_text
+
+
+def _wait_measured(child, seconds):
+    """The child's exit code and peak resident memory (KB, from wait4's rusage); killed after `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+            return child.returncode, usage.ru_maxrss
+        if time.monotonic() > deadline:
+            child.kill()
+            child.wait()
+            pytest.fail(f"no answer within {seconds} s")
+        time.sleep(0.02)
 
 
 def test_a_huge_string_repetition_is_stopped(tmp_path):
@@ -172,3 +198,160 @@ def test_nested_loops_are_stopped(tmp_path):
 def test_printing_a_huge_number_is_a_template_error(attempt):
     result, written = attempt("{{ (2**1000000)|string|length }}")
     assert_clean_refusal(result, written)
+
+
+@pytest.mark.parametrize("body, message", [
+    # Jinja's `is sequence` test catches Exception: the time budget must still stop the loop
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% if i is sequence %}{% endif %}{% endfor %}"
+     "{% endfor %}", "chạy quá 1.5 giây mà chưa xong"),
+    ("{{ '%0300000000d' % 1 }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
+    ("{{ '%*d' % (300000000, 1) }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
+    ("{{ '%0300000000d'|format(1) }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
+    ("{{ 'x'|center(300000000) }}", "bộ lọc center đòi độ rộng 300.000.000 ký tự"),
+    ("{{ 'x'.center(300000000) }}", "str.center đòi độ rộng 300.000.000 ký tự"),
+    ("{{ 'x'.zfill(300000000) }}", "str.zfill đòi độ rộng 300.000.000 ký tự"),
+    ("{{ '{:0300000000d}'.format(1) }}", "phép định dạng format đòi độ rộng 300.000.000 ký tự"),
+    ("{{ '{:{w}}'.format(1, w=10**9) }}", "phép định dạng format đòi độ rộng 1.000.000.000 ký tự"),
+    ("{{ ('x\n' * 1000)|indent(10**6) }}", "bộ lọc indent đòi độ rộng"),
+    ("{{ ('a' * 1000000).replace('a', 'b' * 1000) }}", "phép thay thế tạo ra 1.000.000.000 ký tự"),
+    ("{{ ('a' * 1000000)|replace('a', 'b' * 1000) }}", "phép thay thế tạo ra 1.000.000.000 ký tự"),
+    ("{% set x = ['a' * 1000000] * 100000 %}{{ x|join }}", "ghép nối ra 100.000.000.000 ký tự"),
+    ("{% set x = ['a' * 1000000] * 100000 %}{{ ''.join(x) }}", "ghép nối ra 100.000.000.000 ký tự"),
+    ("{% set ns = namespace(x='a' * 1000000) %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}",
+     "tạo ra một đoạn chữ dài 32.000.000 ký tự"),
+    ("{% set ns = namespace(x='a' * 1000000) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}{% endfor %}",
+     "phép cộng tạo ra 32.000.000 phần tử"),
+    ("{% set l = [1] %}{% for i in range(40) %}{% set _ = l.extend(l) %}{% endfor %}",
+     "danh sách dài quá 1.000.000 phần tử"),
+    ("{{ [1]|batch(10**9, 'x')|list }}", "bộ lọc batch đòi độ rộng 1.000.000.000 ký tự"),
+    ("{% set x = 'a' * 1000000 %}{% for i in range(25) %}{{ x }}{% endfor %}", "in ra 25.000.0"),
+], ids=["is-sequence-loop", "percent-width", "percent-star", "format-filter", "center-filter", "str-center",
+        "str-zfill", "str-format", "str-format-nested", "indent", "str-replace", "replace-filter", "join-filter",
+        "str-join", "concat-doubling", "plus-doubling", "list-extend-doubling", "batch", "printed-too-much"])
+def test_hostile_templates_are_stopped_within_limits(tmp_path, body, message):
+    _refused_in_time(tmp_path, body, 10, message)
+
+
+def test_a_template_with_100000_headings_is_pruned_in_time(tmp_path):
+    """Headings with nothing under them are dropped; for 100,000 of them that took 17 s (quadratic)."""
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "quy.md.j2").write_text(HEAD + "{% for i in range(100000) %}## Mục {{ i }}\n{% endfor %}Kết thúc.\n",
+                                      encoding="utf-8")
+    out = tmp_path / "out.md"
+    result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(CORPUS / "valid.yaml"), "--templates",
+                             str(folder), "-o", str(out), "-f", "md"], capture_output=True, text=True, timeout=10)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Mục 99999" not in text and "Kết thúc." in text
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf", "abc", "1.5s"])
+def test_a_bad_template_time_budget_is_refused(tmp_path, value):
+    _refused_in_time(tmp_path, "Xin chào.", 10, f"biến môi trường DOCGEN_TEMPLATE_SECONDS='{value}' không hợp lệ",
+                     env={"DOCGEN_TEMPLATE_SECONDS": value})
+
+
+def test_a_time_budget_with_a_decimal_comma(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCGEN_TEMPLATE_SECONDS", "0,5")
+    stderr = _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                                        "{% endfor %}", 10, "chạy quá 0.5 giây mà chưa xong")
+    assert "DOCGEN_TEMPLATE_SECONDS" in stderr
+
+
+# --- links out of a template folder ----------------------------------------------------------------------------
+
+def test_an_include_linked_out_of_the_folder_is_refused(tmp_path):
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (tmp_path / "bi-mat.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (folder / "_x.md.j2").symlink_to(tmp_path / "bi-mat.txt")
+    (folder / "quy.md.j2").write_text(HEAD + "{% include '_x.md.j2' %}\n", encoding="utf-8")
+    out = tmp_path / "out.md"
+    result = invoke("render", CORPUS / "valid.yaml", "--templates", folder, "-o", out, "-f", "md")
+    assert_clean_refusal(result, out.read_text(encoding="utf-8") if out.exists() else "")
+    assert f"tệp mẫu {folder / '_x.md.j2'} trỏ ra ngoài thư mục mẫu (tới {tmp_path / 'bi-mat.txt'})" in result.output
+    linted = invoke("lint", "--templates", folder, "quy")
+    assert linted.exit_code == 1, linted.output
+    assert f"{folder / 'quy.md.j2'}:6: lỗi: tệp mẫu {folder / '_x.md.j2'} trỏ ra ngoài thư mục mẫu" in linted.output
+
+
+def test_a_link_inside_the_folder_still_works(tmp_path):
+    folder = tmp_path / "mau"
+    (folder / "chung").mkdir(parents=True)
+    (folder / "chung" / "loi-chao.md.j2").write_text("Lời chào từ tệp dùng chung.\n", encoding="utf-8")
+    (folder / "_x.md.j2").symlink_to(folder / "chung" / "loi-chao.md.j2")
+    (folder / "quy.md.j2").write_text(HEAD + "{% include '_x.md.j2' %}\n", encoding="utf-8")
+    out = tmp_path / "out.md"
+    result = invoke("render", CORPUS / "valid.yaml", "--templates", folder, "-o", out, "-f", "md")
+    assert result.exit_code == 0, result.output
+    assert "Lời chào từ tệp dùng chung." in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["bo-cuc.docx", "cau-hinh.yaml", "quy.md.j2"])
+def test_a_layout_settings_or_template_linked_out_of_the_folder_is_refused(tmp_path, name):
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    source = {"bo-cuc.docx": layout_variant(outside), "cau-hinh.yaml": outside / "cau-hinh.yaml",
+              "quy.md.j2": outside / "quy.md.j2"}[name]
+    if name == "cau-hinh.yaml":
+        source.write_text("ten: Tỉnh Bí Mật\n", encoding="utf-8")
+    elif name == "quy.md.j2":
+        source.write_text(HEAD + "Xin chào.\n", encoding="utf-8")
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / name).symlink_to(source)
+    out = tmp_path / "out.docx"
+    result = invoke("render", CORPUS / "valid.yaml", "--templates", folder, "-o", out)
+    assert result.exit_code == 1, result.output
+    assert f"{folder / name} trỏ ra ngoài thư mục mẫu (tới {source})" in result.output
+    assert not out.exists() and "Traceback" not in result.output
+
+
+# --- the compiled-code cache -----------------------------------------------------------------------------------
+
+def _render_with_cache(cache, out):
+    """A one-shot render in a child process (in-process, a layout is compiled once and never read back)."""
+    return subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(CORPUS / "valid.yaml"), "-o", str(out)],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "DOCGEN_CACHE_DIR": str(cache)})
+
+
+def _plant(cache):
+    """Replace every compiled layout part in `cache` with code that prints PLANTED instead."""
+    import marshal
+
+    from cchc_docgen.writers.docx import _layout_env
+
+    planted = marshal.dumps(_layout_env().compile("PLANTED", "word/document.xml"))
+    files = list(cache.glob("layout-code-*.bin"))
+    assert files, "the first render cached no compiled layout"
+    for path in files:
+        path.write_bytes(planted)
+    return files
+
+
+@pytest.mark.parametrize("weakness", ["folder-writable-by-all", "file-writable-by-all", "none"])
+def test_code_planted_in_a_cache_anyone_can_write_is_not_run(tmp_path, weakness):
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    first, second = tmp_path / "first.docx", tmp_path / "second.docx"
+    assert _render_with_cache(cache, first).returncode == 0
+    files = _plant(cache)
+    if weakness == "folder-writable-by-all":
+        cache.chmod(0o777)
+    elif weakness == "file-writable-by-all":
+        for path in files:
+            path.chmod(0o666)
+    result = _render_with_cache(cache, second)
+    if weakness == "none":  # the cache is trusted, so the planted code runs: proof the test plants what is read
+        assert result.returncode != 0 or b"PLANTED" in _document_xml(second)
+    else:
+        assert result.returncode == 0, result.stderr
+        assert second.read_bytes() == first.read_bytes()
+
+
+def _document_xml(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml")

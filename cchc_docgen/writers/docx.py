@@ -29,7 +29,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
-from cchc_docgen.templates import BoundedSandbox, TemplateTimeout, TooBigError, cache_get, cache_put, time_budget
+from cchc_docgen.templates import (COMPILED_CODE_VERSION, BoundedSandbox, TemplateTimeout, TooBigError, cache_get, cache_put,
+                                   template_limits)
 from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -244,7 +245,8 @@ def _layout_env() -> SandboxedEnvironment:
 def _compile_cached(env, source: str, name: str) -> jinja2.Template:
     """Compile a layout part with Jinja, keeping the compiled code in the cache folder (keyed by the source and
     the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler."""
-    digest = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{name}\0{source}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{COMPILED_CODE_VERSION}\0{name}\0{source}"
+                            .encode()).hexdigest()[:32]
     key = f"layout-code-{digest}.bin"
     code = None
     stored = cache_get(key)
@@ -358,7 +360,7 @@ class Layout:
                 continue
             if name in self.compiled:
                 try:
-                    with time_budget():
+                    with template_limits():
                         rendered = self.compiled[name].render(context)
                     if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
