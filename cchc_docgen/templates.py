@@ -26,7 +26,6 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen import formatting as fmt
-from cchc_docgen.compute import Year
 from cchc_docgen.errors import TemplateError
 from cchc_docgen.inline import escape
 
@@ -62,9 +61,7 @@ def _finalize(value):
                             "thiếu dấu ngoặc '( )'?")
     if isinstance(value, bool):
         return "có" if value else "không"
-    if isinstance(value, Year):
-        return str(int(value))
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)):  # a Label (a year, a document number) prints ungrouped
         return fmt.format_number(value)
     if hasattr(value, "isoformat"):
         return fmt.format_date_short(value)
