@@ -336,10 +336,23 @@ def _collect_tables(value, path, found: list) -> None:
                 _collect_tables(item, path + (index,), found)
 
 
+# A value written like "1.230": after ':', '[', ',' or '- ', and before the end of the value. Only a file with one
+# somewhere has the text of its floats looked up (which composes its positions: a cost a clean render need not pay).
+_THOUSANDS_DOT_VALUE = r"(?:^|[:\[,-])[ \t]*[-+]?[1-9][0-9]{0,2}\.[0-9]{3}[ \t]*(?:[,\]}#]|$)"
+_THOUSANDS_DOT_TEXT = re.compile(_THOUSANDS_DOT_VALUE, re.M)
+_THOUSANDS_DOT_BYTES = re.compile(_THOUSANDS_DOT_VALUE.encode(), re.M)
+
+
+def may_hold_thousands_dots(loaded: LoadedData) -> bool:
+    source = loaded.source
+    if source is None:  # positions already composed: looking a text up costs little
+        return True
+    return (_THOUSANDS_DOT_BYTES if isinstance(source, bytes) else _THOUSANDS_DOT_TEXT).search(source) is not None
+
+
 def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
     """The text of the float `value` at `path` as written, when it is a whole number written with a thousands
-    dot ("1.230": YAML reads the float 1.23); None otherwise. Only such a float (three decimals at most, below 1000) needs its source
-    text, so a clean file, with no floats, never composes its positions for this."""
+    dot ("1.230": YAML reads the float 1.23); None otherwise. Callers ask may_hold_thousands_dots first."""
     if value.__class__ is not float or not -1000 < value < 1000 or value != round(value, 3):
         return None
     text = getattr(loaded.node(path), "value", None)
@@ -347,17 +360,22 @@ def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
 
 
 def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
-    whole = text.replace(".", "")
-    message = (f"'{text}' được đọc thành số thập phân {text.rstrip('0').replace('.', ',')}; số đếm viết liền, không "
-               f"có dấu chấm phân cách hàng nghìn: viết {whole}, không viết {text}")
+    """What to write instead of "1.230": the count without its dot, or (where decimals are allowed) the decimal
+    written so that it cannot be taken for a count ("1.23", "3.8760")."""
+    value = float(text)
+    message = (f"'{text}' được đọc thành {fmt.format_number(value)} (trong tệp YAML dấu chấm là dấu thập phân); số đếm "
+               f"viết liền, không có dấu chấm phân cách hàng nghìn: viết {text.replace('.', '')}, không viết {text}")
     if decimals_allowed:
-        message += f" (nếu đúng là số thập phân thì viết {text.rstrip('0')})"
+        decimal = text.rstrip("0").rstrip(".") if text.endswith("0") else text + "0"
+        message += f" (nếu đúng là số thập phân {fmt.format_number(value)} thì viết {decimal})"
     return message
 
 
 def _number_errors(loaded: LoadedData, error) -> None:
     """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
     `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
+    if not may_hold_thousands_dots(loaded):
+        return
     data = loaded.data
     so_lieu = data.get("so_lieu")
     known = load_schema()["$defs"]["so_lieu"]["properties"]
@@ -460,10 +478,12 @@ def validate(loaded: LoadedData) -> None:
         return
     errors = []
     seen = set()
+    dots = None
     for error in _validator().iter_errors(loaded.data):
         message, path, at_key = _message(error)
-        if error.validator == "type":
-            written = thousands_dot_text(loaded, path, error.instance)
+        if error.validator == "type" and isinstance(error.instance, float):
+            dots = may_hold_thousands_dots(loaded) if dots is None else dots
+            written = dots and thousands_dot_text(loaded, path, error.instance)
             if written:
                 message = thousands_dot_message(written, "number" in str(error.validator_value))
         if (message, path) in seen:
