@@ -189,6 +189,35 @@ def _check_figures(c: _Collector, raw: dict, so_lieu: dict) -> None:
                     "số cán bộ, công chức đạt chuẩn", "tổng số cán bộ, công chức")
 
 
+# --- ratios of nothing --------------------------------------------------------------------------------------
+
+# The ratios the figures of a report are printed with: (part, whole, what the percentage says). The schema lets a
+# whole be 0 (a quarter with no online service); there is then no percentage, and the templates' ty_le/cum_ty_le
+# leave it out (formatting.format_percent). The gap in the report is told here, at the field.
+_RATIOS = [
+    (("nhiem_vu_ke_hoach", "hoan_thanh"), ("nhiem_vu_ke_hoach", "de_ra"), "tỷ lệ nhiệm vụ hoàn thành kế hoạch"),
+    (("ho_so", "truc_tuyen"), ("ho_so", "tiep_nhan"), "tỷ lệ hồ sơ tiếp nhận trực tuyến"),
+    (("ho_so", "dung_han"), ("ho_so", "da_giai_quyet"), "tỷ lệ hồ sơ giải quyết trước và đúng hạn"),
+    (("can_bo", "dat_chuan"), ("can_bo", "tong"), "tỷ lệ cán bộ, công chức đạt chuẩn"),
+] + [((("dich_vu_cong", key, "dat")), ("dich_vu_cong", key, "tong"), f"tỷ lệ {name}") for key, name in (
+    ("toan_trinh", "hồ sơ dịch vụ công trực tuyến toàn trình"), ("mot_phan", "hồ sơ dịch vụ công trực tuyến một phần"),
+    ("tthc_phat_sinh", "thủ tục có phát sinh hồ sơ trực tuyến"), ("thanh_toan", "hồ sơ thanh toán trực tuyến"))]
+ZERO_WHOLE = "mẫu số bằng 0 nên không tính được {what} ({part}/0): văn bản không in tỷ lệ này"
+
+
+def _figure(raw: dict, path: tuple):
+    for key in path:
+        raw = raw.get(key) if isinstance(raw, dict) else None
+    return _n(raw)
+
+
+def _check_zero_wholes(c: _Collector, raw: dict) -> None:
+    for part_path, whole_path, what in _RATIOS:
+        part, whole = _figure(raw, part_path), _figure(raw, whole_path)
+        if whole == 0 and part is not None and part <= whole:  # a part above it is an error already
+            c.add(WARNING, ZERO_WHOLE.format(what=what, part=_vn(part)), ("so_lieu",) + whole_path)
+
+
 # --- percentages written in the text ----------------------------------------------------------------------
 
 _COUNT = r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+"
@@ -429,6 +458,12 @@ def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
                 continue
             part_id, whole_id = indicator.ratio
             part, whole = number(catalog.by_id[part_id]), number(catalog.by_id[whole_id])
+            if part is not None and whole == 0:
+                where = here + (whole_id,) if whole_id in given else here
+                c.add(WARNING, f"biểu '{catalog.name}': '{catalog.by_id[whole_id].name}' ({whole_id}) "
+                               + ZERO_WHOLE.format(what=f"'{indicator.name}'", part=_vn(part)).replace(
+                                   "văn bản không in tỷ lệ này", "ô số liệu của dòng tỷ lệ để trống"),
+                      where, key=whole_id in given)
             if part is not None and whole and part > whole:
                 flagged.add((part_id, whole_id))
                 c.add(ERROR, f"biểu '{catalog.name}': tỷ lệ '{indicator.name}' vượt 100% "
@@ -460,6 +495,7 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
     c = _Collector(loaded)
     raw = loaded.data
     _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
+    _check_zero_wholes(c, raw.get("so_lieu") or {})
     _check_text_percentages(c, raw)
     _check_dates(c, raw, context, template is None or template.reads_period)
     _check_signer(c, context)

@@ -110,8 +110,10 @@ class _Composer:
                 row = []
                 for c, cell_spec in enumerate(row_spec):
                     kind = cell_spec.__class__
-                    if kind is int or kind is float:  # most cells: a bare number or text (bool is neither here)
+                    if kind is int:  # most cells: a bare number or text (bool is neither here)
                         row.append(Cell([Text(fmt.format_number(cell_spec))], 1, 1, True))
+                    elif kind is float:
+                        row.append(Cell([Text(self.float_as_written(cell_spec, path + (group, r, c)))], 1, 1, True))
                     elif kind is str:
                         row.append(Cell(self.inline(cell_spec, path + (group, r, c)), 1, 1, False))
                     else:
@@ -131,7 +133,8 @@ class _Composer:
         value = cell_spec.get("nd") if styled else cell_spec
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if is_number:
-            content = [Text(fmt.format_number(value))]
+            content = [Text(self.float_as_written(value, path + ("nd",) if styled else path)
+                            if isinstance(value, float) else fmt.format_number(value))]
         else:
             content = self.inline("" if value is None else str(value), path)
         if not styled:
@@ -142,6 +145,10 @@ class _Composer:
                     t.bold = t.bold or bool(cell_spec.get("dam"))
                     t.italic = t.italic or bool(cell_spec.get("nghieng"))
         return Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number)
+
+    def float_as_written(self, value: float, path) -> str:
+        """A table's number as typed: YAML made 2.5 of "2.500" (a thousands dot) and dropped the zero of "0.50"."""
+        return fmt.format_as_written(value, getattr(self.loaded.node(path), "value", None))
 
     # --- callables offered to templates ---------------------------------------
 

@@ -12,14 +12,11 @@ import re
 
 from cchc_docgen import formatting as fmt
 from cchc_docgen.errors import DataError
+from cchc_docgen.formatting import Label, Year
 from cchc_docgen.loader import LoadedData
 from cchc_docgen.validate import load_schema
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-class Year(int):
-    """A year is a label, not a quantity: it prints "2024", never "2.024"."""
 
 
 def parse_date(text: str | None, loaded: LoadedData, path) -> dt.date | None:
@@ -105,7 +102,8 @@ def compute(loaded: LoadedData) -> dict:
     van_ban = data["van_ban"]
     van_ban["ngay"] = parse_date(van_ban.get("ngay"), loaded, ("van_ban", "ngay"))
     so = van_ban.get("so")
-    van_ban["so"] = int(so) if so not in (None, "") else None
+    # A document number names the document: "Số: 1234/BC-UBND", never grouped like a count.
+    van_ban["so"] = Label(int(so)) if so not in (None, "") else None
     van_ban.setdefault("trich_yeu", "")
 
     ky = data.get("ky_bao_cao")

@@ -8,12 +8,17 @@ the ``{{ ... }} → ...`` lines in the docstrings are checked by the tests.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 __all__ = [
     "FormattingError",
+    "Label",
+    "Year",
     "format_number",
+    "is_thousands_dot",
+    "format_as_written",
     "format_percent",
     "percent_value",
     "ratio_phrase",
@@ -41,6 +46,32 @@ PERIOD_KINDS = ("quy", "6thang", "9thang", "nam")
 
 class FormattingError(ValueError):
     """A value cannot be formatted; the message is in Vietnamese for end users."""
+
+
+class Label(int):
+    """A whole number that names something (a document number) rather than counts it: it prints as its digits,
+    never grouped ("Số: 1234/BC-UBND", not "1.234")."""
+
+
+class Year(Label):
+    """A year prints "2024", never "2.024". A year plus or minus a number of years is still a year, so a
+    template's `{{ ky_bao_cao.nam + 1 }}` prints "2025"; the difference of two years is a plain number (a
+    duration), and any other arithmetic leaves the year behind."""
+
+    def __add__(self, other):
+        result = int.__add__(self, other)
+        return Year(result) if _is_plain_int(other) else result
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        result = int.__sub__(self, other)
+        return Year(result) if _is_plain_int(other) else result
+
+
+def _is_plain_int(value) -> bool:
+    """A number of years: an int that is neither a bool nor itself a label (2024 + 2025 is no year)."""
+    return isinstance(value, int) and not isinstance(value, (bool, Label))
 
 
 # --- numbers -----------------------------------------------------------------
@@ -83,24 +114,40 @@ def _round_half_up(number: Decimal, decimals) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=context)
 
 
+# A float whose shortest exact form needs this many significant digits or more was computed, not typed:
+# binary rounding noise (0.1 + 0.2 = 0.30000000000000004) or an unending fraction (1/3). Nobody types 16
+# significant digits, and every decimal of up to 15 survives the trip through a float unchanged.
+_COMPUTED_FLOAT_DIGITS = 16
+# How a computed float prints: rounded half-up to at most 3 decimals, trailing zeros dropped (0,3; 0,333;
+# 14,286). Vietnamese reports write at most 3 decimals: percentages take 2, amounts in "tỷ đồng" 3 (2,150).
+COMPUTED_FLOAT_DECIMALS = 3
+
+
 def format_number(value, decimals=None) -> str:
     """Format a number with Vietnamese separators ("." thousands, "," decimals).
 
     With ``decimals`` the value is rounded half-up to that many places;
-    without, trailing fractional zeros are dropped.
+    without, trailing fractional zeros are dropped, and a float that is the
+    result of arithmetic prints at most 3 decimals. A Label (a document
+    number, a year) prints its digits, never grouped.
 
     {{ 14859|so }} → 14.859
     {{ 78.5|so }} → 78,5
     {{ 78.5|so(2) }} → 78,50
     {{ 2.145|so(2) }} → 2,15
+    {{ (0.1 + 0.2)|so }} → 0,3
     """
     # Babel is not used: it rounds half-even (78.5 → "78"), and the vi
     # grouping is a one-liner once the rounding is done here.
     if type(value) is int and decimals is None:  # most figures: no Decimal needed (bool is not `int` here)
         return f"{value:,}".replace(",", ".")
+    if isinstance(value, Label) and decimals is None:
+        return str(int(value))
     number = _to_decimal(value)
     if decimals is not None:
         number = _round_half_up(number, decimals)
+    elif isinstance(value, float) and len(number.as_tuple().digits) >= _COMPUTED_FLOAT_DIGITS:
+        number = _round_half_up(number, COMPUTED_FLOAT_DECIMALS)
     text = format(number.copy_abs(), "f")
     int_part, _, frac_part = text.partition(".")
     if decimals is None:
@@ -125,31 +172,78 @@ def percent_value(part, whole) -> Decimal:
     return _to_decimal(part) * 100 / whole
 
 
-def format_percent(part, whole, decimals=2) -> str:
+_THOUSANDS_DOT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}\Z")
+_DECIMAL_TEXT = re.compile(r"[-+]?[0-9]+\.([0-9]+)\Z")
+
+
+def is_thousands_dot(text: str) -> bool:
+    """Tell whether a number's text is a whole number written with a thousands dot.
+
+    "1.230" is one thousand two hundred and thirty to a Vietnamese reader; YAML took it for the float 1.23.
+
+    is_thousands_dot("1.230") → True
+    """
+    return _THOUSANDS_DOT.match(text) is not None
+
+
+def format_as_written(value, written: str | None) -> str:
+    """Format a float of a table cell as the ward typed it (``written``: its text in the file).
+
+    "2.500" stays "2.500" (a thousands dot: YAML made it 2.5), "0.50" keeps its two decimals ("0,50");
+    without the text, as format_number.
+
+    format_as_written(2.5, "2.500") → 2.500
+    """
+    if written is not None:
+        if is_thousands_dot(written):
+            return written
+        typed = _DECIMAL_TEXT.match(written)
+        if typed:
+            return format_number(value, len(typed.group(1)))
+    return format_number(value)
+
+
+def _is_zero(whole) -> bool:
+    return _to_decimal(whole) == 0
+
+
+def format_percent(part, whole, decimals=2, if_zero="") -> str:
     """Format ``part / whole`` as a percentage, rounded half-up.
 
     A whole-number result prints without decimals, otherwise with exactly
-    ``decimals`` places.
+    ``decimals`` places. With a zero ``whole`` there is no percentage: the
+    result is ``if_zero`` (nothing by default); the domain checks warn about
+    the field (checks.py), so the gap is not silent.
 
     {{ 11341|ty_le(14446) }} → 78,51%
     {{ ty_le(140, 140) }} → 100%
     {{ ty_le(17, 71, 1) }} → 23,9%
+    {{ ty_le(0, 0, if_zero="chưa phát sinh") }} → chưa phát sinh
     """
+    if _is_zero(whole):
+        _to_decimal(part)  # a part that is no number is still refused
+        return if_zero
     rounded = _round_half_up(percent_value(part, whole), decimals)
     if rounded == rounded.to_integral_value():
         return format_number(rounded, 0) + "%"
     return format_number(rounded, decimals) + "%"
 
 
-def ratio_phrase(part, whole, unit="hồ sơ", decimals=2) -> str:
+def ratio_phrase(part, whole, unit="hồ sơ", decimals=2, if_zero="") -> str:
     """Build the usual "x/y <unit>, đạt tỷ lệ z%" phrase.
+
+    With a zero ``whole`` the rate clause is left out and ``if_zero``
+    follows the counts instead (see format_percent).
 
     {{ cum_ty_le(11341, 14446) }} → 11.341/14.446 hồ sơ, đạt tỷ lệ 78,51%
     {{ cum_ty_le(17, 71, "thủ tục") }} → 17/71 thủ tục, đạt tỷ lệ 23,94%
+    {{ cum_ty_le(0, 0, "thủ tục") }} → 0/0 thủ tục
     """
     counts = f"{format_number(part)}/{format_number(whole)}"
     if unit:
         counts += f" {unit}"
+    if _is_zero(whole):
+        return counts + if_zero
     return f"{counts}, đạt tỷ lệ {format_percent(part, whole, decimals)}"
 
 
@@ -160,8 +254,10 @@ def leading_zero(n) -> str:
     {{ 0|hai_so }} → 0
     {{ 1234|hai_so }} → 1.234
     """
-    n = _to_int(n)
-    return f"{n:02d}" if 1 <= n <= 9 else format_number(n)
+    number = _to_int(n)
+    if 1 <= number <= 9:
+        return f"{number:02d}"
+    return format_number(n if isinstance(n, Label) else number)
 
 
 # --- dates -------------------------------------------------------------------

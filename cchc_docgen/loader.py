@@ -106,6 +106,12 @@ class LoadedData:
         root = self.positions.get(())
         return Location(self.file, *_mark(root)) if root is not None else Location(self.file, 1, 1)
 
+    def node(self, path):
+        """The YAML node of the value at ``path`` (None when unknown): its text as written (``node.value``; YAML
+        made the float 1.23 of "1.230") and where it starts and ends. Composes the positions, like location()."""
+        self.location()
+        return self.positions.get(tuple(path))
+
 
 def _mark(node) -> tuple[int, int]:
     """1-based (line, column) of a node (or of an already computed pair)."""

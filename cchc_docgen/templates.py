@@ -29,7 +29,6 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen import formatting as fmt
-from cchc_docgen.compute import Year
 from cchc_docgen.errors import DocgenError, TemplateError
 from cchc_docgen.inline import escape
 
@@ -65,9 +64,7 @@ def _finalize(value):
                             "thiếu dấu ngoặc '( )'?")
     if isinstance(value, bool):
         return "có" if value else "không"
-    if isinstance(value, Year):
-        return str(int(value))
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)):  # a Label (a year, a document number) prints ungrouped
         return fmt.format_number(value)
     if hasattr(value, "isoformat"):
         return fmt.format_date_short(value)

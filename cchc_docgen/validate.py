@@ -12,6 +12,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
+from cchc_docgen import formatting as fmt
 from cchc_docgen.errors import DataError, ErrorList
 from cchc_docgen.loader import LoadedData
 
@@ -333,11 +336,107 @@ def _collect_tables(value, path, found: list) -> None:
                 _collect_tables(item, path + (index,), found)
 
 
+# A value written like "1.230": after ':', '[', ',' or '- ', and before the end of the value. Only a file with one
+# somewhere has the text of its floats looked up (which composes its positions: a cost a clean render need not pay).
+_THOUSANDS_DOT_VALUE = r"(?:^|[:\[,-])[ \t]*[-+]?[1-9][0-9]{0,2}\.[0-9]{3}[ \t]*(?:[,\]}#]|$)"
+_THOUSANDS_DOT_TEXT = re.compile(_THOUSANDS_DOT_VALUE, re.M)
+_THOUSANDS_DOT_BYTES = re.compile(_THOUSANDS_DOT_VALUE.encode(), re.M)
+
+
+def may_hold_thousands_dots(loaded: LoadedData) -> bool:
+    source = loaded.source
+    if source is None:  # positions already composed: looking a text up costs little
+        return True
+    return (_THOUSANDS_DOT_BYTES if isinstance(source, bytes) else _THOUSANDS_DOT_TEXT).search(source) is not None
+
+
+def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
+    """The text of the float `value` at `path` as written, when it is a whole number written with a thousands
+    dot ("1.230": YAML reads the float 1.23); None otherwise. Callers ask may_hold_thousands_dots first."""
+    if value.__class__ is not float or not -1000 < value < 1000 or value != round(value, 3):
+        return None
+    text = getattr(loaded.node(path), "value", None)
+    return text if isinstance(text, str) and fmt.is_thousands_dot(text) else None
+
+
+def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
+    """What to write instead of "1.230": the count without its dot, or (where decimals are allowed) the decimal
+    written so that it cannot be taken for a count ("1.23", "3.8760")."""
+    value = float(text)
+    message = (f"'{text}' được đọc thành {fmt.format_number(value)} (trong tệp YAML dấu chấm là dấu thập phân); số đếm "
+               f"viết liền, không có dấu chấm phân cách hàng nghìn: viết {text.replace('.', '')}, không viết {text}")
+    if decimals_allowed:
+        decimal = text.rstrip("0").rstrip(".") if text.endswith("0") else text + "0"
+        message += f" (nếu đúng là số thập phân {fmt.format_number(value)} thì viết {decimal})"
+    return message
+
+
+def _number_errors(loaded: LoadedData, error) -> None:
+    """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
+    `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
+    if not may_hold_thousands_dots(loaded):
+        return
+    data = loaded.data
+    so_lieu = data.get("so_lieu")
+    known = load_schema()["$defs"]["so_lieu"]["properties"]
+    if isinstance(so_lieu, dict):
+        for name, group in so_lieu.items():
+            if name in known:
+                continue
+            items = group.items() if isinstance(group, dict) else [(None, group)]
+            for key, value in items:
+                path = ("so_lieu", name) if key is None else ("so_lieu", name, key)
+                text = thousands_dot_text(loaded, path, value)
+                if text:
+                    error(thousands_dot_message(text, True), path)
+    for index, spec in enumerate(data.get("phu_luc") or []):
+        values = spec.get("so_lieu") if isinstance(spec, dict) else None
+        for key, value in (values.items() if isinstance(values, dict) else ()):
+            path = ("phu_luc", index, "so_lieu", key)
+            text = thousands_dot_text(loaded, path, value)
+            if text:
+                error(thousands_dot_message(text, True), path)
+
+
+# A number, then a comma and a digit right after a '[' or a ',': what a table row "[…, 5,6]" looks like. In a
+# [ … ] list YAML splits "5,6" into two values; only a file with this pattern somewhere has its rows looked at.
+_FLOW_SPLIT = r"[\[,]\s*[-+]?[0-9][0-9.]*,[0-9]"
+_FLOW_SPLIT_TEXT, _FLOW_SPLIT_BYTES = re.compile(_FLOW_SPLIT), re.compile(_FLOW_SPLIT.encode())
+_NUMBER_TEXT = re.compile(r"[-+]?[0-9][0-9.]*\Z")
+
+
+def _may_split_numbers(loaded: LoadedData) -> bool:
+    source = loaded.source
+    if source is None:  # positions already composed: looking at the rows costs little
+        return True
+    return (_FLOW_SPLIT_BYTES if isinstance(source, bytes) else _FLOW_SPLIT_TEXT).search(source) is not None
+
+
+def _split_number_errors(loaded: LoadedData, row_path, row: list, error) -> None:
+    """ "5,6" in a row written [ … ]: YAML made two cells of it (5 and 6), one more than the ward meant."""
+    node = loaded.node(row_path)
+    if not getattr(node, "flow_style", False):
+        return
+    items = node.value
+    for c in range(len(items) - 1):
+        left, right = items[c], items[c + 1]
+        if (isinstance(left, yaml.ScalarNode) and isinstance(right, yaml.ScalarNode) and not left.style
+                and not right.style and _NUMBER_TEXT.match(left.value) and _NUMBER_TEXT.match(right.value)
+                and right.start_mark.index == left.end_mark.index + 1):
+            written = f"{left.value},{right.value}"
+            error(f"'{written}' bị tách thành hai ô ({left.value} và {right.value}) vì trong [ … ] dấu phẩy ngăn cách "
+                  f"các ô: số thập phân thì đặt trong dấu nháy \"{written}\"; hai ô thì viết {left.value}, {right.value}",
+                  row_path + (c,))
+
+
 def _limit_errors(loaded: LoadedData) -> list[DataError]:
     errors = []
 
     def error(message, path):
         errors.append(DataError(message, loaded.location(path), path))
+
+    _number_errors(loaded, error)
+    check_splits = None
 
     so = (loaded.data.get("van_ban") or {}).get("so") if isinstance(loaded.data.get("van_ban"), dict) else None
     if isinstance(so, (int, str)) and not isinstance(so, bool) and len(str(so)) > MAX_NUMBER_DIGITS:
@@ -348,6 +447,11 @@ def _limit_errors(loaded: LoadedData) -> list[DataError]:
         for index, (group, r, row) in enumerate(rows):
             if not isinstance(row, list):
                 continue
+            if len(row) > 1:
+                if check_splits is None:
+                    check_splits = _may_split_numbers(loaded)
+                if check_splits:
+                    _split_number_errors(loaded, path + (group, r), row, error)
             width = 0
             for c, cell in enumerate(row):
                 if not isinstance(cell, dict):
@@ -374,8 +478,14 @@ def validate(loaded: LoadedData) -> None:
         return
     errors = []
     seen = set()
+    dots = None
     for error in _validator().iter_errors(loaded.data):
         message, path, at_key = _message(error)
+        if error.validator == "type" and isinstance(error.instance, float):
+            dots = may_hold_thousands_dots(loaded) if dots is None else dots
+            written = dots and thousands_dot_text(loaded, path, error.instance)
+            if written:
+                message = thousands_dot_message(written, "number" in str(error.validator_value))
         if (message, path) in seen:
             continue
         seen.add((message, path))

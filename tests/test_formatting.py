@@ -69,6 +69,57 @@ def test_format_number(value, decimals, expected):
     assert format_number(value, decimals) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.1 + 0.2, "0,3"),  # binary noise: 0.30000000000000004
+        (1.1 * 3, "3,3"),  # 3.3000000000000003
+        (1 / 3, "0,333"),
+        (2 / 3, "0,667"),  # half-up
+        (100 / 7, "14,286"),
+        (10 / 4, "2,5"),
+        (12345.678 * 10, "123.456,78"),  # 123456.78000000001
+        (1.2345, "1,2345"),  # typed: fifteen significant digits or fewer print as written
+        (3.14159265358979, "3,14159265358979"),
+        (2.15, "2,15"),
+    ],
+)
+def test_a_computed_float_prints_at_most_three_decimals(value, expected):
+    assert format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (fm.Label(1234), "1234"),
+        (fm.Label(85), "85"),
+        (fm.Year(2024), "2024"),
+        (fm.Year(2024) + 1, "2025"),
+        (1 + fm.Year(2024), "2025"),
+        (fm.Year(2024) - 1, "2023"),
+        (fm.Year(2024) - fm.Year(2017), "7"),
+        (fm.Year(20240) - fm.Year(1), "20.239"),  # a difference of years is a number
+        (fm.Year(2024) * 2, "4.048"),
+    ],
+)
+def test_labels_are_never_grouped(value, expected):
+    assert format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(fm.Year(2024) + 1, fm.Year), (fm.Year(2024) - 3, fm.Year), (3 + fm.Year(2024), fm.Year),
+     (fm.Year(2024) - fm.Year(2000), int), (fm.Year(2024) + True, int), (fm.Year(2024) + 0.5, float)],
+)
+def test_a_year_plus_years_is_a_year(value, expected):
+    assert type(value) is expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [(fm.Label(5), "05"), (fm.Label(1234), "1234"), (1234, "1.234")])
+def test_leading_zero_keeps_a_label_ungrouped(n, expected):
+    assert leading_zero(n) == expected
+
+
 @pytest.mark.parametrize("value", ["abc", "", "1,5", True, False, None, [1], float("nan"), float("inf"), "NaN"])
 def test_format_number_rejects_non_numbers(value):
     with pytest.raises(FormattingError, match="Không phải là số"):
@@ -122,9 +173,17 @@ def test_format_percent(part, whole, decimals, expected):
 
 
 @pytest.mark.parametrize("whole", [0, 0.0, "0", Decimal("0.00")])
-def test_format_percent_zero_denominator(whole):
+def test_format_percent_zero_denominator_prints_what_the_template_says(whole):
+    """No percentage of nothing: left out, or the template's words; checks.py warns about the field."""
+    assert format_percent(1, whole) == ""
+    assert format_percent(0, whole, 2, "chưa phát sinh") == "chưa phát sinh"
+    with pytest.raises(FormattingError, match="Không phải là số"):
+        format_percent("x", whole)
+
+
+def test_percent_value_zero_denominator():
     with pytest.raises(FormattingError, match=r"^Không tính được tỷ lệ: mẫu số bằng 0$"):
-        format_percent(1, whole)
+        percent_value(1, 0)
 
 
 def test_format_percent_rejects_non_numbers():
@@ -158,9 +217,16 @@ def test_ratio_phrase(args, expected):
     assert ratio_phrase(*args) == expected
 
 
-def test_ratio_phrase_zero_denominator():
-    with pytest.raises(FormattingError):
-        ratio_phrase(0, 0)
+@pytest.mark.parametrize(
+    ("args", "kwargs", "expected"),
+    [
+        ((0, 0), {}, "0/0 hồ sơ"),
+        ((0, 0, "thủ tục"), {}, "0/0 thủ tục"),
+        ((0, 0), {"if_zero": ", chưa phát sinh hồ sơ"}, "0/0 hồ sơ, chưa phát sinh hồ sơ"),
+    ],
+)
+def test_ratio_phrase_zero_denominator(args, kwargs, expected):
+    assert ratio_phrase(*args, **kwargs) == expected
 
 
 # --- leading_zero -----------------------------------------------------------
@@ -470,7 +536,7 @@ def test_jinja_rendering(env, template, context, expected):
 
 def test_jinja_error_propagates(env):
     with pytest.raises(FormattingError):
-        env.from_string("{{ 1|ty_le(0) }}").render()
+        env.from_string("{{ 'x'|ty_le(3) }}").render()
 
 
 # --- docstrings ------------------------------------------------------------------------

@@ -121,6 +121,37 @@ def test_inline_styles(text, expected):
     assert [(t.text, t.bold, t.italic) for t in parse_inline(text)] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # CommonMark's flanking rules: a closer takes the nearest opener before it.
+    ("3*4 = 12 và *ghi chú*", [("3*4 = 12 và ", False, False), ("ghi chú", False, True)]),
+    ("a*b*c", [("a", False, False), ("b", False, True), ("c", False, False)]),
+    ("**a*", [("*", False, False), ("a", False, True)]),
+    ("*a**", [("a", False, True), ("*", False, False)]),
+    ("**a *b* c**", [("a ", True, False), ("b", True, True), (" c", True, False)]),
+    ("*a **b***", [("a ", False, True), ("b", True, True)]),
+    # '_' as CommonMark: never inside a word.
+    ("so_lieu và _ghi chú_ và __đậm__", [("so_lieu và ", False, False), ("ghi chú", False, True), (" và ", False, False),
+                                          ("đậm", True, False)]),
+    ("_a_b", [("_a_b", False, False)]),
+    # A run between two digits is a multiplication sign (a difference from CommonMark, which italicises here).
+    ("3*4 = 12 và 5*6 = 30", [("3*4 = 12 và 5*6 = 30", False, False)]),
+    ("1_000_000", [("1_000_000", False, False)]),
+    # A backslash before a markup character makes it literal; any other backslash prints as written.
+    ("\\\\server\\share", [("\\\\server\\share", False, False)]),
+    ("C:\\du_lieu\\bao_cao", [("C:\\du_lieu\\bao_cao", False, False)]),
+    ("\\*x\\* và \\_y\\_", [("*x* và _y_", False, False)]),
+    ("a\\\\*b*", [("a\\", False, False), ("b", False, True)]),  # "\\\\" before markup: one backslash
+    ("1.5\\2 \\.", [("1.5\\2 \\.", False, False)]),
+])
+def test_inline_emphasis_and_backslashes(text, expected):
+    assert [(t.text, t.bold, t.italic) for t in parse_inline(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["\\\\server\\share", "a\\*b", "C:\\x\\", "\\\\", "3*4 *x* _y_ \\_", "a\\ b"])
+def test_escape_round_trips_backslashes(text):
+    assert plain_text(parse_inline(escape(text))) == text
+
+
 def test_inline_footnote_with_formatting_and_brackets():
     items = parse_inline("CCHC^[Văn bản **số 99** [bản gốc]] tiếp")
     assert isinstance(items[1], Note)
