@@ -257,18 +257,17 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from cchc_docgen.pipeline import render
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.pipeline import Pipeline
 
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     data = build_case()
     case = work / "case.yaml"
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    library = library_for()
-    rendered = render(case, library, None, "docx")
+    pipeline = Pipeline()
+    rendered = pipeline.render(case)
     docx_bytes = rendered.content
     (work / "case.docx").write_bytes(docx_bytes)
-    md_bytes = render(case, library, None, "md").content
+    md_bytes = pipeline.render(case, fmt="md").content
     (work / "case.md").write_bytes(md_bytes)
 
     import pickle
@@ -286,7 +285,7 @@ def main() -> None:
 
     in_process = {
         "floor": zip_floor(docx_bytes),
-        "docgen in-process": lambda: render(case, library, None, "docx"),
+        "docgen in-process": lambda: pipeline.render(case),
         "docxtpl in-process": docxtpl_once,
     }
     rounds = []

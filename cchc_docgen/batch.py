@@ -83,15 +83,14 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
 
 def run_job(job: Job) -> Outcome:
     """Render one file and write it; never raises (a worker must report, not die)."""
-    from cchc_docgen.pipeline import render
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.pipeline import Pipeline
 
     try:
         if not is_stdout(job.output) and same_file(job.output, job.data):
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
-        result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt, job.strict)
+        result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, job.fmt, job.strict)
         write_output(job.output, result.content)
-        return Outcome(job, None, result.template_name, result.footnote_count, tuple(map(str, result.findings)))
+        return Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
     except DocgenError as exc:
         return Outcome(job, str(exc))
     except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on
@@ -110,7 +109,9 @@ def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Out
         return outcomes
     import multiprocessing
     import sys
-    from concurrent.futures import ProcessPoolExecutor  # only for batches: a one-shot render never pays for it
+    from concurrent.futures import (
+        ProcessPoolExecutor,  # only for batches: a one-shot render never pays for it
+    )
 
     # On Linux the workers are forked from this process after it has imported the pipeline, so they start
     # with it in memory instead of importing it each (~0.1 s per worker). Elsewhere fork is unsafe or missing,

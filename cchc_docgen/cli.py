@@ -235,7 +235,7 @@ class _NoBar:
 @_TEMPLATES_OPTION
 def templates_command(province, template_dirs):
     """Liệt kê các mẫu và nơi lấy từng phần của mỗi mẫu (nội dung, bố cục, biểu phụ lục, thiết lập)."""
-    from cchc_docgen.templates import describe_templates, library_for
+    from cchc_docgen.templating.library import describe_templates, library_for
 
     click.echo(_guarded(lambda: describe_templates(library_for(template_dirs, province))))
 
@@ -256,8 +256,8 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
     """
     import shlex
 
-    from cchc_docgen import check
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.golden import check
+    from cchc_docgen.templating.library import library_for
 
     options = ["--golden", str(golden_dir)] + (["-t", template_name] if template_name else [])
     options += [arg for d in template_dirs for arg in ("--templates", str(d))]
@@ -288,14 +288,14 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
     tính từ "x/y", ngày ngoài kỳ báo cáo, người ký "KT." không phải cấp phó, tỷ lệ trong Phụ lục vượt 100%.
     Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi.
     """
-    from cchc_docgen import checks
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.domain import checks
+    from cchc_docgen.pipeline import Pipeline
 
     def run():
-        library = library_for(template_dirs, province)
+        pipeline = Pipeline(template_dirs, province)
         bad = False
         for data in files:
-            findings = checks.check_file(data, library, template_name)
+            findings = pipeline.validate(data, template_name)
             for finding in findings:
                 click.echo(str(finding))
             click.echo(f"{data}: {checks.summary(findings)}")
@@ -316,8 +316,9 @@ def lint_command(targets, template_dirs, province):
     tệp bố cục .docx: đoạn văn hoặc ô bảng có thẻ hỏng (kèm chữ quanh thẻ), thẻ bị tách giữa các đoạn định dạng
     mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi.
     """
-    from cchc_docgen import checks, lint
-    from cchc_docgen.templates import builtin_templates_dir, library_for
+    from cchc_docgen.authoring import lint
+    from cchc_docgen.domain import checks
+    from cchc_docgen.templating.library import builtin_templates_dir, library_for
 
     def run():
         if targets or province or template_dirs:
@@ -346,8 +347,8 @@ def new_command(template_name, province, template_dirs, year):
     Khung kiểm tra và sinh văn bản được ngay (chỗ chưa điền in ra để trống). Ví dụ:
     docgen new -t quy --tinh "Hà Tĩnh" > bao-cao-quy.yaml
     """
-    from cchc_docgen import scaffold
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.authoring import scaffold
+    from cchc_docgen.templating.library import library_for
 
     click.echo(_guarded(lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)),
                nl=False)
@@ -361,8 +362,8 @@ def schema_command(template_name, province, template_dirs):
     """In ra JSON Schema của tệp dữ liệu (để trình soạn thảo gợi ý và kiểm tra khi gõ; xem README)."""
     import json
 
-    from cchc_docgen import scaffold
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.authoring import scaffold
+    from cchc_docgen.templating.library import library_for
 
     def run():
         usage = scaffold.template_usage(library_for(template_dirs, province).get(template_name)) if template_name else None

@@ -7,6 +7,7 @@ are referenced; their numbers are given once, in reading order, by `number_notes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator, Union
 
 
@@ -114,11 +115,13 @@ class Appendix:
 
 @dataclass(slots=True)
 class Document:
-    """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys)."""
+    """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys); `layout`
+    is the Word layout (.docx) the template chose, which the .docx writer fills."""
 
     meta: dict
     blocks: list[Block]
     appendices: list[Appendix] = field(default_factory=list)
+    layout: Path | None = None
 
     def reading_order(self) -> list[Block]:
         """The body, then the appendices' tables: the order footnotes are numbered in."""

@@ -1,73 +1,147 @@
-"""The whole pipeline for one data file: load → validate → compute → compose → write (atomically)."""
+"""The one pipeline that every command goes through, for one report:
+
+    read (a file or a mapping) → check against the schema → choose the template → compute → compose → domain
+    checks → write
+
+`render`, `validate`, `check` (goldens) and the public API (`cchc_docgen.render` …) all call `Pipeline`; none
+of them strings the stages together itself.
+"""
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from cchc_docgen import checks, compose, compute, loader, validate
-from cchc_docgen.errors import DocgenError, TemplateError
-from cchc_docgen.templates import TemplateLibrary
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc_docgen.composing import compose
+from cchc_docgen.domain import checks, compute
+from cchc_docgen.errors import DataError, DocgenError, TemplateError
+from cchc_docgen.model import Document
+from cchc_docgen.reading import loader, validate
+from cchc_docgen.templating.library import ReportTemplate, TemplateLibrary, library_for
 from cchc_docgen.writers import write
+
+NO_TEMPLATE = "chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template"
+IN_MEMORY = "<dữ liệu>"  # how messages name data that came as a mapping, not from a file
 
 
 @dataclass
-class Rendered:
-    """One rendered document. Not its document model: that is thousands of small objects, which the cycle
-    collector would walk once more if they outlived the render (see _fewer_cycle_collections)."""
+class Result:
+    """One rendered report: the bytes of the file, the document model they were written from, the domain
+    checks' findings (contradictions worth a look; see checks.py) and the name of the template used."""
 
-    footnote_count: int
-    template_name: str
     content: bytes
-    findings: list = field(default_factory=list)  # domain checks (checks.py): contradictions worth a look
+    document: Document
+    findings: list
+    template: str
+    format: str
+
+    @property
+    def footnote_count(self) -> int:
+        return len(self.document.notes())
 
 
-def build_document(data_path, library: TemplateLibrary, template_name: str | None = None):
-    """Load, validate, compose and check one data file; return (document, template, findings)."""
-    loaded = loader.load(data_path)
-    validate.validate(loaded)
-    # The unit's province (tinh) puts that province's templates in front of the national base.
-    library = library.for_province(loaded.data.get("tinh"))
-    name = template_name or loaded.data.get("mau")
-    if not name:
-        raise TemplateError(f"{data_path}: chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template")
-    template = library.get(name)
-    context = compute.compute(loaded)
-    document = compose.compose(loaded, context, template)
-    return document, template, checks.run_checks(loaded, context, library, template)
+@dataclass
+class Prepared:
+    """A report's data, read, checked against the schema and computed, with its template chosen."""
+
+    loaded: loader.LoadedData
+    library: TemplateLibrary
+    template: ReportTemplate
+    context: dict
 
 
-def render(data_path, library: TemplateLibrary, template_name: str | None = None, fmt: str = "docx",
-           strict: bool = False) -> Rendered:
-    """Render one data file. The domain checks' findings come back with it; with `strict`, any finding stops
-    the render (DocgenError) before anything is written."""
-    with _fewer_cycle_collections():
-        return _render(data_path, library, template_name, fmt, strict)
+class Pipeline:
+    """The stages, with one template search path (`templates`: the author's folders, searched first;
+    `province`: that province's built-in templates, else the data's `tinh`). Templates are compiled once per
+    pipeline and reused for every report it renders."""
+
+    def __init__(self, templates=(), province: str | None = None, library: TemplateLibrary | None = None):
+        self.library = library or library_for(tuple(templates), province)
+
+    def read(self, data) -> loader.LoadedData:
+        """A data file (str or Path), or a mapping as yaml.safe_load returns it."""
+        return read(data)
+
+    def prepare(self, loaded: loader.LoadedData, template_name: str | None = None) -> Prepared:
+        validate.validate(loaded)
+        # The unit's province (tinh) puts that province's templates in front of the national base.
+        library = self.library.for_province(loaded.data.get("tinh"))
+        name = template_name or loaded.data.get("mau")
+        if not name:
+            raise TemplateError(NO_TEMPLATE, loaded.location(()) if loaded.file != IN_MEMORY else None)
+        template = library.get(name)
+        return Prepared(loaded, library, template, compute.compute(loaded))
+
+    def compose(self, prepared: Prepared) -> Document:
+        return compose.compose(prepared.loaded, prepared.context, prepared.template)
+
+    def findings(self, prepared: Prepared) -> list:
+        return checks.run_checks(prepared.loaded, prepared.context, prepared.library, prepared.template)
+
+    def render(self, data, template_name: str | None = None, fmt: str = "docx", strict: bool = False) -> Result:
+        """Render one report. With `strict`, any domain-check finding stops it (DocgenError)."""
+        prepared = self.prepare(self.read(data), template_name)
+        document = self.compose(prepared)
+        findings = self.findings(prepared)
+        if strict and findings:
+            raise DocgenError("--strict: văn bản chưa được sinh vì dữ liệu còn " + checks.summary(findings) + ":\n"
+                              + "\n".join(str(f) for f in findings))
+        return Result(write(document, fmt), document, findings, prepared.template.name, fmt)
+
+    def validate(self, data, template_name: str | None = None) -> list:
+        """Everything `render` would refuse, as findings, plus the domain checks, writing nothing: schema errors,
+        a template missing or unable to place the data, broken inline markup, then the consistency checks."""
+        file = str(data) if isinstance(data, (str, Path)) else IN_MEMORY
+        try:
+            loaded = self.read(data)
+            validate.validate(loaded)
+            context = compute.compute(loaded)
+        except DocgenError as exc:
+            return checks.from_error(exc, file)
+        library = self.library.for_province(loaded.data.get("tinh"))
+        template, findings = None, []
+        try:
+            name = template_name or loaded.data.get("mau")
+            if not name:
+                raise TemplateError(NO_TEMPLATE)
+            template = library.get(name)
+            compose.compose(loaded, context, template)
+        except DocgenError as exc:
+            findings = checks.from_error(exc, file)
+        return findings + checks.run_checks(loaded, context, library, template)
 
 
-def _render(data_path, library: TemplateLibrary, template_name: str | None, fmt: str, strict: bool) -> Rendered:
-    document, template, findings = build_document(data_path, library, template_name)
-    if strict and findings:
-        raise DocgenError("--strict: văn bản chưa được sinh vì dữ liệu còn " + checks.summary(findings) + ":\n"
-                          + "\n".join(str(f) for f in findings))
-    return Rendered(len(document.notes()), template.name, write(document, template, fmt), findings)
+def read(data) -> loader.LoadedData:
+    """A data file (str or Path: YAML is read from files only), or a mapping as yaml.safe_load gives it."""
+    if isinstance(data, loader.LoadedData):
+        return data
+    if isinstance(data, (str, Path)):
+        return loader.load(data)
+    if isinstance(data, Mapping):
+        return loader.LoadedData(_as_read_from_yaml(dict(data), ()), IN_MEMORY)
+    raise DataError(f"dữ liệu phải là đường dẫn tệp YAML hoặc một bảng các trường (dict), không phải "
+                    f"{type(data).__name__}")
 
 
-_RENDER_GC_THRESHOLD = 50_000
+def _as_read_from_yaml(value, path):
+    """A mapping from yaml.safe_load (or built in Python) as docgen's reader gives it: dates as the text
+    YAML had (2024-09-17), keys as text. A date-and-time is refused: no field of a report holds one."""
+    if isinstance(value, dict):
+        return {_key(k, path): _as_read_from_yaml(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_read_from_yaml(v, (*path, i)) for i, v in enumerate(value)]
+    if isinstance(value, dt.datetime):
+        raise DataError("giá trị ngày giờ: chỉ ghi ngày (ví dụ 2024-09-17)", path=path)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
-@contextmanager
-def _fewer_cycle_collections():
-    """Python's cycle collector runs every 700 allocations, and every hundredth run walks every object of the
-    process. A render allocates ~100 000 objects (YAML nodes, the document model, XML pieces) and makes almost
-    no cycles, so the collector cost ~4 % of it and found nothing. For one render it runs every 50 000
-    allocations instead (not never: a template that builds cycles in a loop still has them collected), then
-    as it was. The count of objects it goes by only drops when they are freed, so the render's objects must be
-    gone when the old threshold is back, or the next allocation starts a run over all of them: render() leaves
-    the work to _render(), whose frame ends first, and returns no document model."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], _RENDER_GC_THRESHOLD), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
+def _key(key, path):
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        return str(key)  # YAML reads "2024:" as a number; our reader keeps every key as text
+    raise DataError(f"tên trường phải là chữ, không phải {key!r}", path=path)

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, with_body_xml  # noqa: F401 (re-exported)
 from lxml import etree
 
 from cchc_docgen import output, pipeline
 from cchc_docgen.cli import main
 from cchc_docgen.errors import DocgenError
-from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, with_body_xml  # noqa: F401 (re-exported)
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))

@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -84,10 +83,9 @@ def test_golden_markdown_reads_as_a_whole_report():
 RENDER_BOTH = """
 import sys
 from pathlib import Path
-from cchc_docgen.pipeline import render
-from cchc_docgen.templates import library_for
+import cchc_docgen
 for fmt in ("docx", "md"):
-    Path(sys.argv[2] + "." + fmt).write_bytes(render(Path(sys.argv[1]), library_for(), None, fmt).content)
+    Path(sys.argv[2] + "." + fmt).write_bytes(cchc_docgen.render(Path(sys.argv[1]), format=fmt).content)
 """
 
 
@@ -169,10 +167,10 @@ def _heading_style_not_bold(name: str, xml: str) -> str:
 
 def test_a_layout_whose_heading_style_loses_its_bold_names_the_headings(tmp_path):
     """A template author edits the layout and the "Muc 1" style is no longer bold: every "I./II./…" heading."""
-    from cchc_docgen.pipeline import build_document
-    from cchc_docgen.templates import library_for
+    from cchc_docgen.pipeline import Pipeline
 
-    layout = build_document(THACH_QUY, library_for())[1].layout_path
+    pipeline = Pipeline()
+    layout = pipeline.prepare(pipeline.read(THACH_QUY)).template.layout_path
     templates = tmp_path / "templates"
     templates.mkdir()
     with zipfile.ZipFile(layout) as source, zipfile.ZipFile(templates / layout.name, "w") as out:

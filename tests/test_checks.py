@@ -5,12 +5,13 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import EXAMPLES, run_cli
-from cchc_docgen import checks, compute, loader
-from cchc_docgen.checks import check_percentages
-from cchc_docgen.templates import library_for
 from test_errors import MINIMAL
+
+from cchc_docgen.domain import checks
+from cchc_docgen.domain.checks import check_percentages
+from cchc_docgen.pipeline import Pipeline, compute, loader
+from cchc_docgen.templating.library import library_for
 
 DATED = MINIMAL.replace("  dia_danh: A\n", "  dia_danh: A\n  ngay: 2025-03-20\n")
 
@@ -24,7 +25,7 @@ def validate(tmp_path, text, *args, name="w.yaml"):
 def findings(tmp_path, text):
     data = tmp_path / "f.yaml"
     data.write_text(text, encoding="utf-8")
-    return checks.check_file(data, library_for())
+    return Pipeline().validate(data)
 
 
 # --- real cases ----------------------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ import importlib.util
 import subprocess
 import sys
 
+from conftest import EXAMPLES, ROOT
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE
 
-from conftest import EXAMPLES, ROOT
-from cchc_docgen import compose, compute, lint, loader
-from cchc_docgen.templates import library_for
-from cchc_docgen.validate import load_schema
+from cchc_docgen.authoring import lint
+from cchc_docgen.composing import compose
+from cchc_docgen.domain import compute
+from cchc_docgen.reading import loader
+from cchc_docgen.reading.validate import load_schema
+from cchc_docgen.templating.library import library_for
 
 
 def _make_docs():

@@ -8,7 +8,6 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import EXAMPLES, run_cli
 
 GOOD = (EXAMPLES / "thach-quy-q3-2024.yaml").read_text(encoding="utf-8")

@@ -7,9 +7,17 @@ import shutil
 
 import docx
 import pytest
+from conftest import (
+    EXAMPLES,
+    NS,
+    W,
+    footnotes,
+    in_part,
+    layout_variant,
+    part_xml,
+    run_cli,
+)
 from docx.shared import Pt
-
-from conftest import EXAMPLES, NS, W, footnotes, in_part, layout_variant, part_xml, run_cli
 from test_errors import MINIMAL
 
 

@@ -7,8 +7,8 @@ import jinja2
 import pytest
 from num2words import num2words
 
-from cchc_docgen import formatting as fm
-from cchc_docgen.formatting import (
+from cchc_docgen.domain import formatting as fm
+from cchc_docgen.domain.formatting import (
     JINJA_FILTERS,
     JINJA_GLOBALS,
     FormattingError,

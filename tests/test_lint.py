@@ -7,11 +7,12 @@ import textwrap
 
 import docx
 import pytest
-
 from conftest import in_part, layout_variant, run_cli
-from cchc_docgen import compose, lint
-from cchc_docgen.templates import builtin_templates_dir
 from test_errors import MINIMAL
+
+from cchc_docgen.authoring import lint
+from cchc_docgen.composing import compose
+from cchc_docgen.templating.library import builtin_templates_dir
 
 HEAD = "::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nTiêu đề\n::: noi_dung\n"
 

@@ -6,7 +6,6 @@ tests/bad_inputs/cases.yaml; here is what a render prints."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
 from test_errors import MINIMAL
 

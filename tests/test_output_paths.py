@@ -16,12 +16,11 @@ import sys
 import threading
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
+from test_bad_inputs import CORPUS, OLD_OUTPUT, invoke, leftovers, valid_copy
 
 from cchc_docgen import output
-from test_bad_inputs import CORPUS, OLD_OUTPUT, invoke, leftovers, valid_copy
 
 
 def docgen(*args, **kwargs) -> subprocess.CompletedProcess:

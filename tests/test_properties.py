@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import EXAMPLES, W
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from cchc_docgen import output, pipeline
-from cchc_docgen.inline import escape as inline_escape
-from cchc_docgen.templates import TemplateLibrary
-from conftest import EXAMPLES, W
+from cchc_docgen.composing.inline import escape as inline_escape
+from cchc_docgen.templating.library import TemplateLibrary
 
 SETTINGS = settings(max_examples=int(os.environ.get("DOCGEN_PROPERTY_EXAMPLES", "15")), deadline=None,
                     database=None, derandomize=bool(os.environ.get("CI")),
@@ -190,7 +190,7 @@ def render_both(data: dict, folder: Path) -> tuple[Path, Path]:
     outputs = []
     for fmt in ("docx", "md"):
         target = folder / f"out.{fmt}"
-        output.write_atomically(target, pipeline.render(source, LIBRARY, None, fmt).content)
+        output.write_atomically(target, pipeline.Pipeline(library=LIBRARY).render(source, None, fmt).content)
         outputs.append(target)
     return outputs[0], outputs[1]
 
@@ -303,7 +303,7 @@ def test_libreoffice_opens_every_rendered_example(tmp_path):
     documents = []
     for example in examples:
         target = tmp_path / f"{example.stem}.docx"
-        output.write_atomically(target, pipeline.render(example, TemplateLibrary(), None, "docx").content)
+        output.write_atomically(target, pipeline.Pipeline(library=TemplateLibrary()).render(example).content)
         documents.append(target)
     profile = tmp_path / "lo-profile"
     result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
@@ -337,7 +337,7 @@ def test_damaged_data_gives_a_message_not_an_internal_error(cuts):
         source.write_text(text, encoding="utf-8")
         for fmt in ("docx", "md"):
             try:
-                pipeline.render(source, LIBRARY, None, fmt)
+                pipeline.Pipeline(library=LIBRARY).render(source, None, fmt)
             except DocgenError as exc:
                 assert str(exc).strip()
 
@@ -347,7 +347,7 @@ def test_damaged_data_gives_a_message_not_an_internal_error(cuts):
 def test_narrowed_yaml_resolver_agrees_with_pyyaml(word):
     import yaml
 
-    from cchc_docgen import loader
+    from cchc_docgen.reading import loader
 
     for implicit in ((True, False), (False, True)):
         assert (loader._Loader("").resolve(yaml.ScalarNode, word, implicit)
@@ -356,7 +356,7 @@ def test_narrowed_yaml_resolver_agrees_with_pyyaml(word):
 
 def _reference_load(text: str):
     """What the loader's reference pass alone makes of a text: the data, or the error (any kind)."""
-    from cchc_docgen import loader
+    from cchc_docgen.reading import loader
 
     try:
         yaml_loader = loader._Loader(text)
@@ -369,8 +369,8 @@ def _reference_load(text: str):
 
 
 def _same_as_reference(text: str):
-    from cchc_docgen import loader
     from cchc_docgen.errors import DataError
+    from cchc_docgen.reading import loader
 
     expected = _reference_load(text)
     try:

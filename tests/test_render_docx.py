@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import docx
+from conftest import NS, W, footnotes, part_xml
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-
-from conftest import NS, W, footnotes, part_xml
 
 
 def _doc(path):

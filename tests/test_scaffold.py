@@ -9,10 +9,10 @@ import docx
 import jsonschema
 import pytest
 import yaml
-
 from conftest import run_cli
-from cchc_docgen import loader, validate
-from cchc_docgen.validate import load_schema
+
+from cchc_docgen.reading import loader, validate
+from cchc_docgen.reading.validate import load_schema
 
 TEMPLATES = ["quy", "6thang", "9thang", "nam", "kiem-tra", "ke-hoach"]
 FIELD = re.compile(r"^(\s*)([a-z_0-9]+):")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from cchc_docgen import compose, compute, loader, validate
-from cchc_docgen.errors import DataError, TemplateError
-from cchc_docgen.inline import InlineError, escape, parse_inline
-from cchc_docgen.model import Heading, Note, Paragraph, Table, plain_text
-from cchc_docgen.templates import TemplateLibrary
 from test_errors import MINIMAL
+
+from cchc_docgen.composing import compose
+from cchc_docgen.composing.inline import InlineError, escape, parse_inline
+from cchc_docgen.domain import compute
+from cchc_docgen.errors import DataError, TemplateError
+from cchc_docgen.model import Heading, Note, Paragraph, Table, plain_text
+from cchc_docgen.reading import loader, validate
+from cchc_docgen.templating.library import TemplateLibrary
 
 
 def build(text: str, template="quy"):
@@ -436,18 +438,19 @@ def test_narrowed_resolver_gives_pyyaml_tags():
 def test_render_leaves_the_cycle_collector_as_it_found_it(tmp_path):
     import gc
 
-    from cchc_docgen import pipeline
-    from cchc_docgen.errors import DocgenError
-    from cchc_docgen.templates import library_for
     from conftest import EXAMPLES
 
+    from cchc_docgen import pipeline
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.templating.library import library_for
+
     before = gc.get_threshold()
-    pipeline.render(EXAMPLES / "thach-quy-q3-2024.yaml", library_for())
+    pipeline.Pipeline(library=library_for()).render(EXAMPLES / "thach-quy-q3-2024.yaml")
     assert gc.get_threshold() == before and gc.isenabled()
     bad = tmp_path / "bad.yaml"
     bad.write_text("mau: quy\n", encoding="utf-8")
     with pytest.raises(DocgenError):
-        pipeline.render(bad, library_for())
+        pipeline.Pipeline(library=library_for()).render(bad)
     assert gc.get_threshold() == before
 
 
@@ -458,16 +461,17 @@ def test_a_render_leaves_nothing_for_the_cycle_collector(example):
     itself, say), which would keep objects alive until a collection, and make that collection walk them."""
     import gc
 
-    from cchc_docgen import pipeline
-    from cchc_docgen.templates import library_for
     from conftest import EXAMPLES
 
+    from cchc_docgen import pipeline
+    from cchc_docgen.templating.library import library_for
+
     library = library_for()
-    pipeline.render(EXAMPLES / example, library)  # caches (templates, layout) are filled once, not per render
+    pipeline.Pipeline(library=library).render(EXAMPLES / example)  # caches (templates, layout) are filled once, not per render
     gc.collect()
     gc.disable()
     try:
-        rendered = pipeline.render(EXAMPLES / example, library)
+        rendered = pipeline.Pipeline(library=library).render(EXAMPLES / example)
         assert rendered.content and gc.collect() == 0
     finally:
         gc.enable()

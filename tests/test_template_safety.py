@@ -11,8 +11,7 @@ import subprocess
 import sys
 
 import pytest
-
-from conftest import BASE_LAYOUT, layout_variant, run_cli, with_body_xml
+from conftest import layout_variant, run_cli, with_body_xml
 from test_bad_inputs import CORPUS, invoke
 
 HEAD = "::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nBáo cáo thử\n::: noi_dung\n"

@@ -23,10 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE  # noqa: E402
 
-from cchc_docgen import compose, lint, scaffold  # noqa: E402
-from cchc_docgen import formatting as fmt  # noqa: E402
-from cchc_docgen.templates import library_for  # noqa: E402
-from cchc_docgen.validate import load_schema  # noqa: E402
+from cchc_docgen.authoring import lint, scaffold  # noqa: E402
+from cchc_docgen.composing import compose  # noqa: E402
+from cchc_docgen.domain import formatting as fmt  # noqa: E402
+from cchc_docgen.reading.validate import load_schema  # noqa: E402
+from cchc_docgen.templating.library import library_for  # noqa: E402
 
 HEADER = ("<!-- Tệp sinh tự động từ mã nguồn bằng `python tools/make_docs.py`; đừng sửa tay (kiểm thử "
           "tests/test_docs.py báo lỗi khi tệp cũ). -->\n")

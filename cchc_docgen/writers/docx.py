@@ -29,9 +29,24 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from cchc_docgen.errors import TemplateError
-from cchc_docgen.templates import (COMPILED_CODE_VERSION, BoundedSandbox, TemplateTimeout, TooBigError, cache_get, cache_put,
-                                   template_limits)
-from cchc_docgen.model import Appendix, Cell, Document, Heading, Note, Paragraph, Table, Text
+from cchc_docgen.model import (
+    Appendix,
+    Cell,
+    Document,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+    Text,
+)
+from cchc_docgen.templating.cache import cache_get, cache_put
+from cchc_docgen.templating.sandbox import (
+    COMPILED_CODE_VERSION,
+    BoundedSandbox,
+    TemplateTimeout,
+    TooBigError,
+    template_limits,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
@@ -603,5 +618,7 @@ def load_layout(path: Path) -> Layout:
     return _layout(path, mtime)
 
 
-def write(document: Document, template) -> bytes:
-    return load_layout(template.layout_path).render(document)
+def write(document: Document) -> bytes:
+    if document.layout is None:
+        raise TemplateError("văn bản chưa có tệp bố cục (.docx) để ghi ra Word")
+    return load_layout(document.layout).render(document)

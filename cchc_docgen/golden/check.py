@@ -1010,10 +1010,13 @@ def _compare(kind: str, old: bytes, new: bytes) -> list[Difference]:
 
 def check_case(data: Path, golden_dir: Path, library, template_name: str | None, update: bool) -> CaseResult:
     """Render one data file and compare it with (or, updating, write) its goldens."""
-    from cchc_docgen.pipeline import render
+    from cchc_docgen.pipeline import Pipeline
+    from cchc_docgen.writers import write
 
+    pipeline = Pipeline(library=library)
     try:
-        outputs = {fmt: render(data, library, template_name, fmt).content for fmt in ("docx", "md")}
+        document = pipeline.compose(pipeline.prepare(pipeline.read(data), template_name))  # once, for both formats
+        outputs = {fmt: write(document, fmt) for fmt in ("docx", "md")}
         return _against_goldens(data, golden_dir, outputs, update)
     except DocgenError as exc:
         return CaseResult(data, "lỗi", str(exc).splitlines())

@@ -8,7 +8,7 @@ inside the reporting period, a "KT." signer who is a deputy, and in the Phụ l�
     findings = run_checks(loaded, context, library)     # loaded: loader.LoadedData; context: compute.compute()
 
 Each finding is an error (the report contradicts itself) or a warning (probably wrong, worth a look), with a
-Vietnamese message at the file:line:column of the value and its field path. `check_file` runs the whole way
+Vietnamese message at the file:line:column of the value and its field path. `Pipeline.validate` runs the whole way
 (load, schema, compute, compose, checks) for `docgen validate`.
 """
 
@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from cchc_docgen import formatting as fmt
+from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DocgenError, ErrorList, Location, format_path
 
 ERROR = "loi"
@@ -434,7 +434,7 @@ _ON_TIME = re.compile(r"(đúng|trước)\s+(và\s+(đúng|trước)\s+)?hạn")
 
 
 def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
-    from cchc_docgen.appendix import CATALOG_FOLDER, _Values
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER, _Values
 
     for index, spec in enumerate(context.get("phu_luc") or []):
         path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
@@ -503,30 +503,3 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
         _check_appendices(c, raw, context, library)
     c.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))
     return c.findings
-
-
-def check_file(data_path, library, template_name: str | None = None) -> list[Finding]:
-    """Everything `render` would refuse plus the domain checks, without writing anything: schema errors, data
-    the template cannot place, broken inline markup, then `run_checks`."""
-    from cchc_docgen import compose, compute, loader, validate
-    from cchc_docgen.errors import TemplateError
-
-    file = str(data_path)
-    try:
-        loaded = loader.load(data_path)
-        validate.validate(loaded)
-        context = compute.compute(loaded)
-    except DocgenError as exc:
-        return from_error(exc, file)
-    library = library.for_province(loaded.data.get("tinh"))
-    name = template_name or loaded.data.get("mau")
-    template = None
-    findings = []
-    try:
-        if not name:
-            raise TemplateError("chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template")
-        template = library.get(name)
-        compose.compose(loaded, context, template)
-    except DocgenError as exc:
-        findings = from_error(exc, file)
-    return findings + run_checks(loaded, context, library, template)

@@ -21,10 +21,14 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from cchc_docgen.checks import ERROR, Finding
+from cchc_docgen.domain.checks import ERROR, Finding
 from cchc_docgen.errors import DocgenError, Location
-from cchc_docgen.templates import OutsideTemplateFolder
-from cchc_docgen.writers.docx import _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES
+from cchc_docgen.templating.sandbox import OutsideTemplateFolder
+from cchc_docgen.writers.docx import (
+    _TEMPLATED_PART,
+    MAX_LAYOUT_BYTES,
+    MAX_TEMPLATED_PART_BYTES,
+)
 
 # Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
 HELPERS = ("khoi", "ten_muc", "co_noi_dung", "chu_thich", "loi")
@@ -67,8 +71,10 @@ def layout_variables() -> list[str]:
     """The names the layout is rendered with: what compose gives a sample document, plus the body."""
     global _LAYOUT_NAMES
     if _LAYOUT_NAMES is None:
-        from cchc_docgen import compose, compute, loader
-        from cchc_docgen.scaffold import _sample_data
+        from cchc_docgen.authoring.scaffold import _sample_data
+        from cchc_docgen.composing import compose
+        from cchc_docgen.domain import compute
+        from cchc_docgen.reading import loader
 
         context = compute.compute(loader.LoadedData(_sample_data("quy", "quy", 2025), "<mẫu>"))
         meta = compose._header_meta(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
@@ -239,7 +245,7 @@ def _lint_used_files(env, filename, lines, tree) -> list[Finding]:
 def lint_text_chain(library, name: str) -> list[Finding]:
     """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
     its parent)."""
-    from cchc_docgen.validate import load_schema
+    from cchc_docgen.reading.validate import load_schema
 
     env = library.env
     schema = load_schema()
@@ -553,7 +559,7 @@ def _lint_skeleton(env, skeleton, path) -> list[Finding]:
 # --- everything -------------------------------------------------------------------------------------------
 
 def lint_catalogs(library) -> list[Finding]:
-    from cchc_docgen.appendix import CATALOG_FOLDER
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER
 
     out = []
     for root in library.search_path:
@@ -599,7 +605,7 @@ def lint(library, targets=()) -> list[Finding]:
 def _lint_text_file(library, path: Path) -> list[Finding]:
     """A text file named on the command line, with its folder first on the search path: linted within every
     template whose chain it is part of (a parent uses what its children set), else on its own."""
-    from cchc_docgen.templates import TEXT_SUFFIX, library_for
+    from cchc_docgen.templating.library import TEXT_SUFFIX, library_for
 
     if not path.name.endswith(TEXT_SUFFIX):
         return [Finding(ERROR, f"không phải tệp mẫu nội dung ({TEXT_SUFFIX})", Location(str(path)))]

@@ -30,11 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cchc_docgen import formatting as fmt
-from cchc_docgen import loader
+from cchc_docgen.composing.inline import InlineError, parse_inline
+from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DataError, ErrorList, Location, TemplateError
-from cchc_docgen.inline import InlineError, parse_inline
 from cchc_docgen.model import Appendix, Cell, Table, Text
+from cchc_docgen.reading import loader
 
 CATALOG_FOLDER = "phu-luc"
 HEADER = ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"]

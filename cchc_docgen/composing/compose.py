@@ -21,14 +21,28 @@ import re
 
 import jinja2
 
-from cchc_docgen import formatting as fmt
-from cchc_docgen.appendix import build_appendices
+from cchc_docgen.composing.inline import InlineError, escape, parse_inline
+from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain.appendix import build_appendices
 from cchc_docgen.errors import DataError, TemplateError
-from cchc_docgen.inline import InlineError, escape, parse_inline
-from cchc_docgen.loader import LoadedData
-from cchc_docgen.model import Cell, Document, Heading, Paragraph, Table, Text, number_notes
-from cchc_docgen.templates import (OutsideTemplateFolder, Raw, ReportTemplate, TemplateTimeout, TooBigError, template_limits,
-                                   template_seconds)
+from cchc_docgen.model import (
+    Cell,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    Text,
+    number_notes,
+)
+from cchc_docgen.reading.loader import LoadedData
+from cchc_docgen.templating.library import Raw, ReportTemplate
+from cchc_docgen.templating.sandbox import (
+    OutsideTemplateFolder,
+    TemplateTimeout,
+    TooBigError,
+    template_limits,
+    template_seconds,
+)
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
@@ -443,6 +457,6 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     number_headings(blocks)
     end_with_closing_mark(blocks)
     meta = _header_meta(context, parts)
-    document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta))
+    document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta), template.layout_path)
     number_notes(document.reading_order())
     return document

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import jinja2
 import jinja2.meta
 
-from cchc_docgen import formatting as fmt
-from cchc_docgen.appendix import CATALOG_FOLDER
+from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain.appendix import CATALOG_FOLDER
 from cchc_docgen.errors import DocgenError, TemplateError
-from cchc_docgen.templates import Raw
+from cchc_docgen.templating.library import Raw
 
 BLANK = "……"
 
@@ -110,7 +110,9 @@ def _sample_data(name: str, period: str | None, year: int) -> dict:
 
 def template_usage(template, year: int | None = None) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
-    from cchc_docgen import compose, compute, loader
+    from cchc_docgen.composing import compose
+    from cchc_docgen.domain import compute
+    from cchc_docgen.reading import loader
 
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
@@ -162,14 +164,14 @@ def template_usage(template, year: int | None = None) -> Usage:
 
 def schema_file():
     """The installed JSON Schema file (what `# yaml-language-server: $schema=…` can point at)."""
-    from cchc_docgen.validate import SCHEMA_PATH
+    from cchc_docgen.reading.validate import SCHEMA_PATH
 
     return SCHEMA_PATH
 
 
 def narrowed_schema(usage: Usage | None = None) -> dict:
     """The data schema; with a template's usage, `noi_dung` lists only that template's sections."""
-    from cchc_docgen.validate import load_schema
+    from cchc_docgen.reading.validate import load_schema
 
     schema = copy.deepcopy(load_schema())
     if usage is not None:
@@ -255,7 +257,7 @@ def _props(schema, *path):
 
 def skeleton(library, name: str, province: str | None = None, year: int | None = None) -> str:
     """The YAML skeleton of a data file for template `name` (see the module docstring)."""
-    from cchc_docgen.validate import load_schema
+    from cchc_docgen.reading.validate import load_schema
 
     year = year or dt.date.today().year
     template = library.get(name)
@@ -326,7 +328,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
 
 
 def _readable(markup: str) -> str:
-    from cchc_docgen.inline import parse_inline
+    from cchc_docgen.composing.inline import parse_inline
     from cchc_docgen.model import plain_text
 
     return plain_text(parse_inline(markup))

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from cchc_docgen import formatting as fmt
+from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DataError, ErrorList
-from cchc_docgen.loader import LoadedData
+from cchc_docgen.reading.loader import LoadedData
 
 _TYPE_NAMES = {
     "string": "chuỗi chữ",
@@ -31,7 +31,7 @@ _TYPE_NAMES = {
 
 # Beside the code, in a checkout and in an installed wheel alike. (Not importlib.resources: importing it costs a
 # one-shot render ~8 ms.)
-SCHEMA_PATH = Path(__file__).resolve().with_name("schema") / "bao_cao.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().with_name("bao_cao.schema.json")
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,11 @@ import copy
 import datetime as dt
 import re
 
-from cchc_docgen import formatting as fmt
+from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain.formatting import Label, Year
 from cchc_docgen.errors import DataError
-from cchc_docgen.formatting import Label, Year
-from cchc_docgen.loader import LoadedData
-from cchc_docgen.validate import load_schema
+from cchc_docgen.reading.loader import LoadedData
+from cchc_docgen.reading.validate import load_schema
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 

@@ -1,0 +1,1 @@
+"""From data and a text template to the document model: `compose`, with the ward's inline markup (`inline`)."""

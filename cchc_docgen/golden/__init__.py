@@ -1,0 +1,1 @@
+"""Golden-file checks (`docgen check`)."""

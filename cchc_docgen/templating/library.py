@@ -1,0 +1,293 @@
+"""Finding templates by name along a search path, with the settings merged along it.
+
+A template NAME is a text template `NAME.md.j2` (section outline and standard wording) plus the Word layout
+`bo-cuc.docx` (or `NAME.docx` when a template has a layout of its own). Each is looked up along the search path:
+the author's own folders (`--templates DIR`), then the built-in national base `quoc-gia`. The first match wins,
+so a folder overrides only what it contains. A text template may extend another with Jinja's
+`{% extends "quoc-gia/quy.md.j2" %}` and replace just the blocks that differ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from cchc_docgen.composing.inline import escape
+from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.errors import TemplateError
+from cchc_docgen.templating.cache import bytecode_cache
+from cchc_docgen.templating.sandbox import (
+    BoundedSandbox,
+    ConfinedFileSystemLoader,
+    refuse_outside,
+)
+
+NATIONAL = "quoc-gia"
+TEXT_SUFFIX = ".md.j2"
+DEFAULT_LAYOUT = "bo-cuc.docx"
+SETTINGS_FILE = "cau-hinh.yaml"
+
+
+def builtin_templates_dir() -> Path:
+    """`templates/` of the repository (editable install, tests) or its copy inside the installed wheel."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+class Raw(str):
+    """Template output that is already markup: printed as is, not escaped."""
+
+
+def _finalize(value):
+    """How `{{ value }}` prints in a text template: data text is escaped so it prints literally
+    (a ward's "**" or "{{" never becomes markup or code), numbers and dates take the Vietnamese form,
+    and a missing value prints nothing rather than "None"."""
+    if value is None:
+        return ""
+    if isinstance(value, Raw):
+        return value
+    if isinstance(value, jinja2.Undefined):  # callable too; printing it raises the right (Strict/sandbox) error
+        return str(value)
+    if callable(value):  # a function or class named but not called: its Python repr is no text for a report
+        raise TemplateError(f"mẫu in ra một hàm hoặc lớp chưa được gọi ({getattr(value, '__name__', '?')}); "
+                            "thiếu dấu ngoặc '( )'?")
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, (int, float)):  # a Label (a year, a document number) prints ungrouped
+        return fmt.format_number(value)
+    if hasattr(value, "isoformat"):
+        return fmt.format_date_short(value)
+    return escape(str(value))
+
+
+def province_slug(name: str) -> str:
+    """'Quảng Ninh' → 'quang-ninh', the folder name of a province's templates."""
+    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _number_word_filters(options: dict) -> dict:
+    """bang_chu / tien_bang_chu with the province's reading ("lẻ" or "linh", "ngàn" or "nghìn") as default."""
+    le, ngan = bool(options.get("le")), bool(options.get("ngan"))
+
+    def bang_chu(value, le=le, ngan=ngan):
+        return fmt.number_to_words(value, le=le, ngan=ngan)
+
+    def tien_bang_chu(value, le=le, ngan=ngan):
+        return fmt.money_in_words(value, le=le, ngan=ngan)
+
+    bang_chu.__doc__ = fmt.number_to_words.__doc__
+    tien_bang_chu.__doc__ = fmt.money_in_words.__doc__
+    return {"bang_chu": bang_chu, "tien_bang_chu": tien_bang_chu}
+
+
+def make_environment(search_path: list[Path], settings: dict | None = None) -> SandboxedEnvironment:
+    builtin = builtin_templates_dir()
+    loader = jinja2.ChoiceLoader([
+        ConfinedFileSystemLoader([str(p) for p in search_path], encoding="utf-8"),
+        # "quoc-gia/quy.md.j2" always names the national base (likewise "quang-ninh/…" a built-in province),
+        # so an override can extend the very file it replaces.
+        jinja2.PrefixLoader({d.name: ConfinedFileSystemLoader(str(d)) for d in builtin.iterdir() if d.is_dir()}),
+    ])
+    env = BoundedSandbox(
+        loader=loader,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        bytecode_cache=bytecode_cache(search_path, settings),
+    )
+    env.filters.update(fmt.JINJA_FILTERS)
+    env.filters.update(_number_word_filters((settings or {}).get("doc_so", {})))
+    env.globals.update(fmt.JINJA_GLOBALS)
+    return env
+
+
+@dataclass
+class ReportTemplate:
+    """A named template: its compiled text template and where its layout is. Compiled once, used for many documents."""
+
+    name: str
+    text: jinja2.Template
+    text_path: Path
+    layout_path: Path
+    library: "TemplateLibrary"
+
+    @cached_property
+    def reads_period(self) -> bool:
+        """Whether the template or a file it extends names ky_bao_cao, the reporting period (a plan does not).
+        Its sources are searched as text: parsing them with Jinja would cost a one-shot render ~40 ms."""
+        return any(re.search(r"\bky_bao_cao\b", source) for source in self.library.sources(self.name))
+
+
+class TemplateLibrary:
+    """All templates reachable from one search path; each is compiled on first use and kept.
+
+    The search path is: the author's folders (`--templates`), the province's built-in folder (when there is
+    one), then the national base. Settings (`cau-hinh.yaml`: the province's name, number-word options) are
+    merged along the same path, the nearest folder winning.
+    """
+
+    def __init__(self, extra_dirs=(), province: str | None = None):
+        builtin = builtin_templates_dir()
+        self.province = province_slug(province) if province else None
+        province_dir = builtin / self.province if self.province else None
+        self.extra_dirs = tuple(Path(d) for d in extra_dirs)
+        self.search_path = list(self.extra_dirs)
+        if province_dir is not None and province_dir.is_dir():
+            self.search_path.append(province_dir)
+        self.search_path.append(builtin / NATIONAL)
+        self.settings = self._settings()
+        self.env = make_environment(self.search_path, self.settings)
+        self._cache: dict[str, ReportTemplate] = {}
+        self._catalogs: dict[str, object] = {}
+
+    def catalog(self, name: str, path: Path):
+        """The indicator catalog of a Phụ lục, read once per process."""
+        from cchc_docgen.domain.appendix import load_catalog
+
+        if str(path) not in self._catalogs:
+            refuse_outside(path, self.search_path)
+            self._catalogs[str(path)] = load_catalog(name, path)
+        return self._catalogs[str(path)]
+
+    def for_province(self, province: str | None) -> "TemplateLibrary":
+        """This library with the province's built-in folder on the path, unless a province is already set."""
+        if self.province or not province:
+            return self
+        return library_for(self.extra_dirs, province)
+
+    def _settings(self) -> dict:
+        merged: dict = {}
+        for root in reversed(self.search_path):
+            path = root / SETTINGS_FILE
+            if path.is_file():
+                refuse_outside(path, [root])
+                try:
+                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                    raise TemplateError(f"tệp cấu hình mẫu hỏng: {path} ({exc})") from None
+                if not isinstance(data, dict):
+                    raise TemplateError(f"tệp cấu hình mẫu phải là một bảng các trường: {path}")
+                for key, value in data.items():
+                    if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}
+                    else:
+                        merged[key] = value
+        return merged
+
+    def find_file(self, relative: str) -> Path | None:
+        """The first `relative` file along the search path; a link out of its folder is an error (see `inside`)."""
+        for root in self.search_path:
+            candidate = root / relative
+            if candidate.is_file():
+                refuse_outside(candidate, [root])
+                return candidate
+        return None
+
+    @cached_property
+    def names(self) -> list[str]:
+        found = set()
+        for root in self.search_path:
+            if root.is_dir():
+                found.update(p.name[: -len(TEXT_SUFFIX)] for p in root.glob("*" + TEXT_SUFFIX) if not p.name.startswith("_"))
+        return sorted(found)
+
+    def get(self, name: str) -> ReportTemplate:
+        if name in self._cache:
+            return self._cache[name]
+        text_path = self.find_file(name + TEXT_SUFFIX)
+        if text_path is None or name.startswith("_") or "/" in name:
+            known = ", ".join(self.names) or "(không có)"
+            raise TemplateError(f"không có mẫu '{name}'; các mẫu hiện có: {known}")
+        try:
+            text = self.env.get_template(name + TEXT_SUFFIX)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"lỗi cú pháp mẫu tại {exc.filename or text_path}:{exc.lineno}: {exc.message}") from None
+        except OutsideTemplateFolder as exc:
+            raise TemplateError(f"mẫu '{name}': {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"mẫu '{name}' dùng tệp không tìm thấy: {exc.name}") from None
+        layout_path = self.find_file(name + ".docx") or self.find_file(DEFAULT_LAYOUT)
+        if layout_path is None:
+            raise TemplateError(f"mẫu '{name}' không có tệp bố cục {DEFAULT_LAYOUT}")
+        template = ReportTemplate(name, text, text_path, layout_path, self)
+        self._cache[name] = template
+        return template
+
+    def text_chain(self, name: str) -> list[str]:
+        """Where the text template comes from: its file, then each file it extends, nearest first."""
+        chain, current = [], name + TEXT_SUFFIX
+        while current and len(chain) < 20:
+            source, filename, _ = self.env.loader.get_source(self.env, current)
+            chain.append(filename)
+            # Read the {% extends "…" %} tag as text (outside comments): parsing the template costs far more.
+            parent = _EXTENDS.search(_JINJA_COMMENT.sub("", source))
+            current = parent.group(1) if parent else None
+        return chain
+
+    def sources(self, name: str) -> list[str]:
+        """The text of the template and of each file it extends, Jinja comments left out."""
+        return [_JINJA_COMMENT.sub("", Path(f).read_text(encoding="utf-8")) for f in self.text_chain(name)]
+
+
+_EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
+_JINJA_COMMENT = re.compile(r"{#.*?#}", re.DOTALL)
+_LIBRARIES: dict[tuple, TemplateLibrary] = {}
+
+
+def library_for(extra_dirs=(), province: str | None = None) -> TemplateLibrary:
+    """One library per search path and province, kept for the life of the process (templates compile once)."""
+    key = (tuple(str(Path(d).resolve()) for d in extra_dirs), province_slug(province) if province else None)
+    if key not in _LIBRARIES:
+        _LIBRARIES[key] = TemplateLibrary(extra_dirs, province)
+    return _LIBRARIES[key]
+
+
+def describe_templates(library: TemplateLibrary) -> str:
+    """What `docgen templates` prints: each template and the file each of its parts comes from."""
+    builtin = builtin_templates_dir()
+
+    def where(path) -> str:
+        path = Path(path).resolve()
+        try:
+            return f"{path.relative_to(builtin.resolve())} (có sẵn)"
+        except ValueError:
+            return str(path)
+
+    provinces = sorted(d.name for d in builtin.iterdir() if d.is_dir() and d.name != NATIONAL)
+    lines = [f"Tỉnh: {library.settings.get('ten', '') if library.province else '(không chọn; dùng --tinh)'}",
+             "Thứ tự tìm mẫu: " + " → ".join(where(p) for p in library.search_path), ""]
+    for name in library.names:
+        template = library.get(name)
+        chain = library.text_chain(name)
+        lines.append(name)
+        lines.append(f"  nội dung: {where(chain[0])}")
+        lines.extend(f"    kế thừa: {where(parent)}" for parent in chain[1:])
+        lines.append(f"  bố cục:   {where(template.layout_path)}")
+    catalogs = {}
+    for root in reversed(library.search_path):
+        for path in sorted((root / "phu-luc").glob("*.yaml")) if (root / "phu-luc").is_dir() else ():
+            catalogs[path.stem] = path
+    if catalogs:
+        lines.append("")
+        lines.append("Biểu phụ lục (phu_luc.bieu):")
+        lines.extend(f"  {stem}: {where(path)}" for stem, path in sorted(catalogs.items()))
+    settings = [where(root / SETTINGS_FILE) for root in library.search_path if (root / SETTINGS_FILE).is_file()]
+    lines.append("")
+    lines.append("Thiết lập (cau-hinh.yaml, gần nhất được ưu tiên): " + ", ".join(settings))
+    doc_so = library.settings.get("doc_so", {})
+    lines.append(f"Đọc số bằng chữ: {'lẻ' if doc_so.get('le') else 'linh'}, {'ngàn' if doc_so.get('ngan') else 'nghìn'}")
+    lines.append("Các tỉnh có mẫu riêng: " + ", ".join(provinces))
+    return "\n".join(lines)
