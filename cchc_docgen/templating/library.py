@@ -26,6 +26,7 @@ from cchc_docgen.templating.cache import bytecode_cache
 from cchc_docgen.templating.sandbox import (
     BoundedSandbox,
     ConfinedFileSystemLoader,
+    OutsideTemplateFolder,
     refuse_outside,
 )
 
