@@ -54,12 +54,14 @@ class TemplateError(DocgenError):
     """A template is missing or broken."""
 
 
-class ErrorList(DocgenError):
-    """Several data errors found in one pass, reported together."""
+class ErrorList(DataError):
+    """Several data errors found in one pass, reported together; its location and field are the first's."""
 
     def __init__(self, errors: list[DocgenError]):
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        first = errors[0] if errors else None
+        super().__init__("\n".join(str(e) for e in errors), first.location if first else None,
+                         first.path if first else ())
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -202,7 +202,7 @@ def test_printing_a_huge_number_is_a_template_error(attempt):
 @pytest.mark.parametrize("body, message", [
     # Jinja's `is sequence` test catches Exception: the time budget must still stop the loop
     ("{% for i in range(100000) %}{% for j in range(100000) %}{% if i is sequence %}{% endif %}{% endfor %}"
-     "{% endfor %}", "chạy quá 1.5 giây mà chưa xong"),
+     "{% endfor %}", "chạy quá 5 giây mà chưa xong"),
     ("{{ '%0300000000d' % 1 }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
     ("{{ '%*d' % (300000000, 1) }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
     ("{{ '%0300000000d'|format(1) }}", "phép định dạng '%' đòi độ rộng 300.000.000 ký tự"),
@@ -228,7 +228,8 @@ def test_printing_a_huge_number_is_a_template_error(attempt):
         "str-zfill", "str-format", "str-format-nested", "indent", "str-replace", "replace-filter", "join-filter",
         "str-join", "concat-doubling", "plus-doubling", "list-extend-doubling", "batch", "printed-too-much"])
 def test_hostile_templates_are_stopped_within_limits(tmp_path, body, message):
-    _refused_in_time(tmp_path, body, 10, message)
+    # A budget of 5 s: each limit must be what stops its case, however slow the machine is today.
+    _refused_in_time(tmp_path, body, 10, message, env={"DOCGEN_TEMPLATE_SECONDS": "5"})
 
 
 def test_a_template_with_100000_headings_is_pruned_in_time(tmp_path):

@@ -104,7 +104,10 @@ class LoadedData:
                 return Location(self.file, *_mark(self.positions[path]))
             path = path[:-1]
         root = self.positions.get(())
-        return Location(self.file, *_mark(root)) if root is not None else Location(self.file, 1, 1)
+        if root is not None:
+            return Location(self.file, *_mark(root))
+        # Data that came as a mapping (the Python API) has no positions: the message names the field alone.
+        return Location(self.file) if not self.positions else Location(self.file, 1, 1)
 
     def node(self, path):
         """The YAML node of the value at ``path`` (None when unknown): its text as written (``node.value``; YAML
