@@ -80,7 +80,7 @@ def run_job(job: Job) -> Outcome:
     from cchc_docgen.templates import library_for
 
     try:
-        if job.output.resolve() == job.data.resolve():
+        if os.path.realpath(job.output) == os.path.realpath(job.data):  # (resolve() raises on a symlink loop)
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
         result = render(job.data, library_for(job.template_dirs, job.province), job.template_name, job.fmt, job.strict)
         write_atomically(job.output, result.content)

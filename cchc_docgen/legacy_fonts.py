@@ -21,7 +21,7 @@ TCVN3 = dict(zip(
     "¯º¿ÀÁÂÃÄÅÍÙÚÛàðÿ",
     "ĂÂÊÔƠƯĐăâêôơưđ"
     "àảãáạ" "ằẳẵắặ" "ầẩẫấậ" "èẻẽéẹ" "ềểễếệ" "ìỉĩíị" "òỏõóọ" "ồổỗốộ" "ờởỡớợ" "ùủũúụ" "ừửữứự" "ỳỷỹýỵ"
-    "ẶẲẴẮẦẨẪẤỀỂỄẾỒỔỖỐ",
+    "ẰẲẴẮẦẨẪẤỀỂỄẾỒỔỖỐ",
     strict=True))
 
 # VNI-Windows. Letters of one byte: đ, ư, ơ, the toned i and ỵ.
@@ -64,12 +64,15 @@ VIETNAMESE_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêì�
 # Latin-1 characters that a legacy-font text holds and Vietnamese Unicode text does not.
 _FOREIGN = frozenset(chr(c) for c in range(0xA1, 0x100)) - VIETNAMESE_LATIN1 - set("°×÷")
 MARKERS = re.compile(f"[{''.join(sorted(_FOREIGN))}]")
-# The same test on the UTF-8 bytes of a whole file, before anything is decoded.
-MARKER_BYTES = re.compile(b"|".join(re.escape(c.encode()) for c in sorted(_FOREIGN)))
 
 
 # Vowel pairs VNI writes ("aâ" for â, "eã" for ễ) that Vietnamese Unicode text never holds ("oá", "uâ" it does).
-_VNI_ONLY_PAIR = re.compile("[aeAE][âáàãêéèÂÁÀÃÊÉÈ]|[oO][âêÂÊ]")
+VNI_ONLY_PAIR = re.compile("[aeAE][âáàãêéèÂÁÀÃÊÉÈ]|[oO][âêÂÊ]")
+# Whether a whole file may hold such text, on its UTF-8 bytes before anything is decoded: a legacy-only character
+# or a VNI-only pair anywhere.
+MARKER_BYTES = re.compile(b"|".join([re.escape(c.encode()) for c in sorted(_FOREIGN)]
+                                    + [b"[aeAE](?:" + b"|".join(c.encode() for c in "âáàãêéèÂÁÀÃÊÉÈ") + b")",
+                                       b"[oO](?:" + b"|".join(c.encode() for c in "âêÂÊ") + b")"]))
 
 
 def from_tcvn3(text: str) -> str:
@@ -127,7 +130,7 @@ def detect(text: str) -> tuple[str, str] | None:
     if text.isascii() or max(text) > "\xff":
         return None
     if not any((m.start() > 0 and text[m.start() - 1].isalpha()) or (m.end() < len(text) and text[m.end()].isalpha())
-               for m in MARKERS.finditer(text)) and not _VNI_ONLY_PAIR.search(text):
+               for m in MARKERS.finditer(text)) and not VNI_ONLY_PAIR.search(text):
         return None
     best = None
     for name, convert in (("TCVN3", from_tcvn3), ("VNI", from_vni)):

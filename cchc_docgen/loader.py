@@ -11,6 +11,7 @@ alias bomb) and duplicate keys are refused with a located message.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import math
 import os
 import re
@@ -286,7 +287,7 @@ class _Hints:
     @classmethod
     def of(cls, source: str | bytes, text_of) -> _Hints | None:
         legacy = bool(legacy_fonts.MARKER_BYTES.search(source) if isinstance(source, bytes)
-                      else legacy_fonts.MARKERS.search(source))
+                      else legacy_fonts.MARKERS.search(source) or legacy_fonts.VNI_ONLY_PAIR.search(source))
         comment_lines = {}
         if (b" #" in source or b"\t#" in source) if isinstance(source, bytes) else (" #" in source or "\t#" in source):
             for number, line in enumerate(text_of().split("\n")):
@@ -311,17 +312,17 @@ class _Hints:
             if found is not None:
                 builder.warnings.append(LegacyText(
                     f"chữ gõ bằng bảng mã cũ {found[0]} (không phải Unicode): '{text}' đọc là '{found[1]}'; "
-                    "sửa bằng lệnh: docgen validate --sua-ma TỆP", Location(builder.file, *_mark(node)), path,
-                    node=node, converted=found[1]))
+                    f"sửa bằng lệnh: docgen validate --sua-ma {builder.file}", Location(builder.file, *_mark(node)),
+                    path, node=node, encoding=found[0]))
 
 
 class LegacyText(DataError):
-    """A warning: a text value typed in TCVN3 or VNI; `converted` is its Unicode form, `node` where it stands."""
+    """A warning: a text value typed in `encoding` (TCVN3 or VNI); `node` is where it stands in the file."""
 
-    def __init__(self, message, location, path, *, node, converted: str):
+    def __init__(self, message, location, path, *, node, encoding: str):
         super().__init__(message, location, path)
         self.node = node
-        self.converted = converted
+        self.encoding = encoding
 
 
 class _NotPlain(Exception):
@@ -547,13 +548,84 @@ def _utf8_text(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})", Location(file)) from None
+        raise _not_utf8(raw, exc.start, file) from None
+
+
+_SAVE_AS_UTF8 = "lưu lại tệp dạng UTF-8 (Notepad: Tệp › Lưu thành…, Mã hóa: UTF-8)"
+
+
+def _not_utf8(raw: bytes, start: int, file: str) -> DataError:
+    """The first byte that is not UTF-8, by line and column; and what the file is when that can be told."""
+    if _looks_cp1258(raw):
+        return DataError("tệp được lưu theo bảng mã Windows tiếng Việt (Windows-1258), không phải UTF-8: "
+                         + _SAVE_AS_UTF8, Location(file))
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+    return DataError(f"tệp không phải văn bản UTF-8 (byte 0x{raw[start]:02X}): "
+                     + _SAVE_AS_UTF8, Location(file, line, column))
+
+
+# Letters of Vietnamese that Windows-1258 writes as one byte (ă â đ ê ô ơ ư) or that its combining tone bytes
+# (0xCC, 0xD2, 0xDE, 0xEC, 0xF2) put on a vowel.
+_CP1258_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ]|[aeiouyăâêôơưAEIOUYĂÂÊÔƠƯ][\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _looks_cp1258(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return False
+    return len(_CP1258_VIETNAMESE.findall(text)) >= 3
+
+
+# Byte-order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: its little-endian mark begins with UTF-16's).
+_BOMS = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16")]
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """'utf-16'/'utf-32' (with the byte order when there is no mark) for a file in one of them: by its mark, or
+    by where the NUL bytes of its ASCII characters stand (Notepad's "Unicode" is UTF-16 with a mark)."""
+    for mark, name in _BOMS:
+        if raw.startswith(mark):
+            return name
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return None
+    for width, order in ((4, "le"), (4, "be"), (2, "le"), (2, "be")):
+        if len(raw) % width:
+            continue
+        lanes = [sample[i::width] for i in range(width)]
+        zeros = [lane.count(0) / len(lane) for lane in lanes]
+        text_lane = 0 if order == "le" else width - 1
+        if zeros[text_lane] < 0.1 and all(zeros[i] > 0.6 for i in range(width) if i != text_lane):
+            return f"utf-{width * 8}-{order}"
+    return None
+
+
+def _special_file(path: Path, name: str) -> None:
+    """Refuse what is not a regular file without opening it: opening a FIFO for reading waits for a writer.
+    Devices are read (bounded): /dev/stdin is one."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataError("không tìm thấy tệp dữ liệu", Location(name)) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError("không phải tệp thường: liên kết (symlink) trỏ vòng lặp, không dẫn tới tệp nào",
+                            Location(name)) from None
+        raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
+    kind = ("ống dẫn (FIFO)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else None)
+    if kind:
+        raise DataError(f"không phải tệp thường: đây là một {kind}; hãy chỉ tới tệp dữ liệu .yaml", Location(name))
 
 
 def load(path: str | Path) -> LoadedData:
     """Read and parse a data file."""
     path = Path(path)
     name = str(path)
+    _special_file(path, name)
     too_large = f"tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)"
     try:
         size = path.stat().st_size
@@ -574,10 +646,17 @@ def load(path: str | Path) -> LoadedData:
         raise DataError("đây là thư mục, không phải tệp dữ liệu", Location(name)) from None
     except PermissionError:
         raise DataError("không có quyền đọc tệp", Location(name)) from None
+    except OSError as exc:
+        raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 or UTF-32, which libyaml would read: not UTF-8
-        _utf8_text(raw, name)  # raises, naming the byte
+    wide = _wide_encoding(raw) if raw[:4].count(0) or raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if wide is not None:  # UTF-16 or UTF-32 (Notepad's "Unicode"): read as what it is
+        try:
+            text = raw.decode(wide)
+        except UnicodeDecodeError:
+            raise DataError(f"tệp có vẻ là {wide.upper()} nhưng có byte lỗi: " + _SAVE_AS_UTF8, Location(name)) from None
+        return loads(text.removeprefix("\ufeff"), name)
     if b"\x00" in raw:
         _utf8_text(raw, name)  # a file that is not even UTF-8 is told so first
         raise DataError("tệp chứa ký tự NUL: có lẽ đây là tệp nhị phân, không phải YAML", Location(name))
