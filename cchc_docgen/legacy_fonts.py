@@ -10,6 +10,7 @@ ASCII vowel followed by one byte for its marks (and has single bytes for đ, ư,
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 # TCVN 5712:1993 (VN3, the ABC fonts) byte → letter, the lowercase set and the uppercase letters it has (the
@@ -61,8 +62,9 @@ _VNI_SPELLING = re.compile("|".join(map(re.escape, sorted(_FROM_VNI, key=len, re
 
 # Latin-1 letters that are Vietnamese letters too: in Unicode Vietnamese text these are ordinary.
 VIETNAMESE_LATIN1 = frozenset("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
-# Latin-1 characters that a legacy-font text holds and Vietnamese Unicode text does not.
-_FOREIGN = frozenset(chr(c) for c in range(0xA1, 0x100)) - VIETNAMESE_LATIN1 - set("°×÷")
+# Characters of a legacy-font text that Vietnamese Unicode text does not hold: the bytes of the two encodings that
+# are no Vietnamese letter in Latin-1.
+_FOREIGN = (set(TCVN3) | set("".join(_VNI_SINGLE)) | set("".join(_VNI_MARKS))) - VIETNAMESE_LATIN1 - set("×÷")
 MARKERS = re.compile(f"[{''.join(sorted(_FOREIGN))}]")
 
 
@@ -70,9 +72,16 @@ MARKERS = re.compile(f"[{''.join(sorted(_FOREIGN))}]")
 VNI_ONLY_PAIR = re.compile("[aeAE][âáàãêéèÂÁÀÃÊÉÈ]|[oO][âêÂÊ]")
 # Whether a whole file may hold such text, on its UTF-8 bytes before anything is decoded: a legacy-only character
 # or a VNI-only pair anywhere.
-MARKER_BYTES = re.compile(b"|".join([re.escape(c.encode()) for c in sorted(_FOREIGN)]
-                                    + [b"[aeAE](?:" + b"|".join(c.encode() for c in "âáàãêéèÂÁÀÃÊÉÈ") + b")",
-                                       b"[oO](?:" + b"|".join(c.encode() for c in "âêÂÊ") + b")"]))
+# CPython keeps a text whose characters are all in Latin-1 (but not all ASCII) one byte per character, and says so
+# in its size: a text of n characters takes LATIN1_BASE + n bytes, which no ASCII text (a smaller header) nor wider
+# text (two or four bytes per character) does. Checking that size costs nothing, where looking at every character
+# of every text of a clean file cost a render milliseconds; legacy text is Latin-1 only, real Vietnamese never.
+LATIN1_BASE = sys.getsizeof("\xe9") - 1
+
+
+def latin1_only(text: str) -> bool:
+    """Whether `text` has a non-ASCII character and all its characters are within Latin-1 (U+0000–U+00FF)."""
+    return sys.getsizeof(text) == LATIN1_BASE + len(text)
 
 
 def from_tcvn3(text: str) -> str:
@@ -127,7 +136,7 @@ def detect(text: str) -> tuple[str, str] | None:
     Unicode text. Only text entirely within Latin-1 with a legacy-only character next to a letter is tried; it is
     converted both ways, and a conversion counts only when it leaves no legacy-only character and reads as
     Vietnamese syllables better than the text as it is."""
-    if text.isascii() or max(text) > "\xff":
+    if not latin1_only(text):
         return None
     if not any((m.start() > 0 and text[m.start() - 1].isalpha()) or (m.end() < len(text) and text[m.end()].isalpha())
                for m in MARKERS.finditer(text)) and not VNI_ONLY_PAIR.search(text):

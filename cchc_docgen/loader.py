@@ -16,6 +16,7 @@ import math
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,9 +208,20 @@ class _Builder:
                 raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         value = self._scalar(node, path)
-        if self.hints is not None and value.__class__ is str:
-            self.hints.look(self, node, value, path)
+        if value.__class__ is str:
+            if self.hints is not None:
+                self.hints.look(self, node, value, path)
+            if legacy_fonts.latin1_only(value):
+                self._legacy(node, value, path)
         return value
+
+    def _legacy(self, node, text: str, path) -> None:
+        found = legacy_fonts.detect(text)
+        if found is not None:
+            self.warnings.append(LegacyText(
+                f"chữ gõ bằng bảng mã cũ {found[0]} (không phải Unicode): '{text}' đọc là '{found[1]}'; "
+                f"sửa bằng lệnh: docgen validate --sua-ma {self.file}", Location(self.file, *_mark(node)), path,
+                node=node, encoding=found[0]))
 
     def _key(self, node, path) -> str:
         """A field name is text as written: `On`, `~`, `2024` or `1.50` name a field, they are no value."""
@@ -272,22 +284,18 @@ def _nfc(text: str) -> str:
 
 
 class _Hints:
-    """Things to warn about that only the file's text shows, found by a cheap scan of it: lines where a ' #'
-    right after a value may have cut a text short (a YAML comment), and characters of the legacy Vietnamese font
-    encodings. When there are any, the reference pass builds the data and calls `look` for each text value."""
+    """Lines where a ' #' right after a value may have cut a text short (a YAML comment), found by a cheap scan of
+    the file's text. When there are any, the reference pass builds the data and calls `look` for each text value."""
 
     # A '#' one space after text ("Tổ #1", "Đội 3 # mới"), or followed by a letter or digit: text the writer meant,
     # cut by YAML. A comment set apart by several spaces ("Trần Văn A      # giả định") is a deliberate one.
     _CUT = re.compile(r"\S[ \t]#|[ \t]#[^\s#]")
 
-    def __init__(self, comment_lines: dict, legacy: bool):
+    def __init__(self, comment_lines: dict):
         self.comment_lines = comment_lines  # 0-based line → (the line, columns of the suspect '#')
-        self.legacy = legacy
 
     @classmethod
     def of(cls, source: str | bytes, text_of) -> _Hints | None:
-        legacy = bool(legacy_fonts.MARKER_BYTES.search(source) if isinstance(source, bytes)
-                      else legacy_fonts.MARKERS.search(source) or legacy_fonts.VNI_ONLY_PAIR.search(source))
         comment_lines = {}
         if (b" #" in source or b"\t#" in source) if isinstance(source, bytes) else (" #" in source or "\t#" in source):
             for number, line in enumerate(text_of().split("\n")):
@@ -295,7 +303,7 @@ class _Hints:
                     columns = [m.end() - 1 for m in cls._CUT.finditer(line)]
                     if columns:
                         comment_lines[number] = (line, columns)
-        return cls(comment_lines, legacy) if comment_lines or legacy else None
+        return cls(comment_lines) if comment_lines else None
 
     def look(self, builder: _Builder, node, text: str, path) -> None:
         end = node.end_mark
@@ -307,13 +315,6 @@ class _Hints:
                         "dấu '#' bắt đầu chú thích YAML: phần sau bị bỏ; đặt cả câu trong dấu nháy "
                         f"(giá trị đọc được: '{text}')", Location(builder.file, end.line + 1, column + 1), path))
                     break
-        if self.legacy:
-            found = legacy_fonts.detect(text)
-            if found is not None:
-                builder.warnings.append(LegacyText(
-                    f"chữ gõ bằng bảng mã cũ {found[0]} (không phải Unicode): '{text}' đọc là '{found[1]}'; "
-                    f"sửa bằng lệnh: docgen validate --sua-ma {builder.file}", Location(builder.file, *_mark(node)),
-                    path, node=node, encoding=found[0]))
 
 
 class LegacyText(DataError):
@@ -323,6 +324,10 @@ class LegacyText(DataError):
         super().__init__(message, location, path)
         self.node = node
         self.encoding = encoding
+
+
+_getsizeof, _is_normalized = sys.getsizeof, unicodedata.is_normalized
+_LATIN1_SIZE = legacy_fonts.LATIN1_BASE
 
 
 class _NotPlain(Exception):
@@ -380,16 +385,14 @@ class _QuickPass:
             raise _NotPlain from None
 
     def text(self, value: str) -> str:
+        """_Builder._text and its legacy-font check, inlined: this runs for every text and field name."""
         if len(value) > MAX_TEXT_CHARS or (self.check_text and _UNPRINTABLE.search(value)):
             raise _NotPlain
-        return _nfc(value)
-
-    def key(self, event) -> str:
-        """A field name: its text as written (see _Builder._key)."""
-        if event.anchor is not None or event.tag is not None or not event.value or (
-                event.value == "<<" and event.implicit[0]):
-            raise _NotPlain
-        return self.text(event.value)
+        if value.isascii():
+            return value
+        if _getsizeof(value) == _LATIN1_SIZE + len(value) and legacy_fonts.detect(value) is not None:
+            raise _NotPlain  # to be warned about, where the reference pass knows the value's place
+        return value if _is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
     def collection(self, event, depth: int):
         kind = event.__class__
@@ -404,7 +407,14 @@ class _QuickPass:
                     if key_event.__class__ is _MAPPING_END:
                         return result
                     raise _NotPlain
-                key = self.key(key_event)
+                # A field name is its text as written (see _Builder._key).
+                if key_event.anchor is not None or key_event.tag is not None:
+                    raise _NotPlain
+                key = key_event.value
+                if not key or (key == "<<" and key_event.implicit[0]):
+                    raise _NotPlain
+                if self.check_text or not key.isascii() or len(key) > MAX_TEXT_CHARS:
+                    key = self.text(key)
                 if key in result:
                     raise _NotPlain
                 event = get()
