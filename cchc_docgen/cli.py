@@ -280,7 +280,9 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
-def validate_command(files, strict: bool, template_name, template_dirs, province):
+@click.option("--sua-ma", "fix_encoding", is_flag=True,
+              help="Chuyển chữ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) trong tệp sang Unicode (ghi lại tệp), rồi kiểm tra.")
+def validate_command(files, strict: bool, template_name, template_dirs, province, fix_encoding):
     """Kiểm tra các tệp dữ liệu FILES mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
 
     Báo từng lỗi và cảnh báo tại tệp:dòng:cột với tên trường: phần lớn hơn tổng (hồ sơ đã giải quyết, đúng
@@ -295,6 +297,10 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
         pipeline = Pipeline(template_dirs, province)
         bad = False
         for data in files:
+            if fix_encoding:
+                from cchc_docgen.reading.validate import fix_legacy_text
+
+                click.echo("\n".join(fix_legacy_text(data)))
             findings = pipeline.validate(data, template_name)
             for finding in findings:
                 click.echo(str(finding))

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from pathlib import Path
 
 import pytest
 import yaml
+from conftest import EXAMPLES, ROOT
 
 import cchc_docgen
-from conftest import EXAMPLES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

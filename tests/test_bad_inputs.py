@@ -146,6 +146,29 @@ def generate_read_only_output(folder: Path, out: Path) -> Path:
     return valid_copy(folder)
 
 
+def generate_fifo(folder: Path, out: Path) -> Path:
+    path = folder / "du-lieu.yaml"
+    os.mkfifo(path)
+    return path
+
+
+def generate_socket(folder: Path, out: Path) -> Path:
+    import socket
+
+    path = folder / "du-lieu.yaml"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()  # the socket file stays
+    return path
+
+
+def generate_symlink_loop(folder: Path, out: Path) -> Path:
+    path = folder / "du-lieu.yaml"
+    (folder / "vong.yaml").symlink_to(path)
+    path.symlink_to(folder / "vong.yaml")
+    return path
+
+
 def case_param(case):
     marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
     return pytest.param(case, id=case["name"], marks=marks)
@@ -160,7 +183,7 @@ def test_bad_input_is_refused_cleanly(tmp_path, case):
     else:
         data = tmp_path / case["file"]
         shutil.copy(CORPUS / case["file"], data)
-    before = data.read_bytes() if data else None
+    before = data.read_bytes() if data and data.is_file() else None
     fill = {"file": data, "out": out, "dir": tmp_path, "layouts": CORPUS / "layouts"}
     args = [arg.format(**fill) if isinstance(arg, str) else arg for arg in case["args"]]
 
@@ -176,7 +199,7 @@ def test_bad_input_is_refused_cleanly(tmp_path, case):
     assert result.exit_code == case["exit"], output
     expected = case["message"] if isinstance(case["message"], list) else [case["message"]]
     assert any(fragment in output for fragment in expected), output
-    if data is not None:
+    if before is not None:
         assert data.read_bytes() == before, "the input file was changed"
     out.chmod(0o644)
     assert out.read_bytes() == OLD_OUTPUT, "the existing output file was overwritten"
@@ -511,3 +534,47 @@ def test_an_entity_looking_text_is_escaped_in_markdown(tmp_path):
     out = tmp_path / "o.md"
     assert invoke("render", data, "-o", out, "-f", "md").exit_code == 0
     assert not re.search(r"(?<!\\)&(amp|lt);", out.read_text(encoding="utf-8"))
+
+
+# --- reading the file (issue 13) ---------------------------------------------------------------------------
+
+def test_yaml_1_1_look_alikes_print_as_written(tmp_path):
+    out = tmp_path / "o.md"
+    result = invoke("render", CORPUS / "yaml11-values.yaml", "-o", out, "-f", "md")
+    assert result.exit_code == 0, result.output
+    text = md_unescaped(out)
+    assert "14:30" in text and "870" not in text
+    from cchc_docgen.reading import loader
+
+    data = loader.load(CORPUS / "yaml11-values.yaml").data
+    assert data["so_lieu"]["ho_so"]["tiep_nhan"] == 17 and data["so_lieu"]["ho_so"]["da_giai_quyet"] == 15
+    assert list(data["so_lieu"]["ho_so"]["theo_linh_vuc"]) == ["On", "No", "~", "true"]
+
+
+def test_decomposed_text_is_written_composed(tmp_path):
+    import unicodedata
+
+    out = tmp_path / "o.docx"
+    result = invoke("render", CORPUS / "nfd.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    texts = "\n".join(docx_texts(out))
+    assert "PHÓ CHỦ TỊCH" in texts and unicodedata.is_normalized("NFC", texts)
+
+
+@pytest.mark.parametrize("name, changed", [
+    ("legacy-tcvn3.yaml", ("  ten_goi: Uû ban nh©n d©n ph\u00adêng A", "  ten_goi: Uỷ ban nhân dân phường A")),
+    ("legacy-vni.yaml", ("  ho_ten: Nguyeãn Vaên B", "  ho_ten: Nguyễn Văn B")),
+])
+def test_sua_ma_rewrites_only_the_legacy_text(tmp_path, name, changed):
+    data = tmp_path / name
+    shutil.copy(CORPUS / name, data)
+    before = data.read_text(encoding="utf-8")
+    result = invoke("validate", "--sua-ma", data)
+    assert result.exit_code == 0, result.output
+    assert data.read_text(encoding="utf-8") == before.replace(*changed)
+    encoding = "TCVN3" if "tcvn3" in name else "VNI"
+    assert f"{encoding} → Unicode: '{changed[0].split(': ', 1)[1]}' → '{changed[1].split(': ', 1)[1]}'" in result.output
+    assert f"{data}: đã chuyển 1 giá trị sang Unicode\n{data}: không có lỗi\n" in result.output
+    assert not leftovers(tmp_path)
+    again = invoke("validate", "--sua-ma", data)
+    assert f"{data}: không có chữ gõ bằng bảng mã cũ (TCVN3, VNI); tệp giữ nguyên" in again.output

@@ -494,6 +494,8 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
     to its ky_bao_cao's dates."""
     c = _Collector(loaded)
     raw = loaded.data
+    for note in getattr(loaded, "warnings", ()):  # what the loader saw in the file's text (loader._Hints)
+        c.add(WARNING, note.message, note.path, location=note.location)
     _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
     _check_zero_wholes(c, raw.get("so_lieu") or {})
     _check_text_percentages(c, raw)

@@ -11,8 +11,13 @@ alias bomb) and duplicate keys are refused with a located message.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import math
+import os
 import re
+import stat
+import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from cchc_docgen.errors import DataError, Location
+from cchc_docgen.reading import legacy_fonts
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # One text value: ~15 printed pages. Longer is a mistake (a pasted file) and only makes rendering slow.
@@ -34,18 +40,33 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # libyaml's parser, when PyYAML has it, is ~10x faster than the pure-Python one and keeps the same marks.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_IMPLICIT = _BaseLoader.yaml_implicit_resolvers  # first character → [(tag, regexp)], YAML 1.1's implicit types
-# Letters whose only rules are bool and null ("false", "No", "null"…): no match is longer than 5 characters
-# (6 with the newline a regex `$` allows).
-_WORD_RULE_LETTERS = frozenset("yYnNtTfFoO")
-assert None not in _IMPLICIT and not _BaseLoader.yaml_path_resolvers, "PyYAML's safe resolver has changed"
-assert all(tag.endswith((":bool", ":null")) for letter in _WORD_RULE_LETTERS for tag, _ in _IMPLICIT[letter])
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_TIMESTAMP_TAG, _MERGE_TAG = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"
+# The types of plain (unquoted) values: YAML 1.2's core schema, plus dates. Not PyYAML's YAML 1.1 rules, which
+# read 14:30 as the number 870, 017 as 15, and yes/no/on/off as booleans: here those stay text (017 is 17).
+_INT = r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z"
+_FLOAT = r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+_TIMESTAMP = (r"[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]"
+              r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?\Z")
+_CORE_RULES = [(_NULL_TAG, r"(?:~|null|Null|NULL)\Z", "~nN"), (_BOOL_TAG, r"(?:true|True|TRUE|false|False|FALSE)\Z", "tTfF"),
+               (_INT_TAG, _INT, "-+0123456789"), (_FLOAT_TAG, _FLOAT, "-+.0123456789"),
+               (_TIMESTAMP_TAG, _TIMESTAMP, "0123456789"), (_MERGE_TAG, r"<<\Z", "<")]
+_IMPLICIT: dict[str, list] = {}  # first character → [(tag, regexp)]
+for _tag, _pattern, _firsts in _CORE_RULES:
+    for _char in _firsts:
+        _IMPLICIT.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+# Letters whose only rules are words ("false", "null"…): none is longer than 5 characters.
+_WORD_RULE_LETTERS = frozenset("nNtTfF")
 
 
 def _plain_tag(value: str) -> str:
     """The tag of a plain (unquoted) value: the first character picks the candidate rules."""
-    rules = _IMPLICIT.get(value[:1])
-    if rules is not None and not (len(value) > 6 and value[0] in _WORD_RULE_LETTERS):
+    if not value:
+        return _NULL_TAG
+    rules = _IMPLICIT.get(value[0])
+    if rules is not None and not (len(value) > 5 and value[0] in _WORD_RULE_LETTERS):
         for tag, pattern in rules:
             if pattern.match(value):
                 return tag
@@ -53,10 +74,8 @@ def _plain_tag(value: str) -> str:
 
 
 class _Loader(_BaseLoader):
-    """The safe loader with PyYAML's tag resolver narrowed to the rules it actually holds. libyaml calls the
-    resolver, in Python, for every value: its general form looks up wildcard and path rules the safe loader has
-    none of, and tries the bool and null patterns on every text that starts with N, T, O… ("Nguyễn", "Tổ
-    chức"), which a length test rules out. Same tags for every value (tests/test_stages.py compares)."""
+    """The safe loader with the core-schema resolver above. libyaml calls the resolver, in Python, for every
+    value; the general form also looks up path rules the loader has none of."""
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
@@ -68,6 +87,35 @@ class _Loader(_BaseLoader):
 
     def ascend_resolver(self):
         pass
+
+
+# Digits of an integer. A count in a report has a handful; Python refuses to read one of over 4300.
+MAX_INT_DIGITS = 20
+
+
+def _core_value(tag: str, text: str):
+    """The value of a scalar of a core-schema tag (ValueError when the text does not fit the tag)."""
+    if tag == _INT_TAG:
+        digits = text.lstrip("+-")
+        if len(digits) > MAX_INT_DIGITS:
+            raise OverflowError(len(digits))
+        if digits.startswith(("0x", "0o")) and digits is text:
+            return int(text[2:], 16 if text[1] == "x" else 8)
+        return int(text)
+    if tag == _FLOAT_TAG:
+        lowered = text.lower()
+        if lowered.endswith((".inf", ".nan")):
+            return float(lowered.replace(".", ""))
+        return float(text)
+    if tag == _BOOL_TAG:
+        lowered = text.lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(text)
+        return lowered == "true"
+    return None  # null
+
+
+_CORE_TAGS = frozenset({_NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG})
 
 
 @dataclass
@@ -84,6 +132,8 @@ class LoadedData:
     # the positions tables are filled from it the first time a position is asked for, so a clean render never
     # pays for them.
     source: str | bytes | None = field(default=None, repr=False)
+    # Things worth a look that are no error (a '#' that cut a text short, text in a legacy font encoding).
+    warnings: list = field(default_factory=list)
 
     def location(self, path=(), *, key: bool = False) -> Location:
         """The closest known position of ``path`` (walking up to its parents when needed)."""
@@ -123,19 +173,18 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
 class _Builder:
     """The reference pass: builds the data and records every node by its path; it also gives every refusal
     its message. `constructor` is PyYAML's SafeConstructor (a loader is one)."""
 
-    def __init__(self, file: str, constructor):
+    def __init__(self, file: str, constructor, hints: _Hints | None = None):
         self.file = file
         self.loader = constructor
         self.positions: dict = {}
         self.key_positions: dict = {}
         self.seen: set[int] = set()
+        self.hints = hints
+        self.warnings: list[DataError] = []
 
     def error(self, node, message, path=()):
         return DataError(message, Location(self.file, *_mark(node)), path)
@@ -157,9 +206,7 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.error(key_node, "tên trường phải là một chuỗi", path)
-                key = self._scalar(key_node, path)
-                if not isinstance(key, str):
-                    key = str(key)
+                key = self._key(key_node, path)
                 if key in result:
                     raise self.error(key_node, "trường này bị khai báo hai lần", path + (key,))
                 self.key_positions[path + (key,)] = key_node
@@ -169,16 +216,44 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        value = self._scalar(node, path)
+        if value.__class__ is str:
+            if self.hints is not None:
+                self.hints.look(self, node, value, path)
+            if legacy_fonts.latin1_only(value):
+                self._legacy(node, value, path)
+        return value
+
+    def _legacy(self, node, text: str, path) -> None:
+        found = legacy_fonts.detect(text)
+        if found is not None:
+            self.warnings.append(LegacyText(
+                f"chữ gõ bằng bảng mã cũ {found[0]} (không phải Unicode): '{text}' đọc là '{found[1]}'; "
+                f"sửa bằng lệnh: docgen validate --sua-ma {self.file}", Location(self.file, *_mark(node)), path,
+                node=node, encoding=found[0]))
+
+    def _key(self, node, path) -> str:
+        """A field name is text as written: `On`, `~`, `2024` or `1.50` name a field, they are no value."""
+        if node.tag not in _CORE_TAGS and node.tag not in (_STR_TAG, _TIMESTAMP_TAG):
+            self._scalar(node, path)  # an unknown tag: refused with its message
+        if node.value == "":
+            raise self.error(node, "tên trường để trống: hãy ghi tên trường trước dấu ':'", path)
+        return self._text(node, node.value, path)
 
     def _scalar(self, node, path):
-        if node.tag == _STR_TAG:  # most values: text needs no constructor
+        tag = node.tag
+        if tag == _STR_TAG:  # most values: text needs no constructor
             return self._text(node, node.value, path)
         try:
-            value = self.loader.construct_object(node, deep=True)
+            value = _core_value(tag, node.value) if tag in _CORE_TAGS else self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path) from None
-        except (ValueError, OverflowError):
+        except OverflowError as exc:
+            if tag == _INT_TAG:
+                raise self.error(node, f"số quá lớn ({_thousands(exc.args[0])} chữ số; tối đa {MAX_INT_DIGITS} chữ số)",
+                                 path) from None
+            raise self.error(node, f"giá trị không hợp lệ: {node.value!r}", path) from None
+        except ValueError:
             if node.tag.endswith(":timestamp"):
                 raise self.error(node, f"'{node.value}' không phải là một ngày có thật", path) from None
             raise self.error(node, f"giá trị không hợp lệ: {node.value!r}", path) from None
@@ -205,7 +280,63 @@ class _Builder:
         if bad:
             raise self.error(node, f"chứa ký tự không in được U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1} "
                                    "của chuỗi): hãy xóa ký tự này", path)
+        return _nfc(text)
+
+
+def _nfc(text: str) -> str:
+    """Text in composed form (NFC): macOS and some keyboards write "ộ" as o + two combining marks, which prints
+    the same but compares (a deputy's title, a duplicate key) and sorts differently. Only text that is not NFC
+    already is touched (a quick check)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text
+    return unicodedata.normalize("NFC", text)
+
+
+class _Hints:
+    """Lines where a ' #' right after a value may have cut a text short (a YAML comment), found by a cheap scan of
+    the file's text. When there are any, the reference pass builds the data and calls `look` for each text value."""
+
+    # A '#' one space after text ("Tổ #1", "Đội 3 # mới"), or followed by a letter or digit: text the writer meant,
+    # cut by YAML. A comment set apart by several spaces ("Trần Văn A      # giả định") is a deliberate one.
+    _CUT = re.compile(r"\S[ \t]#|[ \t]#[^\s#]")
+
+    def __init__(self, comment_lines: dict):
+        self.comment_lines = comment_lines  # 0-based line → (the line, columns of the suspect '#')
+
+    @classmethod
+    def of(cls, source: str | bytes, text_of) -> _Hints | None:
+        comment_lines = {}
+        if (b" #" in source or b"\t#" in source) if isinstance(source, bytes) else (" #" in source or "\t#" in source):
+            for number, line in enumerate(text_of().split("\n")):
+                if "#" in line and not line.lstrip().startswith("#"):
+                    columns = [m.end() - 1 for m in cls._CUT.finditer(line)]
+                    if columns:
+                        comment_lines[number] = (line, columns)
+        return cls(comment_lines) if comment_lines else None
+
+    def look(self, builder: _Builder, node, text: str, path) -> None:
+        end = node.end_mark
+        if not node.style and end.line in self.comment_lines:
+            line, columns = self.comment_lines[end.line]
+            for column in columns:
+                if column >= end.column and not line[end.column:column].strip():
+                    builder.warnings.append(DataError(
+                        "dấu '#' bắt đầu chú thích YAML: phần sau bị bỏ; đặt cả câu trong dấu nháy "
+                        f"(giá trị đọc được: '{text}')", Location(builder.file, end.line + 1, column + 1), path))
+                    break
+
+
+class LegacyText(DataError):
+    """A warning: a text value typed in `encoding` (TCVN3 or VNI); `node` is where it stands in the file."""
+
+    def __init__(self, message, location, path, *, node, encoding: str):
+        super().__init__(message, location, path)
+        self.node = node
+        self.encoding = encoding
+
+
+_getsizeof, _is_normalized = sys.getsizeof, unicodedata.is_normalized
+_LATIN1_SIZE = legacy_fonts.LATIN1_BASE
 
 
 class _NotPlain(Exception):
@@ -215,8 +346,7 @@ class _NotPlain(Exception):
 _SCALAR = yaml.ScalarEvent
 _MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
 _SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-_INT_TAG, _MERGE_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge"
-_DECIMAL = re.compile(r"[-+]?[1-9][0-9]*\Z|0\Z")
+_DECIMAL = re.compile(r"[-+]?[0-9]{1,18}\Z")
 
 
 class _QuickPass:
@@ -253,10 +383,8 @@ class _QuickPass:
         value = event.value
         tag = _plain_tag(value) if event.implicit[0] else _STR_TAG  # what the composer's resolver gives
         if tag == _STR_TAG:
-            if len(value) > MAX_TEXT_CHARS or (self.check_text and _UNPRINTABLE.search(value)):
-                raise _NotPlain
-            return value
-        if tag == _INT_TAG and _DECIMAL.match(value):  # most numbers: int() is what PyYAML's constructor does
+            return self.text(value)
+        if tag == _INT_TAG and _DECIMAL.match(value):  # most numbers
             return int(value)
         if tag == _MERGE_TAG:
             raise _NotPlain
@@ -264,6 +392,16 @@ class _QuickPass:
             return self.reference._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), ())
         except DataError:
             raise _NotPlain from None
+
+    def text(self, value: str) -> str:
+        """_Builder._text and its legacy-font check, inlined: this runs for every text and field name."""
+        if len(value) > MAX_TEXT_CHARS or (self.check_text and _UNPRINTABLE.search(value)):
+            raise _NotPlain
+        if value.isascii():
+            return value
+        if _getsizeof(value) == _LATIN1_SIZE + len(value) and legacy_fonts.detect(value) is not None:
+            raise _NotPlain  # to be warned about, where the reference pass knows the value's place
+        return value if _is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
     def collection(self, event, depth: int):
         kind = event.__class__
@@ -278,9 +416,14 @@ class _QuickPass:
                     if key_event.__class__ is _MAPPING_END:
                         return result
                     raise _NotPlain
-                key = scalar(key_event)
-                if key.__class__ is not str:
-                    key = str(key)
+                # A field name is its text as written (see _Builder._key).
+                if key_event.anchor is not None or key_event.tag is not None:
+                    raise _NotPlain
+                key = key_event.value
+                if not key or (key == "<<" and key_event.implicit[0]):
+                    raise _NotPlain
+                if self.check_text or not key.isascii() or len(key) > MAX_TEXT_CHARS:
+                    key = self.text(key)
                 if key in result:
                     raise _NotPlain
                 event = get()
@@ -384,11 +527,14 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
     except yaml.reader.ReaderError as exc:
         raise _unprintable_error(text_of(), exc.character, file) from None
     try:
+        hints = _Hints.of(source, text_of)
         try:  # the quick pass; without escapes or NEL in the text, no value can hold a refused character
-            if text is not None:
+            if isinstance(source, str):
                 check_text = "\\" in source or "\x85" in source
             else:
                 check_text = b"\\" in source or b"\xc2\x85" in source
+            if hints is not None:  # what the hints need (each value's node) only the reference pass has
+                raise _NotPlain
             data = _QuickPass(loader, check_text).data()
             if isinstance(data, dict):
                 return LoadedData(data, file, source=source)
@@ -399,7 +545,7 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
             raise DataError("tệp dữ liệu rỗng", Location(file))
-        builder = _Builder(file, loader)
+        builder = _Builder(file, loader, hints)
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -414,20 +560,91 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         loader.dispose()
     if not isinstance(data, dict):
         raise DataError("tệp dữ liệu phải là một bảng các trường (mapping) ở cấp ngoài cùng", Location(file, 1, 1))
-    return LoadedData(data, file, builder.positions, builder.key_positions)
+    return LoadedData(data, file, builder.positions, builder.key_positions, warnings=builder.warnings)
 
 
 def _utf8_text(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start})", Location(file)) from None
+        raise _not_utf8(raw, exc.start, file) from None
+
+
+_SAVE_AS_UTF8 = "lưu lại tệp dạng UTF-8 (Notepad: Tệp › Lưu thành…, Mã hóa: UTF-8)"
+
+
+def _not_utf8(raw: bytes, start: int, file: str) -> DataError:
+    """The first byte that is not UTF-8, by line and column; and what the file is when that can be told."""
+    if _looks_cp1258(raw):
+        return DataError("tệp được lưu theo bảng mã Windows tiếng Việt (Windows-1258), không phải UTF-8: "
+                         + _SAVE_AS_UTF8, Location(file))
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+    return DataError(f"tệp không phải văn bản UTF-8 (byte 0x{raw[start]:02X}): "
+                     + _SAVE_AS_UTF8, Location(file, line, column))
+
+
+# Letters of Vietnamese that Windows-1258 writes as one byte (ă â đ ê ô ơ ư) or that its combining tone bytes
+# (0xCC, 0xD2, 0xDE, 0xEC, 0xF2) put on a vowel.
+_CP1258_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ]|[aeiouyăâêôơưAEIOUYĂÂÊÔƠƯ][\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _looks_cp1258(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return False
+    return len(_CP1258_VIETNAMESE.findall(text)) >= 3
+
+
+# Byte-order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: its little-endian mark begins with UTF-16's).
+_BOMS = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16")]
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """'utf-16'/'utf-32' (with the byte order when there is no mark) for a file in one of them: by its mark, or
+    by where the NUL bytes of its ASCII characters stand (Notepad's "Unicode" is UTF-16 with a mark)."""
+    for mark, name in _BOMS:
+        if raw.startswith(mark):
+            return name
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return None
+    for width, order in ((4, "le"), (4, "be"), (2, "le"), (2, "be")):
+        if len(raw) % width:
+            continue
+        lanes = [sample[i::width] for i in range(width)]
+        zeros = [lane.count(0) / len(lane) for lane in lanes]
+        text_lane = 0 if order == "le" else width - 1
+        if zeros[text_lane] < 0.1 and all(zeros[i] > 0.6 for i in range(width) if i != text_lane):
+            return f"utf-{width * 8}-{order}"
+    return None
+
+
+def _special_file(path: Path, name: str) -> None:
+    """Refuse what is not a regular file without opening it: opening a FIFO for reading waits for a writer.
+    Devices are read (bounded): /dev/stdin is one."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataError("không tìm thấy tệp dữ liệu", Location(name)) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DataError("không phải tệp thường: liên kết (symlink) trỏ vòng lặp, không dẫn tới tệp nào",
+                            Location(name)) from None
+        raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
+    kind = ("ống dẫn (FIFO)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else None)
+    if kind:
+        raise DataError(f"không phải tệp thường: đây là một {kind}; hãy chỉ tới tệp dữ liệu .yaml", Location(name))
 
 
 def load(path: str | Path) -> LoadedData:
     """Read and parse a data file."""
     path = Path(path)
     name = str(path)
+    _special_file(path, name)
     too_large = f"tệp quá lớn (tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)"
     try:
         size = path.stat().st_size
@@ -448,10 +665,17 @@ def load(path: str | Path) -> LoadedData:
         raise DataError("đây là thư mục, không phải tệp dữ liệu", Location(name)) from None
     except PermissionError:
         raise DataError("không có quyền đọc tệp", Location(name)) from None
+    except OSError as exc:
+        raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 or UTF-32, which libyaml would read: not UTF-8
-        _utf8_text(raw, name)  # raises, naming the byte
+    wide = _wide_encoding(raw) if raw[:4].count(0) or raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if wide is not None:  # UTF-16 or UTF-32 (Notepad's "Unicode"): read as what it is
+        try:
+            text = raw.decode(wide)
+        except UnicodeDecodeError:
+            raise DataError(f"tệp có vẻ là {wide.upper()} nhưng có byte lỗi: " + _SAVE_AS_UTF8, Location(name)) from None
+        return loads(text.removeprefix("\ufeff"), name)
     if b"\x00" in raw:
         _utf8_text(raw, name)  # a file that is not even UTF-8 is told so first
         raise DataError("tệp chứa ký tự NUL: có lẽ đây là tệp nhị phân, không phải YAML", Location(name))

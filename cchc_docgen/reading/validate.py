@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import DataError, ErrorList
-from cchc_docgen.reading.loader import LoadedData
+from cchc_docgen.errors import DataError, ErrorList, format_path
+from cchc_docgen.reading import legacy_fonts
+from cchc_docgen.reading.loader import LegacyText, LoadedData
 
 _TYPE_NAMES = {
     "string": "chuỗi chữ",
@@ -468,16 +469,132 @@ def _limit_errors(loaded: LoadedData) -> list[DataError]:
     return errors
 
 
+_ITEM = 0  # in a schema path: any list index; (_ANY, names): a field of any name but those
+
+
+_ANY = "*"
+
+
+@lru_cache(maxsize=1)
+def _declared_fields() -> tuple[dict, list]:
+    """(field name → the schema paths that declare it, [(path, own field names) of every mapping that takes fields
+    of any name]). A path holds names, _ITEM for a list's items and (_ANY, declared names) for a field of any
+    other name."""
+    root = load_schema()
+    declared: dict = {}
+    open_maps: list = []
+
+    def walk(node, path, refs):
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            if node["$ref"] in refs:
+                return
+            walk(_resolve(node["$ref"], root), path, refs | {node["$ref"]})
+        for option in node.get("anyOf", ()):
+            walk(option, path, refs)
+        properties = node.get("properties", {})
+        for name, child in properties.items():
+            declared.setdefault(name, []).append(path + (name,))
+            walk(child, path + (name,), refs)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + (_ITEM,), refs)
+        extra = node.get("additionalProperties", True)
+        if extra is not False and (properties or isinstance(extra, dict)):
+            open_maps.append((path, frozenset(properties)))
+            if isinstance(extra, dict):
+                walk(extra, path + ((_ANY, frozenset(properties)),), refs)
+
+    walk(root, (), frozenset())
+    return declared, open_maps
+
+
+def _concrete(schema_path, data_path):
+    """The data path a schema path names where it runs along `data_path` (None when it goes past it through a
+    list or a free field name, or leaves it)."""
+    out = []
+    for i, step in enumerate(schema_path):
+        if isinstance(step, str):
+            if i < len(data_path) and data_path[i] != step:
+                return None
+            out.append(step)
+        elif i < len(data_path):
+            out.append(data_path[i])
+        else:
+            return None
+    return tuple(out)
+
+
+def _at(value, path):
+    for step in path:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def _misplaced_keys(loaded: LoadedData) -> list[DataError]:
+    """A field the schema knows only at another level, met in a mapping that takes fields of any name (so_lieu's
+    own figures, a field's breakdown): a key dedented out of its group, or indented into the group below, which
+    the schema alone would take as a figure of its own and the report would drop. It is one only when its group
+    (one level down or up) is in the data without it."""
+    declared, open_maps = _declared_fields()
+    errors = []
+    for map_path, own in open_maps:
+        for data_path, mapping in _matching(loaded.data, map_path, ()):
+            for key in mapping:
+                if key in own or key not in declared:
+                    continue
+                homes = []
+                for place in declared[key]:
+                    home = _concrete(place[:-1], data_path)
+                    if home is None or home == data_path or abs(len(home) - len(data_path)) != 1:
+                        continue
+                    group = _at(loaded.data, home)
+                    if isinstance(group, dict) and key not in group:
+                        homes.append(home)
+                if homes:
+                    where = " hoặc ".join(f"'{format_path(h)}'" for h in homes)
+                    errors.append(DataError(f"'{key}' thuộc {where}: thụt lề cho đúng",
+                                            loaded.location(data_path + (key,), key=True), data_path + (key,)))
+    return errors
+
+
+def _matching(value, schema_path, path):
+    """(data path, mapping) of every mapping in `value` at `schema_path`."""
+    if not schema_path:
+        if isinstance(value, dict):
+            yield path, value
+        return
+    step, rest = schema_path[0], schema_path[1:]
+    if step == _ITEM:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _matching(item, rest, path + (index,))
+    elif isinstance(step, tuple):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in step[1]:
+                    yield from _matching(item, rest, path + (key,))
+    elif isinstance(value, dict) and step in value:
+        yield from _matching(value[step], rest, path + (step,))
+
+
 def validate(loaded: LoadedData) -> None:
     """Raise ErrorList with every schema violation, in file order; return None when the data fits."""
+    misplaced = _misplaced_keys(loaded)
     quick = _quick_check()
     if quick is not None and quick(loaded.data):
-        limits = _limit_errors(loaded)
+        limits = misplaced + _limit_errors(loaded)
         if limits:
-            raise ErrorList(limits)
+            raise ErrorList(sorted(limits, key=lambda e: (e.location.line or 0, e.location.column or 0)))
         return
-    errors = []
-    seen = set()
+    errors = list(misplaced)
+    seen = {(e.message, e.path) for e in misplaced}
+    misplaced_paths = [e.path for e in misplaced]
     dots = None
     for error in _validator().iter_errors(loaded.data):
         message, path, at_key = _message(error)
@@ -486,7 +603,7 @@ def validate(loaded: LoadedData) -> None:
             written = dots and thousands_dot_text(loaded, path, error.instance)
             if written:
                 message = thousands_dot_message(written, "number" in str(error.validator_value))
-        if (message, path) in seen:
+        if (message, path) in seen or any(path[:len(p)] == p for p in misplaced_paths):
             continue
         seen.add((message, path))
         errors.append(DataError(message, loaded.location(path, key=at_key), path))
@@ -494,3 +611,42 @@ def validate(loaded: LoadedData) -> None:
     if errors:
         errors.sort(key=lambda e: (e.location.line or 0, e.location.column or 0))
         raise ErrorList(errors)
+
+
+_CONVERTERS = {"TCVN3": legacy_fonts.from_tcvn3, "VNI": legacy_fonts.from_vni}
+
+
+def fix_legacy_text(data_path) -> list[str]:
+    """`docgen validate --sua-ma`: rewrite the text values typed in TCVN3 or VNI to Unicode, in place and
+    atomically, each value's span of the file converted and every other byte left as it was. Returns a line per
+    change (the last says how many); raises DataError when the file cannot be read or fixed."""
+    from cchc_docgen.output import write_atomically
+    from cchc_docgen.reading import loader
+
+    path = Path(data_path)
+    loaded = loader.load(path)
+    found = [w for w in loaded.warnings if isinstance(w, LegacyText)]
+    if not found:
+        return [f"{path}: không có chữ gõ bằng bảng mã cũ (TCVN3, VNI); tệp giữ nguyên"]
+    raw = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = raw[len(bom):].decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError("chỉ sửa được tệp UTF-8: " + loader._SAVE_AS_UTF8, loader.Location(str(path))) from None
+    line_starts = [0]
+    for line in text.split("\n")[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    changes, report = [], []
+    for warning in found:
+        start, end = warning.node.start_mark, warning.node.end_mark
+        begin, stop = line_starts[start.line] + start.column, line_starts[end.line] + end.column
+        written = text[begin:stop]
+        changes.append((begin, stop, _CONVERTERS[warning.encoding](written)))
+        report.append(f"{warning.location}: trường '{format_path(warning.path)}': {warning.encoding} → Unicode: "
+                      f"'{written}' → '{changes[-1][2]}'")
+    for begin, stop, converted in sorted(changes, reverse=True):
+        text = text[:begin] + converted + text[stop:]
+    loader.loads(text, str(path))  # the fixed file must still read (a DataError otherwise, and nothing written)
+    write_atomically(path, bom + text.encode("utf-8"))
+    return report + [f"{path}: đã chuyển {len(changes)} giá trị sang Unicode"]
