@@ -23,7 +23,8 @@ from jinja2 import nodes
 
 from cchc_docgen.checks import ERROR, Finding
 from cchc_docgen.errors import DocgenError, Location
-from cchc_docgen.writers.docx import _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES
+from cchc_docgen.writers.docx import (_BODY_TAG, _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES,
+                                      _inside_paragraph, layout_problem)
 
 # Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
 HELPERS = ("khoi", "ten_muc", "co_noi_dung", "chu_thich", "loi")
@@ -371,6 +372,53 @@ def _part_title(name: str) -> str:
     return f"{kind} ({name.rsplit('/', 1)[1]})"
 
 
+def _place(name: str, where: list[str]) -> str:
+    return f"{_part_title(name)}, {', '.join(where)}"
+
+
+_BODY_TAG_IN_TEXT = re.compile(r"\{\{\w?\s*noi_dung\b[^}]*\}\}")
+
+
+def _tag_places(name: str, data: bytes, pattern: re.Pattern) -> list[tuple[str, str]]:
+    """(place, text around) of each match of `pattern` in the text of the paragraphs of one layout part."""
+    from lxml import etree
+
+    found = []
+    for paragraph, where in _paragraphs(etree.fromstring(data)):
+        text = "".join(t.text or "" for t in paragraph.iter(W + "t"))
+        found += [(_place(name, where), _around(text, m.start(), m.end())) for m in pattern.finditer(text)]
+    return found
+
+
+def body_place_problems(patched: dict[str, str], original: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """(where, what is wrong, text around) for each misplaced body tag of a layout, and for a missing one. The
+    body goes once into word/document.xml as {{p noi_dung }}, a paragraph of its own: docxtpl replaces that
+    paragraph with the body. `patched`: the templated parts after docxtpl's patch_xml, which is where render
+    looks (tags split across runs merged); `original`: the parts' own bytes, where paragraphs are counted."""
+    problems, placed = [], None
+    for name in sorted(patched, key=lambda n: (n != "word/document.xml", n)):
+        places = None
+        for index, m in enumerate(_BODY_TAG.finditer(patched[name])):
+            inside = _inside_paragraph(patched[name], m.start())
+            if name == "word/document.xml" and placed is None and not inside:
+                placed = index
+                continue
+            places = places or _tag_places(name, original[name], _BODY_TAG_IN_TEXT)
+            place, text = places[index] if index < len(places) else (_part_title(name), "")
+            if name != "word/document.xml":
+                problem = "phần thân chỉ đặt được trong thân văn bản, không ở đầu trang hay chân trang"
+            elif inside:
+                problem = ("phần thân phải đặt bằng {{p noi_dung }} (có 'p') trên một đoạn riêng: {{ noi_dung }} "
+                           "đặt cả văn bản vào giữa một đoạn, nên phần thân không hiện ra")
+            else:
+                earlier = places[placed][0] if placed < len(places) else "một đoạn trước"
+                problem = f"phần thân đã đặt ở {earlier}; chỉ đặt {{{{p noi_dung }}}} một lần"
+            problems.append((place, problem, text))
+    if placed is None:
+        problems.append((_part_title("word/document.xml"), "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", ""))
+    return problems
+
+
 def _paragraphs(root):
     """Every w:p with a description of where it is: "đoạn 3", "bảng 1, hàng 2, ô 1, đoạn 1"."""
     def walk(element, where):
@@ -427,14 +475,15 @@ def lint_layout(path) -> list[Finding]:
                 return [Finding(ERROR, f"tệp bố cục giải nén ra quá lớn ({total // 2**20} MB"
                                        + (f"; phần {too_big[0]} vượt {MAX_TEMPLATED_PART_BYTES // 1024} KB" if too_big else "")
                                        + ")", Location(str(path)))]
-            parts = {n: archive.read(n) for n in archive.namelist() if _TEMPLATED_PART.match(n)}
+            every_part = [(n, archive.read(n)) for n in archive.namelist()]
+            parts = {n: data for n, data in every_part if _TEMPLATED_PART.match(n)}
     except (zipfile.BadZipFile, OSError) as exc:
         return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]
     if "word/document.xml" not in parts:
         return [Finding(ERROR, "tệp bố cục không phải tài liệu Word (.docx)", Location(str(path)))]
     env = _layout_env()
     patcher = DocxTemplate.__new__(DocxTemplate)
-    body_placed = False
+    patched_parts = {}
     for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):
         xml = parts[name].decode("utf-8")
         try:
@@ -442,14 +491,14 @@ def lint_layout(path) -> list[Finding]:
         except etree.XMLSyntaxError as exc:
             add(ERROR, f"XML hỏng ({exc})", _part_title(name))
             continue
-        patched = patcher.patch_xml(xml)
+        patched = patched_parts[name] = patcher.patch_xml(xml)
         skeleton = []  # (normalized tag, where, text around)
         for paragraph, where in _paragraphs(root):
             runs = [t.text or "" for t in paragraph.iter(W + "t")]
             text = "".join(runs)
             if not any(ch in text for ch in "{}%#"):
                 continue
-            place = f"{_part_title(name)}, {', '.join(where)}"
+            place = _place(name, where)
             for m in _BROKEN.finditer(text):
                 split = _run_index(runs, m.start()) != _run_index(runs, m.end() - 1)
                 add(ERROR, "thẻ bị tách: giữa hai dấu ngoặc của thẻ có chữ khác"
@@ -470,11 +519,6 @@ def lint_layout(path) -> list[Finding]:
                     add(ERROR, f"docxtpl không ghép được thẻ {m.group(0)} (bị chia ra nhiều đoạn định dạng); "
                                "xóa rồi gõ lại cả thẻ", place, _around(text, m.start(), m.end()))
                     continue
-                if re.fullmatch(r"\{\{\s*noi_dung\s*\}\}", m.group(0)):
-                    add(ERROR, "phần thân phải đặt bằng {{p noi_dung }} (có 'p'): đoạn này sẽ bị thay bằng các đoạn "
-                               "của văn bản", place, _around(text, m.start(), m.end()))
-                if re.fullmatch(r"\{\{p\s+noi_dung\s*\}\}", m.group(0)):
-                    body_placed = body_placed or name == "word/document.xml"
                 skeleton.append((tag, place, _around(text, m.start(), m.end())))
         out.extend(_lint_skeleton(env, skeleton, path))
         if not any(f.is_error for f in out):
@@ -482,8 +526,12 @@ def lint_layout(path) -> list[Finding]:
                 env.from_string(patched)
             except jinja2.TemplateSyntaxError as exc:
                 add(ERROR, vietnamese_syntax_message(exc.message), _part_title(name))
-    if not body_placed:
-        add(ERROR, "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", _part_title("word/document.xml"))
+    for place, problem, text in body_place_problems(patched_parts, parts):
+        add(ERROR, problem, place, text)
+    if not any(f.is_error for f in out):  # what render refuses besides: a DOCTYPE, a relationship to nothing, …
+        problem = layout_problem(every_part)
+        if problem:
+            out.append(Finding(ERROR, problem, Location(str(path))))
     return out
 
 
