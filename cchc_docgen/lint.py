@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from cchc_docgen.checks import ERROR, Finding
+from cchc_docgen.checks import ERROR, WARNING, Finding
 from cchc_docgen.errors import DocgenError, Location
 from cchc_docgen.writers.docx import (_BODY_TAG, _TEMPLATED_PART, MAX_LAYOUT_BYTES, MAX_TEMPLATED_PART_BYTES,
                                       _inside_paragraph, layout_problem)
@@ -532,7 +532,142 @@ def lint_layout(path) -> list[Finding]:
         problem = layout_problem(every_part)
         if problem:
             out.append(Finding(ERROR, problem, Location(str(path))))
+    if not any(f.is_error for f in out):
+        for where, warning in lint_styles(dict(every_part), _base_layout_parts()):
+            add(WARNING, warning, where)
     return out
+
+
+# --- the layout's styles (Decree 30: Times New Roman; body text 13–14 pt) ------------------------------------
+
+A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+DECREE_FONT = "Times New Roman"
+BODY_SIZES = (13, 14)  # pt
+_ALIGNMENTS = {"left": "căn trái", "start": "căn trái", "right": "căn phải", "end": "căn phải", "center": "căn giữa",
+               "both": "căn đều hai bên", "distribute": "căn đều hai bên"}
+
+
+def _style_names() -> dict[str, str]:
+    """The paragraph styles the .docx writer puts text in → what they hold, as an officer would say it."""
+    from cchc_docgen.writers import docx as writer
+
+    names = {writer.STYLE_BODY: "chữ thân văn bản", writer.STYLE_NOTE_TEXT: "chữ chú thích",
+             writer.STYLE_TABLE: "chữ trong bảng", writer.STYLE_TABLE_HEADER: "dòng tiêu đề bảng",
+             writer.STYLE_TABLE_CAPTION: "tên bảng"}
+    names.update({writer.STYLE_HEADING.format(level): f"đề mục cấp {level}" for level in range(1, 6)})
+    return names
+
+
+class _Styles:
+    """A layout's paragraph styles with what each one amounts to (its basedOn chain, then the defaults)."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        from lxml import etree
+
+        root = etree.fromstring(parts["word/styles.xml"])
+        self.by_id = {s.get(W + "styleId"): s for s in root.iter(W + "style") if s.get(W + "type") == "paragraph"}
+        self.default_id = next((i for i, s in self.by_id.items() if s.get(W + "default") in ("1", "true")), None)
+        self.defaults = root.find(f"{W}docDefaults")
+        self.theme = {}
+        theme = parts.get("word/theme/theme1.xml")
+        if theme:
+            for kind in ("major", "minor"):
+                latin = etree.fromstring(theme).find(f".//{A_NS}{kind}Font/{A_NS}latin")
+                if latin is not None:
+                    self.theme[kind] = latin.get("typeface")
+
+    def name(self, style_id: str) -> str:
+        element = self.by_id[style_id].find(W + "name")
+        return element.get(W + "val") if element is not None else style_id
+
+    def _chain(self, style_id):
+        seen = []
+        while style_id in self.by_id and style_id not in seen:
+            seen.append(style_id)
+            based = self.by_id[style_id].find(W + "basedOn")
+            style_id = based.get(W + "val") if based is not None else None
+        return [self.by_id[i] for i in seen] + ([self.defaults] if self.defaults is not None else [])
+
+    def _first(self, style_id, path: str, attribute: str):
+        for element in self._chain(style_id):
+            found = element.find(path)
+            if found is not None and found.get(W + attribute) is not None:
+                return found
+        return None
+
+    def font(self, style_id) -> str:
+        fonts = self._first(style_id, f".//{W}rFonts", "ascii")
+        if fonts is not None:
+            return fonts.get(W + "ascii")
+        themed = self._first(style_id, f".//{W}rFonts", "asciiTheme")
+        kind = themed.get(W + "asciiTheme")[:5] if themed is not None else ""
+        return self.theme.get(kind, "?")
+
+    def size(self, style_id) -> float:
+        size = self._first(style_id, f".//{W}rPr/{W}sz", "val")
+        return int(size.get(W + "val")) / 2 if size is not None else 10.0  # Word's size when none is set
+
+    def alignment(self, style_id) -> str:
+        jc = self._first(style_id, f".//{W}pPr/{W}jc", "val")
+        return jc.get(W + "val") if jc is not None else "left"
+
+    def summary(self, style_id) -> str:
+        size = _points(self.size(style_id))
+        return f"{self.font(style_id)} {size} pt, {_ALIGNMENTS.get(self.alignment(style_id), self.alignment(style_id))}"
+
+
+def _points(size: float) -> str:
+    return f"{size:g}".replace(".", ",")
+
+
+def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(where, warning) for each style the writer uses that is missing from the layout or differs from what
+    Decree 30 asks (Times New Roman; body text 13–14 pt) or, for footnotes, from the national base layout.
+    Opening and saving a layout in LibreOffice renames some styles (FootnoteText → Footnote) and leaves the
+    footnotes in the default style: this is how an author finds out."""
+    from cchc_docgen.writers import docx as writer
+
+    if "word/styles.xml" not in parts:
+        return [("kiểu chữ", "bố cục không có word/styles.xml: mọi đoạn in theo kiểu mặc định của Word")]
+    styles, base = _Styles(parts), _Styles(base_parts)
+    where = "kiểu chữ (word/styles.xml)"
+    out = []
+    fallback = styles.default_id
+    for style_id, what in _style_names().items():
+        if style_id in styles.by_id:
+            continue
+        if style_id not in base.by_id:
+            continue
+        renamed = [i for i in styles.by_id if styles.name(i).lower() == base.name(style_id).lower()]
+        hint = (f"; có kiểu '{renamed[0]}' mang tên '{styles.name(renamed[0])}' (LibreOffice đổi mã kiểu khi lưu lại "
+                "tệp: hãy mở và lưu bố cục bằng Word, hoặc lấy lại bố cục gốc)") if renamed else ""
+        shown = f" ({styles.summary(fallback)})" if fallback else ""
+        out.append((where, f"không có kiểu '{style_id}' ({what}) mà docgen dùng, nên {what} sẽ in theo kiểu mặc "
+                           f"định{shown}{hint}"))
+    body_styles = [i for i in (styles.default_id, writer.STYLE_BODY) if i in styles.by_id]
+    for style_id in dict.fromkeys(body_styles):
+        label = f"kiểu '{style_id}' ({'kiểu mặc định' if style_id == styles.default_id else 'chữ thân văn bản'})"
+        font, size = styles.font(style_id), styles.size(style_id)
+        if font != DECREE_FONT:
+            out.append((where, f"{label}: phông {font}; Nghị định 30/2020/NĐ-CP yêu cầu {DECREE_FONT}"))
+        if not BODY_SIZES[0] <= size <= BODY_SIZES[1]:
+            out.append((where, f"{label}: cỡ chữ {_points(size)} pt; Nghị định 30/2020/NĐ-CP yêu cầu "
+                               f"{BODY_SIZES[0]}–{BODY_SIZES[1]} pt cho chữ thân văn bản"))
+    note = writer.STYLE_NOTE_TEXT
+    if note in styles.by_id and note in base.by_id and styles.summary(note) != base.summary(note):
+        out.append((where, f"kiểu '{note}' (chữ chú thích): {styles.summary(note)}; bố cục gốc: {base.summary(note)}"
+                           + ("" if styles.font(note) == DECREE_FONT else
+                              f" (Nghị định 30/2020/NĐ-CP yêu cầu phông {DECREE_FONT})")))
+    return out
+
+
+def _base_layout_parts() -> dict[str, bytes]:
+    """The parts of the national base layout: what a layout's footnote style is compared with."""
+    from cchc_docgen.templates import DEFAULT_LAYOUT, NATIONAL, builtin_templates_dir
+
+    with zipfile.ZipFile(builtin_templates_dir() / NATIONAL / DEFAULT_LAYOUT) as archive:
+        return {name: archive.read(name) for name in ("word/styles.xml", "word/theme/theme1.xml")
+                if name in archive.namelist()}
 
 
 def _run_index(runs, offset: int) -> int:
