@@ -70,3 +70,16 @@ def test_a_misplaced_body_is_refused_by_render_and_lint(tmp_path, change, where,
     assert out.read_bytes() == OLD
     lint = CliRunner().invoke(main, ["lint", str(layout)])
     assert lint.exit_code == 1 and f"{layout}: lỗi: {where}: {problem}\n" in lint.output
+
+
+def test_a_layout_whose_tags_break_the_xml_for_this_data_is_refused(tmp_path):
+    """Well-formed as the layout stands, but {% if %} drops the closing tags of a paragraph for this signer: the
+    rendered part is checked before anything is written."""
+    layout = layout_variant(tmp_path / "bo-cuc", with_body_xml(
+        b'<w:p><w:r><w:t>{% if ho_ten == "Ai khac" %}</w:t></w:r></w:p>{% endif %}'))
+    out = tmp_path / "out.docx"
+    result = render(layout.parent, out)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Lỗi: tệp bố cục {layout}: phần word/document.xml dựng với dữ liệu này không "
+                                    "phải XML hợp lệ (mismatched tag: line "), result.output
+    assert out.read_bytes() == OLD
