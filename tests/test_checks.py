@@ -276,3 +276,58 @@ def test_run_checks_takes_the_loaded_data_and_the_context(tmp_path):
 ])
 def test_dates_found_in_text(text, dates):
     assert [written for written, _ in checks._dates_in(text)] == dates
+
+
+# --- the issuing organ and the recipients (Decree 30, Phụ lục I; issue 13) ---------------------------------
+
+AS_ABOVE = ("văn bản có 'Kính gửi' thì nơi nhận ghi '- Như trên;' đầu tiên (Nghị định 30/2020/NĐ-CP, Phụ lục I, "
+            "mục II.9.b)")
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("kinh_gui: [UBND quận B]\nnoi_nhan:\n  danh_sach: [UBND quận B (b/c), Lưu trữ]\n",
+     f"w.yaml:16:14: cảnh báo: trường 'noi_nhan.danh_sach': {AS_ABOVE}: thêm 'Như trên' làm dòng đầu của "
+     "noi_nhan.danh_sach"),
+    ("kinh_gui: [UBND quận B]\nnoi_nhan:\n  danh_sach:\n    - Phòng Nội vụ\n    - Như trên\n",
+     f"w.yaml:17:5: cảnh báo: trường 'noi_nhan.danh_sach': {AS_ABOVE}: chuyển 'Như trên' lên dòng đầu"),
+    ("kinh_gui: [UBND quận B]\nnoi_nhan:\n  luu: VT\n",
+     f"w.yaml:15:1: cảnh báo: trường 'noi_nhan': {AS_ABOVE}: thêm 'Như trên' làm dòng đầu của noi_nhan.danh_sach"),
+    ("noi_nhan:\n  danh_sach: [Như trên, Phòng Nội vụ]\n",
+     "w.yaml:15:15: cảnh báo: trường 'noi_nhan.danh_sach[0]': 'Như trên' chỉ nói tới các nơi ở dòng 'Kính gửi', "
+     "nhưng văn bản không có kinh_gui"),
+], ids=["missing", "not-first", "no-list", "without-kinh-gui"])
+def test_as_above_first_among_the_recipients_of_a_document_with_kinh_gui(tmp_path, extra, expected):
+    result = validate(tmp_path, MINIMAL + extra)
+    assert result.exit_code == 0 and expected in result.output, result.output
+    assert validate(tmp_path, MINIMAL + extra, "--strict").exit_code == 1
+
+
+def test_as_above_first_passes_and_nothing_is_inserted(tmp_path):
+    data = MINIMAL + "kinh_gui: [UBND quận B]\nnoi_nhan:\n  danh_sach: [Như trên, Phòng Nội vụ quận (b/c)]\n"
+    result = validate(tmp_path, data)
+    assert result.output.strip().endswith("w.yaml: không có lỗi"), result.output
+    without = MINIMAL + "kinh_gui: [UBND quận B]\nnoi_nhan:\n  danh_sach: [Phòng Nội vụ quận (b/c)]\n"
+    (tmp_path / "w.yaml").write_text(without, encoding="utf-8")
+    out = tmp_path / "w.md"
+    assert run_cli("render", tmp_path / "w.yaml", "-o", out, "-f", "md").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Như trên" not in text and "Phòng Nội vụ quận (b/c);" in text  # the warning only offers it
+
+
+@pytest.mark.parametrize("ten, expected", [
+    ("[UBND phường A]", "w.yaml:3:9: cảnh báo: trường 'co_quan.ten[0]': tên cơ quan ban hành phải ghi đầy đủ, "
+                        "'Ủy ban nhân dân' chứ không viết tắt 'UBND' (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.2.a)"),
+    ("[Ủy ban nhân dân, HĐND phường A]", "w.yaml:3:26: cảnh báo: trường 'co_quan.ten[1]': tên cơ quan ban hành phải "
+                                          "ghi đầy đủ, 'Hội đồng nhân dân' chứ không viết tắt 'HĐND'"),
+    ("Ubnd phường A", "w.yaml:3:8: cảnh báo: trường 'co_quan.ten': tên cơ quan ban hành phải ghi đầy đủ, "
+                      "'Ủy ban nhân dân' chứ không viết tắt 'Ubnd'"),
+])
+def test_an_abbreviated_issuing_organ_is_a_warning(tmp_path, ten, expected):
+    result = validate(tmp_path, MINIMAL.replace("  ten: [Ủy ban nhân dân, phường A]", f"  ten: {ten}"))
+    assert result.exit_code == 0 and expected in result.output, result.output
+
+
+def test_the_organ_above_may_be_abbreviated(tmp_path):
+    """Decree 30 allows 'UBND' in the name of the organ above (chu_quan), not in the issuing organ's own."""
+    result = validate(tmp_path, MINIMAL.replace("co_quan:\n", "co_quan:\n  chu_quan: UBND quận B\n"))
+    assert result.output.strip().endswith("w.yaml: không có lỗi"), result.output

@@ -197,3 +197,56 @@ def test_a_template_cannot_reach_python_internals(tmp_path, expression, attribut
             "phần bên trong của Python") in result.output
     assert not (tmp_path / "o.md").exists()
     assert run_cli("lint", "--templates", folder, "hack").exit_code == 1
+
+
+# --- the layout's styles (issue 13: a layout re-saved in LibreOffice) ------------------------------------------
+
+def restyled(tmp_path, style_id, edit):
+    """The national layout with the paragraph style `style_id` of styles.xml edited (`edit(xml of the style)`)."""
+    def change(data):
+        text = data.decode("utf-8")
+        m = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', text, re.S)
+        assert m, style_id
+        return (text[:m.start()] + edit(m.group(0)) + text[m.end():]).encode("utf-8")
+
+    return layout_variant(tmp_path, in_part("word/styles.xml", change))
+
+
+STYLES = "cảnh báo: kiểu chữ (word/styles.xml): "
+
+
+def test_a_footnote_style_renamed_as_libreoffice_does_is_a_warning(tmp_path):
+    """LibreOffice saves the style 'footnote text' under the id 'Footnote': the writer's FootnoteText is gone."""
+    layout = restyled(tmp_path, "FootnoteText", lambda xml: xml.replace('w:styleId="FootnoteText"', 'w:styleId="Footnote"')
+                      .replace('w:val="footnote text"', 'w:val="Footnote Text"'))
+    result = run_cli("lint", layout)
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{layout}: {STYLES}không có kiểu 'FootnoteText' (chữ chú thích) mà docgen dùng, nên chữ chú thích sẽ in "
+        "theo kiểu mặc định (Times New Roman 14 pt, căn trái); có kiểu 'Footnote' mang tên 'Footnote Text' "
+        "(LibreOffice đổi mã kiểu khi lưu lại tệp: hãy mở và lưu bố cục bằng Word, hoặc lấy lại bố cục gốc)\n"
+        f"Đã kiểm tra {layout}: 1 cảnh báo\n")
+
+
+def test_a_changed_footnote_style_is_a_warning(tmp_path):
+    layout = restyled(tmp_path, "FootnoteText", lambda xml: xml.replace('w:ascii="Times New Roman"', 'w:ascii="Cambria"')
+                      .replace('<w:sz w:val="24"/>', '<w:sz w:val="22"/>').replace('<w:jc w:val="both"/>', ""))
+    result = run_cli("lint", layout)
+    assert f"{layout}: {STYLES}kiểu 'FootnoteText' (chữ chú thích): Cambria 11 pt, căn trái; bố cục gốc: Times New " \
+           "Roman 12 pt, căn đều hai bên (Nghị định 30/2020/NĐ-CP yêu cầu phông Times New Roman)\n" in result.output
+
+
+def test_a_body_style_off_decree_30_is_a_warning(tmp_path):
+    layout = restyled(tmp_path, "Normal", lambda xml: xml.replace('<w:sz w:val="28"/>', '<w:sz w:val="25"/>')
+                      .replace('w:ascii="Times New Roman"', 'w:ascii="Arial"'))
+    result = run_cli("lint", layout)
+    assert result.output.splitlines()[:2] == [
+        f"{layout}: {STYLES}kiểu 'Normal' (kiểu mặc định): phông Arial; Nghị định 30/2020/NĐ-CP yêu cầu Times New Roman",
+        f"{layout}: {STYLES}kiểu 'Normal' (kiểu mặc định): cỡ chữ 12,5 pt; Nghị định 30/2020/NĐ-CP yêu cầu 13–14 pt "
+        "cho chữ thân văn bản"]
+
+
+def test_the_shipped_layouts_have_decree_30_styles():
+    for layout in builtin_templates_dir().glob("*/bo-cuc.docx"):
+        result = run_cli("lint", layout)
+        assert result.output == f"Đã kiểm tra {layout}: không có lỗi\n", result.output

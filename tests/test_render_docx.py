@@ -167,9 +167,8 @@ def test_noi_nhan_and_signature_side_by_side(thach_quy):
     right = [p for p in sign.cell(0, 1).paragraphs if p.text.strip()]
     assert left[0].text == "Nơi nhận:"
     assert left[0].runs[0].bold and left[0].runs[0].italic and left[0].runs[0].font.size == Pt(12)
-    assert [p.text for p in left[1:]] == ["- UBND thành phố (b/c);", "- Phòng Nội vụ thành phố (b/c);",
-                                          "- Đảng ủy, HĐND phường (b/c);", "- Chủ tịch, các PCT UBND phường;",
-                                          "- Lưu: VT, VP."]
+    assert [p.text for p in left[1:]] == ["- Như trên;", "- Đảng ủy, HĐND phường (b/c);",
+                                          "- Chủ tịch, các PCT UBND phường;", "- Lưu: VT, VP."]
     assert all(p.runs[0].font.size == Pt(11) for p in left[1:])
     assert [p.text for p in right] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Minh"]
     assert all(p.runs[0].bold for p in right)

@@ -51,6 +51,7 @@ def test_the_skeleton_validates_and_renders_as_it_is(tmp_path, template, provinc
     md = (tmp_path / "out.md").read_text(encoding="utf-8")
     assert "Số:      /" in md and "ngày     tháng     năm 2025" in md  # the clerk's blanks
     assert "……" in md and "None" not in md
+    assert "Như trên;" in md  # the skeleton has Kính gửi, so Nơi nhận starts with "- Như trên;" (Decree 30)
     assert docx.Document(str(tmp_path / "out.docx")).tables
 
 

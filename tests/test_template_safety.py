@@ -255,7 +255,7 @@ def test_a_bad_template_time_budget_is_refused(tmp_path, value):
 def test_a_time_budget_with_a_decimal_comma(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCGEN_TEMPLATE_SECONDS", "0,5")
     stderr = _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
-                                        "{% endfor %}", 10, "chạy quá 0.5 giây mà chưa xong")
+                                        "{% endfor %}", 10, "chạy quá 0,5 giây mà chưa xong")
     assert "DOCGEN_TEMPLATE_SECONDS" in stderr
 
 

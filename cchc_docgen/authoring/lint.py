@@ -21,13 +21,16 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from cchc_docgen.domain.checks import ERROR, Finding
+from cchc_docgen.domain.checks import ERROR, WARNING, Finding
 from cchc_docgen.errors import DocgenError, Location
 from cchc_docgen.templating.sandbox import OutsideTemplateFolder
 from cchc_docgen.writers.docx import (
+    _BODY_TAG,
     _TEMPLATED_PART,
     MAX_LAYOUT_BYTES,
     MAX_TEMPLATED_PART_BYTES,
+    _inside_paragraph,
+    layout_problem,
 )
 
 # Offered to text templates by the composer (compose.py), besides the data and the formatting globals.
@@ -400,6 +403,53 @@ def _part_title(name: str) -> str:
     return f"{kind} ({name.rsplit('/', 1)[1]})"
 
 
+def _place(name: str, where: list[str]) -> str:
+    return f"{_part_title(name)}, {', '.join(where)}"
+
+
+_BODY_TAG_IN_TEXT = re.compile(r"\{\{\w?\s*noi_dung\b[^}]*\}\}")
+
+
+def _tag_places(name: str, data: bytes, pattern: re.Pattern) -> list[tuple[str, str]]:
+    """(place, text around) of each match of `pattern` in the text of the paragraphs of one layout part."""
+    from lxml import etree
+
+    found = []
+    for paragraph, where in _paragraphs(etree.fromstring(data)):
+        text = "".join(t.text or "" for t in paragraph.iter(W + "t"))
+        found += [(_place(name, where), _around(text, m.start(), m.end())) for m in pattern.finditer(text)]
+    return found
+
+
+def body_place_problems(patched: dict[str, str], original: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """(where, what is wrong, text around) for each misplaced body tag of a layout, and for a missing one. The
+    body goes once into word/document.xml as {{p noi_dung }}, a paragraph of its own: docxtpl replaces that
+    paragraph with the body. `patched`: the templated parts after docxtpl's patch_xml, which is where render
+    looks (tags split across runs merged); `original`: the parts' own bytes, where paragraphs are counted."""
+    problems, placed = [], None
+    for name in sorted(patched, key=lambda n: (n != "word/document.xml", n)):
+        places = None
+        for index, m in enumerate(_BODY_TAG.finditer(patched[name])):
+            inside = _inside_paragraph(patched[name], m.start())
+            if name == "word/document.xml" and placed is None and not inside:
+                placed = index
+                continue
+            places = places or _tag_places(name, original[name], _BODY_TAG_IN_TEXT)
+            place, text = places[index] if index < len(places) else (_part_title(name), "")
+            if name != "word/document.xml":
+                problem = "phần thân chỉ đặt được trong thân văn bản, không ở đầu trang hay chân trang"
+            elif inside:
+                problem = ("phần thân phải đặt bằng {{p noi_dung }} (có 'p') trên một đoạn riêng: {{ noi_dung }} "
+                           "đặt cả văn bản vào giữa một đoạn, nên phần thân không hiện ra")
+            else:
+                earlier = places[placed][0] if placed < len(places) else "một đoạn trước"
+                problem = f"phần thân đã đặt ở {earlier}; chỉ đặt {{{{p noi_dung }}}} một lần"
+            problems.append((place, problem, text))
+    if placed is None:
+        problems.append((_part_title("word/document.xml"), "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", ""))
+    return problems
+
+
 def _paragraphs(root):
     """Every w:p with a description of where it is: "đoạn 3", "bảng 1, hàng 2, ô 1, đoạn 1"."""
     def walk(element, where):
@@ -456,14 +506,15 @@ def lint_layout(path) -> list[Finding]:
                 return [Finding(ERROR, f"tệp bố cục giải nén ra quá lớn ({total // 2**20} MB"
                                        + (f"; phần {too_big[0]} vượt {MAX_TEMPLATED_PART_BYTES // 1024} KB" if too_big else "")
                                        + ")", Location(str(path)))]
-            parts = {n: archive.read(n) for n in archive.namelist() if _TEMPLATED_PART.match(n)}
+            every_part = [(n, archive.read(n)) for n in archive.namelist()]
+            parts = {n: data for n, data in every_part if _TEMPLATED_PART.match(n)}
     except (zipfile.BadZipFile, OSError) as exc:
         return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]
     if "word/document.xml" not in parts:
         return [Finding(ERROR, "tệp bố cục không phải tài liệu Word (.docx)", Location(str(path)))]
     env = _layout_env()
     patcher = DocxTemplate.__new__(DocxTemplate)
-    body_placed = False
+    patched_parts = {}
     for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):
         xml = parts[name].decode("utf-8")
         try:
@@ -471,14 +522,14 @@ def lint_layout(path) -> list[Finding]:
         except etree.XMLSyntaxError as exc:
             add(ERROR, f"XML hỏng ({exc})", _part_title(name))
             continue
-        patched = patcher.patch_xml(xml)
+        patched = patched_parts[name] = patcher.patch_xml(xml)
         skeleton = []  # (normalized tag, where, text around)
         for paragraph, where in _paragraphs(root):
             runs = [t.text or "" for t in paragraph.iter(W + "t")]
             text = "".join(runs)
             if not any(ch in text for ch in "{}%#"):
                 continue
-            place = f"{_part_title(name)}, {', '.join(where)}"
+            place = _place(name, where)
             for m in _BROKEN.finditer(text):
                 split = _run_index(runs, m.start()) != _run_index(runs, m.end() - 1)
                 add(ERROR, "thẻ bị tách: giữa hai dấu ngoặc của thẻ có chữ khác"
@@ -499,11 +550,6 @@ def lint_layout(path) -> list[Finding]:
                     add(ERROR, f"docxtpl không ghép được thẻ {m.group(0)} (bị chia ra nhiều đoạn định dạng); "
                                "xóa rồi gõ lại cả thẻ", place, _around(text, m.start(), m.end()))
                     continue
-                if re.fullmatch(r"\{\{\s*noi_dung\s*\}\}", m.group(0)):
-                    add(ERROR, "phần thân phải đặt bằng {{p noi_dung }} (có 'p'): đoạn này sẽ bị thay bằng các đoạn "
-                               "của văn bản", place, _around(text, m.start(), m.end()))
-                if re.fullmatch(r"\{\{p\s+noi_dung\s*\}\}", m.group(0)):
-                    body_placed = body_placed or name == "word/document.xml"
                 skeleton.append((tag, place, _around(text, m.start(), m.end())))
         out.extend(_lint_skeleton(env, skeleton, path))
         if not any(f.is_error for f in out):
@@ -511,9 +557,152 @@ def lint_layout(path) -> list[Finding]:
                 env.from_string(patched)
             except jinja2.TemplateSyntaxError as exc:
                 add(ERROR, vietnamese_syntax_message(exc.message), _part_title(name))
-    if not body_placed:
-        add(ERROR, "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", _part_title("word/document.xml"))
+    for place, problem, text in body_place_problems(patched_parts, parts):
+        add(ERROR, problem, place, text)
+    if not any(f.is_error for f in out):  # what render refuses besides: a DOCTYPE, a relationship to nothing, …
+        problem = layout_problem(every_part)
+        if problem:
+            out.append(Finding(ERROR, problem, Location(str(path))))
+    if not any(f.is_error for f in out):
+        for where, warning in lint_styles(dict(every_part), _base_layout_parts()):
+            add(WARNING, warning, where)
     return out
+
+
+# --- the layout's styles (Decree 30: Times New Roman; body text 13–14 pt) ------------------------------------
+
+A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+DECREE_FONT = "Times New Roman"
+BODY_SIZES = (13, 14)  # pt
+_ALIGNMENTS = {"left": "căn trái", "start": "căn trái", "right": "căn phải", "end": "căn phải", "center": "căn giữa",
+               "both": "căn đều hai bên", "distribute": "căn đều hai bên"}
+
+
+def _style_names() -> dict[str, str]:
+    """The paragraph styles the .docx writer puts text in → what they hold, as an officer would say it."""
+    from cchc_docgen.writers import docx as writer
+
+    names = {writer.STYLE_BODY: "chữ thân văn bản", writer.STYLE_NOTE_TEXT: "chữ chú thích",
+             writer.STYLE_TABLE: "chữ trong bảng", writer.STYLE_TABLE_HEADER: "dòng tiêu đề bảng",
+             writer.STYLE_TABLE_CAPTION: "tên bảng"}
+    names.update({writer.STYLE_HEADING.format(level): f"đề mục cấp {level}" for level in range(1, 6)})
+    return names
+
+
+class _Styles:
+    """A layout's paragraph styles with what each one amounts to (its basedOn chain, then the defaults)."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        from lxml import etree
+
+        root = etree.fromstring(parts["word/styles.xml"])
+        self.by_id = {s.get(W + "styleId"): s for s in root.iter(W + "style") if s.get(W + "type") == "paragraph"}
+        self.default_id = next((i for i, s in self.by_id.items() if s.get(W + "default") in ("1", "true")), None)
+        self.defaults = root.find(f"{W}docDefaults")
+        self.theme = {}
+        theme = parts.get("word/theme/theme1.xml")
+        if theme:
+            for kind in ("major", "minor"):
+                latin = etree.fromstring(theme).find(f".//{A_NS}{kind}Font/{A_NS}latin")
+                if latin is not None:
+                    self.theme[kind] = latin.get("typeface")
+
+    def name(self, style_id: str) -> str:
+        element = self.by_id[style_id].find(W + "name")
+        return element.get(W + "val") if element is not None else style_id
+
+    def _chain(self, style_id):
+        seen = []
+        while style_id in self.by_id and style_id not in seen:
+            seen.append(style_id)
+            based = self.by_id[style_id].find(W + "basedOn")
+            style_id = based.get(W + "val") if based is not None else None
+        return [self.by_id[i] for i in seen] + ([self.defaults] if self.defaults is not None else [])
+
+    def _first(self, style_id, path: str, attribute: str):
+        for element in self._chain(style_id):
+            found = element.find(path)
+            if found is not None and found.get(W + attribute) is not None:
+                return found
+        return None
+
+    def font(self, style_id) -> str:
+        fonts = self._first(style_id, f".//{W}rFonts", "ascii")
+        if fonts is not None:
+            return fonts.get(W + "ascii")
+        themed = self._first(style_id, f".//{W}rFonts", "asciiTheme")
+        kind = themed.get(W + "asciiTheme")[:5] if themed is not None else ""
+        return self.theme.get(kind, "?")
+
+    def size(self, style_id) -> float:
+        size = self._first(style_id, f".//{W}rPr/{W}sz", "val")
+        return int(size.get(W + "val")) / 2 if size is not None else 10.0  # Word's size when none is set
+
+    def alignment(self, style_id) -> str:
+        jc = self._first(style_id, f".//{W}pPr/{W}jc", "val")
+        return jc.get(W + "val") if jc is not None else "left"
+
+    def summary(self, style_id) -> str:
+        size = _points(self.size(style_id))
+        return f"{self.font(style_id)} {size} pt, {_ALIGNMENTS.get(self.alignment(style_id), self.alignment(style_id))}"
+
+
+def _points(size: float) -> str:
+    return f"{size:g}".replace(".", ",")
+
+
+def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(where, warning) for each style the writer uses that is missing from the layout or differs from what
+    Decree 30 asks (Times New Roman; body text 13–14 pt) or, for footnotes, from the national base layout.
+    Opening and saving a layout in LibreOffice renames some styles (FootnoteText → Footnote) and leaves the
+    footnotes in the default style: this is how an author finds out."""
+    from cchc_docgen.writers import docx as writer
+
+    if "word/styles.xml" not in parts:
+        return [("kiểu chữ", "bố cục không có word/styles.xml: mọi đoạn in theo kiểu mặc định của Word")]
+    styles, base = _Styles(parts), _Styles(base_parts)
+    where = "kiểu chữ (word/styles.xml)"
+    out = []
+    fallback = styles.default_id
+    for style_id, what in _style_names().items():
+        if style_id in styles.by_id:
+            continue
+        if style_id not in base.by_id:
+            continue
+        renamed = [i for i in styles.by_id if styles.name(i).lower() == base.name(style_id).lower()]
+        hint = (f"; có kiểu '{renamed[0]}' mang tên '{styles.name(renamed[0])}' (LibreOffice đổi mã kiểu khi lưu lại "
+                "tệp: hãy mở và lưu bố cục bằng Word, hoặc lấy lại bố cục gốc)") if renamed else ""
+        shown = f" ({styles.summary(fallback)})" if fallback else ""
+        out.append((where, f"không có kiểu '{style_id}' ({what}) mà docgen dùng, nên {what} sẽ in theo kiểu mặc "
+                           f"định{shown}{hint}"))
+    body_styles = [i for i in (styles.default_id, writer.STYLE_BODY) if i in styles.by_id]
+    for style_id in dict.fromkeys(body_styles):
+        label = f"kiểu '{style_id}' ({'kiểu mặc định' if style_id == styles.default_id else 'chữ thân văn bản'})"
+        font, size = styles.font(style_id), styles.size(style_id)
+        if font != DECREE_FONT:
+            out.append((where, f"{label}: phông {font}; Nghị định 30/2020/NĐ-CP yêu cầu {DECREE_FONT}"))
+        if not BODY_SIZES[0] <= size <= BODY_SIZES[1]:
+            out.append((where, f"{label}: cỡ chữ {_points(size)} pt; Nghị định 30/2020/NĐ-CP yêu cầu "
+                               f"{BODY_SIZES[0]}–{BODY_SIZES[1]} pt cho chữ thân văn bản"))
+    note = writer.STYLE_NOTE_TEXT
+    if note in styles.by_id and note in base.by_id and styles.summary(note) != base.summary(note):
+        out.append((where, f"kiểu '{note}' (chữ chú thích): {styles.summary(note)}; bố cục gốc: {base.summary(note)}"
+                           + ("" if styles.font(note) == DECREE_FONT else
+                              f" (Nghị định 30/2020/NĐ-CP yêu cầu phông {DECREE_FONT})")))
+    return out
+
+
+def _base_layout_parts() -> dict[str, bytes]:
+    """The parts of the national base layout: what a layout's footnote style is compared with."""
+    from cchc_docgen.templating.library import (
+        DEFAULT_LAYOUT,
+        NATIONAL,
+        builtin_templates_dir,
+    )
+
+    with zipfile.ZipFile(builtin_templates_dir() / NATIONAL / DEFAULT_LAYOUT) as archive:
+        return {name: archive.read(name) for name in ("word/styles.xml", "word/theme/theme1.xml")
+                if name in archive.namelist()}
 
 
 def _run_index(runs, offset: int) -> int:

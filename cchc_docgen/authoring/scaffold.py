@@ -308,7 +308,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     w.field("kinh_gui", [BLANK], P("kinh_gui"))
     w.lines.append("")
     w.group("noi_nhan", P("noi_nhan"))
-    w.field("danh_sach", [BLANK], P("noi_nhan", "danh_sach"), 2)
+    w.field("danh_sach", ["Như trên", BLANK], P("noi_nhan", "danh_sach"), 2)  # Kính gửi above: Decree 30, II.9.b
     w.field("luu", "VT", P("noi_nhan", "luu"), 2)
     w.lines.append("")
     w.group("nguoi_ky", P("nguoi_ky"))

@@ -426,6 +426,39 @@ def _check_signer(c: _Collector, context: dict) -> None:
         c.add(WARNING, "dòng 'TM.' (thay mặt tập thể) phải đứng đầu thẩm quyền ký", here + ("tham_quyen",))
 
 
+# --- the issuing organ and the recipients (Decree 30, Phụ lục I) -----------------------------------------------
+
+# Abbreviations Decree 30 allows in the name of the organ above (chu_quan) but not in the issuing organ's own
+# name (mục II.2.a).
+_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b", re.IGNORECASE)
+_AS_ABOVE = re.compile(r"^[\s\-–+]*như\s+trên\b", re.IGNORECASE)
+
+
+def _check_header(c: _Collector, raw: dict) -> None:
+    co_quan = raw.get("co_quan") if isinstance(raw.get("co_quan"), dict) else {}
+    names = co_quan.get("ten")
+    lines = [(("co_quan", "ten"), names)] if isinstance(names, str) else [
+        (("co_quan", "ten", i), line) for i, line in enumerate(names or []) if isinstance(line, str)]
+    for path, line in lines:
+        m = _ABBREVIATION.search(line)
+        if m:
+            full = _ABBREVIATIONS[m.group(1).upper()]
+            c.add(WARNING, f"tên cơ quan ban hành phải ghi đầy đủ, '{full}' chứ không viết tắt '{m.group(1)}' "
+                           "(Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.2.a)", path)
+    noi_nhan = raw.get("noi_nhan") if isinstance(raw.get("noi_nhan"), dict) else {}
+    recipients = [r for r in noi_nhan.get("danh_sach") or [] if isinstance(r, str)]
+    where = ("noi_nhan", "danh_sach") if "danh_sach" in noi_nhan else ("noi_nhan",)
+    as_above = [i for i, r in enumerate(recipients) if _AS_ABOVE.match(r)]
+    if raw.get("kinh_gui") and as_above[:1] != [0]:
+        advice = "chuyển 'Như trên' lên dòng đầu" if as_above else "thêm 'Như trên' làm dòng đầu của noi_nhan.danh_sach"
+        c.add(WARNING, "văn bản có 'Kính gửi' thì nơi nhận ghi '- Như trên;' đầu tiên (Nghị định 30/2020/NĐ-CP, "
+                       f"Phụ lục I, mục II.9.b): {advice}", where, key=where == ("noi_nhan",))
+    elif as_above and not raw.get("kinh_gui"):
+        c.add(WARNING, "'Như trên' chỉ nói tới các nơi ở dòng 'Kính gửi', nhưng văn bản không có kinh_gui",
+              where + (as_above[0],))
+
+
 # --- appendices --------------------------------------------------------------------------------------------
 
 # Rows a reader knows to be a part of another, recognised by their names when a catalog has no ratio for them.
@@ -501,6 +534,7 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
     _check_text_percentages(c, raw)
     _check_dates(c, raw, context, template is None or template.reads_period)
     _check_signer(c, context)
+    _check_header(c, raw)
     if library is not None:
         _check_appendices(c, raw, context, library)
     c.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))

@@ -9,6 +9,7 @@ so a folder overrides only what it contains. A text template may extend another 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,12 +17,11 @@ from functools import cached_property
 from pathlib import Path
 
 import jinja2
-import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen.composing.inline import escape
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import TemplateError
+from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating.cache import bytecode_cache
 from cchc_docgen.templating.sandbox import (
     BoundedSandbox,
@@ -132,6 +132,54 @@ class ReportTemplate:
         return any(re.search(r"\bky_bao_cao\b", source) for source in self.library.sources(self.name))
 
 
+# What a cau-hinh.yaml may hold: a key's type, or for a group its own keys.
+SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}}
+_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false"}
+
+
+def _shown(value) -> str:
+    """A value as YAML would show it: 5, "có", ["le"]."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _read_settings(path: Path) -> dict:
+    """A template folder's cau-hinh.yaml, checked against SETTINGS_SHAPE; a problem is a TemplateError at the
+    file, line and key (read by the data loader, which keeps positions)."""
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.reading import loader
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"không đọc được tệp cấu hình mẫu ({exc})", Location(str(path))) from None
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return {}  # only comments: nothing to set
+    try:
+        loaded = loader.load(path)
+    except DocgenError as exc:
+        raise TemplateError(f"tệp cấu hình mẫu: {exc.message}", exc.location, exc.path) from None
+
+    def check(data: dict, shape: dict, path_: tuple) -> None:
+        for key, value in data.items():
+            here = path_ + (key,)
+            if key not in shape:
+                raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu; các khóa được dùng: "
+                                    f"{', '.join(shape)}", loaded.location(here, key=True), here)
+            wanted = shape[key]
+            if isinstance(wanted, dict):
+                if not isinstance(value, dict):
+                    first = next(iter(wanted))
+                    raise TemplateError(f"phải là một nhóm khóa ({', '.join(wanted)}), ví dụ '{key}: {{{first}: true}}'"
+                                        f"; đang ghi: {_shown(value)}", loaded.location(here), here)
+                check(value, wanted, here)
+            elif not isinstance(value, wanted):
+                raise TemplateError(f"phải là {_TYPE_NAMES[wanted]}; đang ghi: {_shown(value)}", loaded.location(here),
+                                    here)
+
+    check(loaded.data, SETTINGS_SHAPE, ())
+    return loaded.data
+
+
 class TemplateLibrary:
     """All templates reachable from one search path; each is compiled on first use and kept.
 
@@ -175,13 +223,7 @@ class TemplateLibrary:
             path = root / SETTINGS_FILE
             if path.is_file():
                 refuse_outside(path, [root])
-                try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                    raise TemplateError(f"tệp cấu hình mẫu hỏng: {path} ({exc})") from None
-                if not isinstance(data, dict):
-                    raise TemplateError(f"tệp cấu hình mẫu phải là một bảng các trường: {path}")
-                for key, value in data.items():
+                for key, value in _read_settings(path).items():
                     if isinstance(value, dict) and isinstance(merged.get(key), dict):
                         merged[key] = {**merged[key], **value}
                     else:

@@ -268,6 +268,22 @@ def template_limits(seconds: float | None = None):
 
 
 @contextmanager
+def budget_paused():
+    """Stop the clock of template_limits for the block, then let it run on with the time it had left: the work
+    of the block is not the template's (compose turns the ward's content into blocks, which takes as long as the
+    content is). Nothing to do where no timer runs (another thread, no setitimer)."""
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL) if hasattr(signal, "getitimer") else (0, 0)
+    if not remaining:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, remaining, interval)
+
+
+@contextmanager
 def _memory_cap(extra_bytes: int):
     """Limit the process's address space to what it uses now plus `extra_bytes`, for the block (Linux only:
     reading what it uses now is one small read of /proc)."""

@@ -281,26 +281,216 @@ def _compile_cached(env, source: str, name: str) -> jinja2.Template:
 MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
-_CHECK_VERSION = b"1\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+_CHECK_VERSION = b"2\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+
+
+class _Doctype(Exception):
+    """Raised from expat at a DOCTYPE declaration."""
+
+
+def _refuse_doctype(*args):
+    raise _Doctype
+
+
+def _xml_problem(data) -> str | None:
+    """Why `data` (bytes or str) is not an XML part Word and LibreOffice open, in Vietnamese; None when it is.
+    A DOCTYPE is refused: Office Open XML forbids DTDs, and an entity declared in one stops LibreOffice."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    try:
+        parser.Parse(data, True)
+    except _Doctype:
+        return ("có khai báo DOCTYPE, điều tài liệu Word (Office Open XML) không được có: Word hoặc LibreOffice "
+                "có thể không mở được văn bản")
+    except expat.ExpatError as exc:
+        return f"không phải XML hợp lệ ({exc})"
+    return None
 
 
 def _check_parts(path: Path, parts) -> None:
-    """Refuse, before any work, a layout whose XML parts are not UTF-8, not well-formed, or far too large."""
-    from xml.parsers import expat
+    """Refuse, before any work, a layout whose parts have a problem (layout_problem)."""
+    problem = layout_problem(parts)
+    if problem:
+        raise TemplateError(f"tệp bố cục {path}: {problem}")
 
+
+def layout_problem(parts) -> str | None:
+    """The first reason, in Vietnamese, why a layout's parts ((name, bytes) pairs) cannot make a document: an XML
+    part that is not UTF-8, not well-formed, or far too large, or a package Word would not open
+    (_package_problem). None when there is none."""
     for name, data in parts:
         if not name.endswith((".xml", ".rels")):
             continue
         if _TEMPLATED_PART.match(name) and len(data) > MAX_TEMPLATED_PART_BYTES:
-            raise TemplateError(f"tệp bố cục {path}: phần {name} quá lớn ({len(data) // 1024} KB; tối đa "
-                                f"{MAX_TEMPLATED_PART_BYTES // 1024} KB)")
+            return (f"phần {name} quá lớn ({len(data) // 1024} KB; tối đa {MAX_TEMPLATED_PART_BYTES // 1024} KB)")
         try:
             data.decode("utf-8")
-            expat.ParserCreate().Parse(data, True)
         except UnicodeDecodeError:
-            raise TemplateError(f"tệp bố cục {path}: phần {name} không phải văn bản UTF-8") from None
-        except expat.ExpatError as exc:
-            raise TemplateError(f"tệp bố cục {path}: phần {name} không phải XML hợp lệ ({exc})") from None
+            return f"phần {name} không phải văn bản UTF-8"
+        problem = _xml_problem(data)
+        if problem:
+            return f"phần {name} {problem}"
+    # The layout's own package, before the writer adds to it: a problem is named as the layout has it.
+    return _package_problem(dict(parts))
+
+
+_BODY_TAG = re.compile(r"\{\{-?\s*noi_dung\b")
+
+
+def _inside_paragraph(xml: str, at: int) -> bool:
+    """Whether position `at` of a part's XML lies inside a paragraph (w:p)."""
+    opened = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+    return opened > xml.rfind("</w:p>", 0, at)
+
+
+def _check_body_place(path: Path, patched: dict[str, str], original: dict[str, bytes]) -> None:
+    """The body goes where the layout has {{p noi_dung }}: once, in word/document.xml, as a paragraph of its own
+    (docxtpl's "p" replaces the whole paragraph). {{ noi_dung }} without "p" would put the body's paragraphs
+    inside a paragraph's text, where Word shows nothing of them. Looked for in the patched XML (docxtpl has
+    merged a tag split across runs); lint.body_place_problems locates a problem by paragraph for the message."""
+    found = [(name, m.start()) for name, xml in patched.items() for m in _BODY_TAG.finditer(xml)]
+    if (len(found) == 1 and found[0][0] == "word/document.xml"
+            and not _inside_paragraph(patched["word/document.xml"], found[0][1])):
+        return
+    from cchc_docgen.authoring.lint import body_place_problems
+
+    place, problem, text = body_place_problems(patched, original)[0]
+    raise TemplateError(f"tệp bố cục {path}: {place}: {problem}" + (f"\n    «{text}»" if text else ""))
+
+
+def _check_rendered(path: Path, name: str, rendered: str) -> None:
+    """A templated part as rendered for one document (around the body's stand-in): still XML, and the body still
+    between paragraphs. What the layout's tags print is escaped, so only a tag that shapes the XML itself ({% if
+    %} around half an element, in a hand-edited layout) can break it."""
+    problem = _xml_problem(rendered)
+    if problem is None and name == "word/document.xml":
+        at = rendered.find(_BODY_STAND_IN)
+        if at >= 0 and _inside_paragraph(rendered, at):
+            problem = "đặt phần thân vào bên trong một đoạn; cần {{p noi_dung }} trên một đoạn riêng"
+    if problem:
+        raise TemplateError(f"tệp bố cục {path}: phần {name} dựng với dữ liệu này {problem}")
+
+
+_UNOPENABLE = "; Word và LibreOffice không mở được văn bản làm từ bố cục này"
+CONTENT_TYPES_PART = "[Content_Types].xml"
+PACKAGE_RELS = "_rels/.rels"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+# A part's references to its relationships (r:id of a header or footer, r:embed of a picture, …).
+# (A leading space, not \\b: a pattern that starts with a literal is searched for at C speed.)
+_RELATIONSHIP_REFERENCE = re.compile(r' r:(?:id|embed|link|pict|dm|lo|qs|cs)="([^"]*)"')
+
+
+_NO_RELATIONSHIPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                     b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+
+
+def _elements(data, *tags: str) -> list[dict] | str:
+    """The attributes of each element named in `tags` of a small XML part (relationships, content types), or
+    why the part cannot be read."""
+    from xml.parsers import expat
+
+    found = []
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.StartElementHandler = lambda name, attrs: found.append(attrs) if name in tags else None
+    try:
+        parser.Parse(data, True)
+    except (_Doctype, expat.ExpatError):
+        return _xml_problem(data)
+    return found
+
+
+def _rels_source(rels_name: str) -> str:
+    """The part a relationships part belongs to: "word/_rels/document.xml.rels" → "word/document.xml"
+    ("" for the package's own "_rels/.rels")."""
+    folder, _, file = rels_name.rpartition("_rels/")
+    return folder + file[: -len(".rels")]
+
+
+def _target_part(source: str, target: str) -> str:
+    """The part name a relationship's Target names, relative to its source part's folder."""
+    import posixpath
+    from urllib.parse import unquote
+
+    path = target[1:] if target.startswith("/") else posixpath.join(posixpath.dirname(source), target)
+    return posixpath.normpath(unquote(path))
+
+
+def _package_problem(parts: dict) -> str | None:
+    """What would stop Word or LibreOffice from opening a package of these parts ({name: bytes or str}), in
+    Vietnamese; None when nothing does. See _structure_problem and _reference_problem."""
+    problem, relationships = _structure_problem(parts)
+    return problem or _reference_problem(parts, relationships)
+
+
+def _structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None, dict]:
+    """(what is wrong, the relationships of each source part) of a package of these parts ({name: content};
+    only the relationships parts and [Content_Types].xml need their content, the others may map to None).
+    Checked: the relationships parts parse and each internal target is a part of the package, the main document
+    is word/document.xml, and [Content_Types].xml gives every part a type; with `footnotes` (the body refers to
+    footnotes), word/footnotes.xml is the document's footnotes part, with the footnotes content type."""
+    names = {name for name in parts if not name.endswith("/")}
+    relationships: dict[str, dict] = {}
+    if PACKAGE_RELS not in names:
+        return (f"thiếu phần {PACKAGE_RELS} (nơi tài liệu Word cho biết phần nào là thân văn bản){_UNOPENABLE}",
+                relationships)
+    for name in sorted(n for n in names if n.endswith(".rels")):
+        found = _elements(parts[name], "Relationship")
+        if isinstance(found, str):
+            return f"phần {name} {found}{_UNOPENABLE}", relationships
+        source = _rels_source(name)
+        relationships[source] = {}
+        for rel in found:
+            relationships[source][rel.get("Id")] = rel
+            target = _target_part(source, rel.get("Target", ""))
+            if rel.get("TargetMode") != "External" and target not in names:
+                return (f"{name}: quan hệ '{rel.get('Id')}' trỏ tới phần {target}, nhưng tệp không có phần này "
+                        f"(đã bị xóa hoặc đổi tên){_UNOPENABLE}"), relationships
+    main = [r for r in relationships[""].values() if r.get("Type") == OFFICE_DOCUMENT_REL]
+    if not main or _target_part("", main[0].get("Target", "")) != "word/document.xml":
+        return f"{PACKAGE_RELS} không chỉ tới word/document.xml là thân văn bản{_UNOPENABLE}", relationships
+    if CONTENT_TYPES_PART not in names:
+        return f"thiếu phần {CONTENT_TYPES_PART}{_UNOPENABLE}", relationships
+    types = _elements(parts[CONTENT_TYPES_PART], "Default", "Override")
+    if isinstance(types, str):
+        return f"phần {CONTENT_TYPES_PART} {types}{_UNOPENABLE}", relationships
+    extensions = {t["Extension"].lower() for t in types if "Extension" in t}
+    overridden = {t["PartName"].lower() for t in types if "PartName" in t}
+    for name in sorted(names - {CONTENT_TYPES_PART}):
+        if f"/{name}".lower() not in overridden and name.rpartition(".")[2].lower() not in extensions:
+            return f"phần {name} không có kiểu nội dung trong {CONTENT_TYPES_PART}{_UNOPENABLE}", relationships
+    if footnotes:
+        notes = [r for r in relationships.get("word/document.xml", {}).values() if r.get("Type") == FOOTNOTES_REL]
+        if not notes or _target_part("word/document.xml", notes[0].get("Target", "")) != FOOTNOTES_PART:
+            return (f"{DOCUMENT_RELS} không có quan hệ tới {FOOTNOTES_PART}, nên các chú thích không hiện ra",
+                    relationships)
+        declared = [t.get("ContentType") for t in types if t.get("PartName", "").lower() == f"/{FOOTNOTES_PART}"]
+        declared += [t.get("ContentType") for t in types if t.get("Extension", "").lower() == "xml"]
+        if declared[:1] != [FOOTNOTES_CT]:
+            return (f"phần {FOOTNOTES_PART} không được khai báo là chú thích trong {CONTENT_TYPES_PART}, nên các chú "
+                    "thích không hiện ra", relationships)
+    return None, relationships
+
+
+def _reference_problem(parts: dict, relationships: dict) -> str | None:
+    """An r:id that a document, header or footer part among `parts` uses and its relationships do not declare."""
+    for name in sorted(parts):
+        content = parts[name]
+        if content is None or not _TEMPLATED_PART.match(name):
+            continue
+        text = content if isinstance(content, str) else content.decode("utf-8")
+        for rel_id in dict.fromkeys(_RELATIONSHIP_REFERENCE.findall(text) if " r:" in text else ()):
+            folder, _, file = name.rpartition("/")
+            rels = f"{folder}/_rels/{file}.rels"
+            if name not in relationships:
+                return (f"{name} dùng quan hệ '{rel_id}' nhưng tệp không có phần {rels} khai báo các quan hệ của nó"
+                        + _UNOPENABLE)
+            if rel_id not in relationships[name]:
+                return f"{name} dùng quan hệ '{rel_id}' nhưng {rels} không có quan hệ này{_UNOPENABLE}"
+    return None
 
 
 class Layout:
@@ -337,16 +527,15 @@ class Layout:
                 self.compiled[name] = _compile_cached(self.env, xml, name)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
-        if not re.search(r"\{\{\s*noi_dung\b", patched.get("word/document.xml", "")):
-            raise TemplateError(f"tệp bố cục {path} không có chỗ cho nội dung văn bản: cần một đoạn chứa "
-                                "{{p noi_dung }}")
+        _check_body_place(path, patched, dict(self.parts))
         footnotes = dict(self.parts).get(FOOTNOTES_PART)
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', footnotes or b"")]
         self.has_footnotes = footnotes is not None
         self.first_note_id = max(ids, default=0) + 1
         # Parts no document changes (styles, theme, settings, …) are compressed once, here, not per render:
         # they are most of a .docx's bytes.
-        per_document = set(self.compiled) | {CORE_PART, FOOTNOTES_PART, "[Content_Types].xml", "word/_rels/document.xml.rels"}
+        per_document = set(self.compiled) | {CORE_PART, FOOTNOTES_PART, CONTENT_TYPES_PART, DOCUMENT_RELS}
+        self.structures: dict[bool, tuple] = {}  # whether a document has footnotes → _structure_problem's verdict
         self.static = {info.filename: _ZipEntry.reuse(raw, info, data) for info, (_, data) in zip(infos, self.parts)
                        if info.filename not in per_document}
 
@@ -369,6 +558,10 @@ class Layout:
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
         context = {**document.meta, "noi_dung": Markup(_BODY_STAND_IN)}
         entries = []
+        # What the package check reads: each part as the layout has it, then as this document has it (a templated
+        # part as rendered around the stand-in: the body and appendices are well-formed by construction).
+        contents = dict(self.parts)
+        adds_footnotes = bool(body.notes) and not self.has_footnotes
         for name, data in self.parts:
             if name in self.static:
                 entries.append(self.static[name])
@@ -377,6 +570,8 @@ class Layout:
                 try:
                     with template_limits():
                         rendered = self.compiled[name].render(context)
+                    contents[name] = rendered
+                    _check_rendered(self.path, name, rendered)
                     if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
                     chunks = []
@@ -406,14 +601,26 @@ class Layout:
                 data = _core_properties(data, document.meta)
             elif name == FOOTNOTES_PART:
                 data = _append_footnotes(data, body.notes)
-            elif body.notes and not self.has_footnotes:
-                if name == "[Content_Types].xml":
-                    data = _add_content_type(data)
-                elif name == "word/_rels/document.xml.rels":
-                    data = _add_relationship(data)
+            elif adds_footnotes and name == CONTENT_TYPES_PART:
+                data = contents[name] = _add_content_type(data)
+            elif adds_footnotes and name == DOCUMENT_RELS:
+                data = contents[name] = _add_relationship(data)
             entries.append(_ZipEntry.of(name, data, PER_DOCUMENT_LEVEL))
-        if body.notes and not self.has_footnotes:
+        if adds_footnotes:
+            if DOCUMENT_RELS not in contents:  # a layout whose document has no relationships yet
+                contents[DOCUMENT_RELS] = _add_relationship(_NO_RELATIONSHIPS)
+                entries.append(_ZipEntry.of(DOCUMENT_RELS, contents[DOCUMENT_RELS], PER_DOCUMENT_LEVEL))
+            contents[FOOTNOTES_PART] = None
             entries.append(_ZipEntry.of(FOOTNOTES_PART, _new_footnotes(body.notes), PER_DOCUMENT_LEVEL))
+        # The package's structure follows from the layout and whether the document has footnotes: checked once
+        # for each.
+        has_notes = bool(body.notes)
+        if has_notes not in self.structures:
+            self.structures[has_notes] = _structure_problem(contents, footnotes=has_notes)
+        problem, relationships = self.structures[has_notes]
+        problem = problem or _reference_problem({name: contents[name] for name in self.compiled}, relationships)
+        if problem:
+            raise TemplateError(f"tệp bố cục {self.path}: {problem}")
         return _zip(entries)
 
 
