@@ -77,9 +77,8 @@ def layout_variables() -> list[str]:
         from cchc_docgen.authoring.scaffold import _sample_data
         from cchc_docgen.composing import compose
         from cchc_docgen.domain import compute
-        from cchc_docgen.reading import loader
 
-        context = compute.compute(loader.LoadedData(_sample_data("quy", "quy", 2025), "<mẫu>"))
+        context = compute.compute(_sample_data("quy", "quy", 2025))
         meta = compose._header_meta(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
         _LAYOUT_NAMES = [*meta, "noi_dung"]
     return _LAYOUT_NAMES

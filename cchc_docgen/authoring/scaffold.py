@@ -112,7 +112,6 @@ def template_usage(template, year: int | None = None) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
     from cchc_docgen.composing import compose
     from cchc_docgen.domain import compute
-    from cchc_docgen.reading import loader
 
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
@@ -120,8 +119,7 @@ def template_usage(template, year: int | None = None) -> Usage:
     candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
     last_error = None
     for period in candidates if uses_period else [None]:
-        loaded = loader.LoadedData(_sample_data(template.name, period, year), "<mẫu>")
-        context = compute.compute(loaded)
+        context = compute.compute(_sample_data(template.name, period, year))
         sections, figures = [], []
         context["noi_dung"] = _Recording(context["noi_dung"], sections)
         context["so_lieu"] = _Recording(context["so_lieu"], figures)

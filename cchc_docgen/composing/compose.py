@@ -35,7 +35,6 @@ from cchc_docgen.model import (
     Text,
     number_notes,
 )
-from cchc_docgen.reading.loader import LoadedData
 from cchc_docgen.templating.library import Raw, ReportTemplate
 from cchc_docgen.templating.sandbox import (
     OutsideTemplateFolder,
@@ -64,8 +63,7 @@ _LIST_KINDS = {"- ": "dash", "+ ": "plus"}  # how a paragraph that is a list ite
 
 
 class _Composer:
-    def __init__(self, loaded: LoadedData, context: dict, template_name: str):
-        self.loaded = loaded
+    def __init__(self, context: dict, template_name: str):
         self.template_name = template_name
         self.context = context
         self.inserted: list[list] = []
@@ -77,7 +75,7 @@ class _Composer:
         try:
             return parse_inline(text, self.resolve_figure)
         except InlineError as exc:
-            raise DataError(str(exc), self.loaded.location(path), path) from None
+            raise DataError(str(exc), path=path) from None
 
     def resolve_figure(self, dotted: str, filter_name: str | None) -> str:
         value = self.context["so_lieu"]
@@ -162,9 +160,11 @@ class _Composer:
                     t.italic = t.italic or bool(cell_spec.get("nghieng"))
         return Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number)
 
-    def float_as_written(self, value: float, path) -> str:
-        """A table's number as typed: YAML made 2.5 of "2.500" (a thousands dot) and dropped the zero of "0.50"."""
-        return fmt.format_as_written(value, getattr(self.loaded.node(path), "value", None))
+    @staticmethod
+    def float_as_written(value: float, path) -> str:
+        """A table's number as typed: YAML made 2.5 of "2.500" (a thousands dot) and dropped the zero of "0.50";
+        the reader kept the text (reading.loader.WrittenFloat)."""
+        return fmt.format_as_written(value, getattr(value, "written", None))
 
     # --- callables offered to templates ---------------------------------------
 
@@ -191,8 +191,7 @@ class _Composer:
         for i, block in enumerate(blocks):
             if isinstance(block, _SentenceSlot):
                 if block.name not in (cau_mau or {}):
-                    where = self.loaded.location(block.path)
-                    raise DataError(f"mục '{key}' không có câu mẫu '{block.name}'", where, block.path)
+                    raise DataError(f"mục '{key}' không có câu mẫu '{block.name}'", path=block.path)
                 placed.append(i)
         for i in reversed(placed):
             blocks[i:i + 1] = self.markup_paragraphs(offered.pop(blocks[i].name, ""))
@@ -207,8 +206,7 @@ class _Composer:
             if key != "ket_luan" and value and key not in self.used_sections:
                 path = ("noi_dung", key)
                 raise DataError(f"mẫu '{template_name}' không có mục '{key}': nội dung này sẽ không được in; "
-                                "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp",
-                                self.loaded.location(path, key=True), path)
+                                "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp", path=path, at_key=True)
 
     def markup_paragraphs(self, text: str) -> list:
         return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
@@ -227,7 +225,7 @@ class _Composer:
     def loi(self, message: str, truong: str | None = None):
         """Stop with a data error: `truong` ("ky_bao_cao.loai") names the field the message is about."""
         path = tuple(truong.split(".")) if truong else ()
-        raise DataError(str(message), self.loaded.location(path), path)
+        raise DataError(str(message), path=path)
 
     @staticmethod
     def chu_thich(text) -> Raw:
@@ -419,9 +417,9 @@ def _header_meta(context: dict, parts: dict[str, str]) -> dict:
     }
 
 
-def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Document:
+def compose(context: dict, template: ReportTemplate) -> Document:
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
-    composer = _Composer(loaded, context, template.name)
+    composer = _Composer(context, template.name)
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
@@ -440,7 +438,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
     except fmt.FormattingError as exc:
-        raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
+        raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", path=("so_lieu",)) from None
     except OutsideTemplateFolder as exc:
         raise TemplateError(f"mẫu '{template.name}': {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
@@ -465,6 +463,6 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     number_headings(blocks)
     end_with_closing_mark(blocks)
     meta = _header_meta(context, parts)
-    document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta), template.layout_path)
+    document = Document(meta, blocks, build_appendices(context, template.library, meta), template.layout_path)
     number_notes(document.reading_order())
     return document

@@ -119,11 +119,10 @@ def load_catalog(name: str, file_path) -> Catalog:
 class _Values:
     """The ward's values with derived rows computed on demand (and cycles refused)."""
 
-    def __init__(self, catalog: Catalog, given: dict, context_path, loaded):
+    def __init__(self, catalog: Catalog, given: dict, context_path):
         self.catalog = catalog
         self.given = given
         self.path = context_path
-        self.loaded = loaded
         self.cache: dict[str, object] = {}
         self.active: set[str] = set()
 
@@ -152,7 +151,7 @@ class _Values:
             return value
         path = self.path + ("so_lieu", indicator.id)
         raise DataError(f"chỉ tiêu '{indicator.id}' được dùng để tính dòng khác nên phải là số (đang là '{value}')",
-                        self.loaded.location(path), path)
+                        path=path)
 
 
 def _display(value, indicator: Indicator) -> str:
@@ -171,7 +170,7 @@ def _stt(depth: int, counters: list[int]) -> str:
     return ".".join(str(c) for c in counters[1:depth + 1])
 
 
-def build_appendix(spec: dict, index: int, catalog: Catalog, loaded, attachment: str, label: str) -> Appendix:
+def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, label: str) -> Appendix:
     """The appendix table for one `phu_luc` entry of the data."""
     path = ("phu_luc", index)
     given = spec.get("so_lieu") or {}
@@ -181,20 +180,19 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, loaded, attachment:
         for key in values:
             where = path + (group, key)
             if key not in catalog.by_id:
-                errors.append(DataError(f"biểu '{catalog.name}' không có chỉ tiêu mã '{key}'",
-                                        loaded.location(where, key=True), where))
+                errors.append(DataError(f"biểu '{catalog.name}' không có chỉ tiêu mã '{key}'", path=where, at_key=True))
             elif group == "so_lieu" and catalog.by_id[key].derived:
                 errors.append(DataError(f"chỉ tiêu '{key}' được tính tự động từ các dòng khác; không nhập giá trị",
-                                        loaded.location(where, key=True), where))
+                                        path=where, at_key=True))
     if errors:
         raise ErrorList(errors) if len(errors) > 1 else errors[0]
-    values = _Values(catalog, given, path, loaded)
+    values = _Values(catalog, given, path)
 
     def text(value: str, where) -> list:
         try:
             return parse_inline(value)
         except InlineError as exc:
-            raise DataError(str(exc), loaded.location(where), where) from None
+            raise DataError(str(exc), path=where) from None
 
     rows = [[Cell([Text(h, bold=True)]) for h in HEADER]]
     counters = [0] * 8
@@ -233,7 +231,7 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, loaded, attachment:
     return Appendix(label, (spec.get("tieu_de") or catalog.title).upper(), attachment, table, catalog.landscape)
 
 
-def build_appendices(loaded, context: dict, library, meta: dict) -> list[Appendix]:
+def build_appendices(context: dict, library, meta: dict) -> list[Appendix]:
     """All appendices of the data, numbered "Phụ lục I, II, …" when there are two or more (Decree 30)."""
     specs = context.get("phu_luc") or []
     if not specs:
@@ -248,8 +246,8 @@ def build_appendices(loaded, context: dict, library, meta: dict) -> list[Appendi
         file_path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
         if file_path is None:
             where = ("phu_luc", index, "bieu")
-            raise DataError(f"không có biểu phụ lục '{spec['bieu']}' trong các thư mục mẫu", loaded.location(where), where)
+            raise DataError(f"không có biểu phụ lục '{spec['bieu']}' trong các thư mục mẫu", path=where)
         catalog = library.catalog(spec["bieu"], file_path)
         label = "Phụ lục" if len(specs) == 1 else f"Phụ lục {fmt.to_roman(index + 1)}"
-        appendices.append(build_appendix(spec, index, catalog, loaded, attachment, label))
+        appendices.append(build_appendix(spec, index, catalog, attachment, label))
     return appendices

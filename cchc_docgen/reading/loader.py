@@ -89,6 +89,21 @@ class _Loader(_BaseLoader):
         pass
 
 
+class WrittenFloat(float):
+    """A decimal number that remembers how it was written: YAML reads "2.500" as 2.5 and "0.50" as 0.5, and a
+    table cell prints what the ward typed (and "1.230", a count with a thousands dot, can be told apart)."""
+
+    __slots__ = ("written",)
+
+    def __new__(cls, text: str):
+        value = super().__new__(cls, text)
+        value.written = text
+        return value
+
+    def __reduce__(self):  # copies (compute deep-copies the figures) keep the text
+        return WrittenFloat, (self.written,)
+
+
 # Digits of an integer. A count in a report has a handful; Python refuses to read one of over 4300.
 MAX_INT_DIGITS = 20
 
@@ -106,7 +121,7 @@ def _core_value(tag: str, text: str):
         lowered = text.lower()
         if lowered.endswith((".inf", ".nan")):
             return float(lowered.replace(".", ""))
-        return float(text)
+        return WrittenFloat(text)
     if tag == _BOOL_TAG:
         lowered = text.lower()
         if lowered not in ("true", "false"):
@@ -158,6 +173,21 @@ class LoadedData:
             return Location(self.file, *_mark(root))
         # Data that came as a mapping (the Python API) has no positions: the message names the field alone.
         return Location(self.file) if not self.positions else Location(self.file, 1, 1)
+
+    def text_location(self, path, needle: str) -> Location:
+        """Where `needle` stands within the text value at `path` (a folded or multi-line string spans lines);
+        the value's start when it cannot be found."""
+        start = self.location(path)
+        if start.line and needle:
+            try:
+                lines = Path(self.file).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                return start
+            for offset, line in enumerate(lines[start.line - 1:start.line + 199]):
+                column = line.find(needle)
+                if column >= 0:
+                    return Location(start.file, start.line + offset, column + 1)
+        return start
 
     def node(self, path):
         """The YAML node of the value at ``path`` (None when unknown): its text as written (``node.value``; YAML

@@ -337,27 +337,11 @@ def _collect_tables(value, path, found: list) -> None:
                 _collect_tables(item, path + (index,), found)
 
 
-# A value written like "1.230": after ':', '[', ',' or '- ', and before the end of the value. Only a file with one
-# somewhere has the text of its floats looked up (which composes its positions: a cost a clean render need not pay).
-_THOUSANDS_DOT_VALUE = r"(?:^|[:\[,-])[ \t]*[-+]?[1-9][0-9]{0,2}\.[0-9]{3}[ \t]*(?:[,\]}#]|$)"
-_THOUSANDS_DOT_TEXT = re.compile(_THOUSANDS_DOT_VALUE, re.M)
-_THOUSANDS_DOT_BYTES = re.compile(_THOUSANDS_DOT_VALUE.encode(), re.M)
-
-
-def may_hold_thousands_dots(loaded: LoadedData) -> bool:
-    source = loaded.source
-    if source is None:  # positions already composed: looking a text up costs little
-        return True
-    return (_THOUSANDS_DOT_BYTES if isinstance(source, bytes) else _THOUSANDS_DOT_TEXT).search(source) is not None
-
-
-def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
-    """The text of the float `value` at `path` as written, when it is a whole number written with a thousands
-    dot ("1.230": YAML reads the float 1.23); None otherwise. Callers ask may_hold_thousands_dots first."""
-    if value.__class__ is not float or not -1000 < value < 1000 or value != round(value, 3):
-        return None
-    text = getattr(loaded.node(path), "value", None)
-    return text if isinstance(text, str) and fmt.is_thousands_dot(text) else None
+def thousands_dot_text(value) -> str | None:
+    """The text of the number `value` as written, when it is a whole number written with a thousands dot
+    ("1.230": YAML reads the float 1.23); None otherwise. The loader keeps each decimal's text (WrittenFloat)."""
+    text = getattr(value, "written", None)
+    return text if text is not None and fmt.is_thousands_dot(text) else None
 
 
 def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
@@ -375,8 +359,6 @@ def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
 def _number_errors(loaded: LoadedData, error) -> None:
     """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
     `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
-    if not may_hold_thousands_dots(loaded):
-        return
     data = loaded.data
     so_lieu = data.get("so_lieu")
     known = load_schema()["$defs"]["so_lieu"]["properties"]
@@ -387,14 +369,14 @@ def _number_errors(loaded: LoadedData, error) -> None:
             items = group.items() if isinstance(group, dict) else [(None, group)]
             for key, value in items:
                 path = ("so_lieu", name) if key is None else ("so_lieu", name, key)
-                text = thousands_dot_text(loaded, path, value)
+                text = thousands_dot_text(value)
                 if text:
                     error(thousands_dot_message(text, True), path)
     for index, spec in enumerate(data.get("phu_luc") or []):
         values = spec.get("so_lieu") if isinstance(spec, dict) else None
         for key, value in (values.items() if isinstance(values, dict) else ()):
             path = ("phu_luc", index, "so_lieu", key)
-            text = thousands_dot_text(loaded, path, value)
+            text = thousands_dot_text(value)
             if text:
                 error(thousands_dot_message(text, True), path)
 
@@ -595,12 +577,10 @@ def validate(loaded: LoadedData) -> None:
     errors = list(misplaced)
     seen = {(e.message, e.path) for e in misplaced}
     misplaced_paths = [e.path for e in misplaced]
-    dots = None
     for error in _validator().iter_errors(loaded.data):
         message, path, at_key = _message(error)
         if error.validator == "type" and isinstance(error.instance, float):
-            dots = may_hold_thousands_dots(loaded) if dots is None else dots
-            written = dots and thousands_dot_text(loaded, path, error.instance)
+            written = thousands_dot_text(error.instance)
             if written:
                 message = thousands_dot_message(written, "number" in str(error.validator_value))
         if (message, path) in seen or any(path[:len(p)] == p for p in misplaced_paths):
