@@ -11,6 +11,7 @@ from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE
 
 from cchc_docgen.authoring import lint
 from cchc_docgen.composing import compose
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.domain import compute
 from cchc_docgen.reading import loader
 from cchc_docgen.reading.validate import load_schema
@@ -76,6 +77,6 @@ def test_the_layout_variables_are_what_compose_gives_the_layout_and_each_is_desc
     library = library_for()
     loaded = loader.load(EXAMPLES / "thach-quy-q3-2024.yaml")
     document = compose.compose(compute.compute(loaded.data), library.get("quy"))
-    assert set(lint.layout_variables()) == set(document.meta) | {"noi_dung"}
+    assert set(lint.layout_variables()) == set(layout_variables(document.header)) | {"noi_dung"}
     undescribed = set(lint.layout_variables()) - set(lint.LAYOUT_VARIABLES)
     assert not undescribed, f"mô tả các biến bố cục này trong lint.LAYOUT_VARIABLES: {undescribed}"

@@ -8,6 +8,7 @@ import pytest
 from test_errors import MINIMAL
 
 from cchc_docgen.composing import compose
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
 from cchc_docgen.domain import compute
 from cchc_docgen.errors import DataError, TemplateError
@@ -333,9 +334,20 @@ def test_table_cells_merged_numeric_and_with_footnotes():
 
 
 def test_draft_header_keeps_blanks():
-    meta = build(MINIMAL).meta
-    assert meta["so_ky_hieu"] == "     /BC-UBND"
-    assert meta["dia_danh_ngay"] == "A, ngày     tháng     năm 2025"
+    header = build(MINIMAL).header
+    assert header.so is None and header.ngay is None and header.nam == 2025  # values, not display strings
+    shown = layout_variables(header)
+    assert shown["so_ky_hieu"] == "     /BC-UBND"
+    assert shown["dia_danh_ngay"] == "A, ngày     tháng     năm 2025"
+
+
+def test_the_header_holds_values_the_writers_format():
+    import datetime as dt
+
+    header = build(MINIMAL.replace("dia_danh: A", "dia_danh: A\n  so: 7\n  ngay: 17/9/2025")).header
+    assert header.so == 7 and header.ngay == dt.date(2025, 9, 17)
+    assert layout_variables(header)["so_ky_hieu"] == "07/BC-UBND"
+    assert layout_variables(header)["dia_danh_ngay"] == "A, ngày 17 tháng 9 năm 2025"
 
 
 def test_unknown_template_variable_is_a_template_error(tmp_path):

@@ -75,12 +75,13 @@ def layout_variables() -> list[str]:
     global _LAYOUT_NAMES
     if _LAYOUT_NAMES is None:
         from cchc_docgen.authoring.scaffold import _sample_data
-        from cchc_docgen.composing import compose
+        from cchc_docgen.composing.header import build_header
+        from cchc_docgen.composing.header import layout_variables as header_variables
         from cchc_docgen.domain import compute
 
         context = compute.compute(_sample_data("quy", "quy", 2025))
-        meta = compose._header_meta(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
-        _LAYOUT_NAMES = [*meta, "noi_dung"]
+        header = build_header(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
+        _LAYOUT_NAMES = [*header_variables(header), "noi_dung"]
     return _LAYOUT_NAMES
 
 

@@ -22,6 +22,7 @@ from contextlib import nullcontext
 
 import jinja2
 
+from cchc_docgen.composing.header import build_header
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import build_appendices
@@ -377,46 +378,6 @@ def end_with_closing_mark(blocks: list) -> None:
             return
 
 
-def _header_meta(context: dict, parts: dict[str, str]) -> dict:
-    van_ban, co_quan = context["van_ban"], context["co_quan"]
-    ky_hieu = van_ban.get("ky_hieu") or parts.get("ky_hieu") or f"BC-{co_quan['ten_viet_tat']}"
-    so = van_ban["so"]
-    # A draft keeps the gap the clerk fills in by hand: "Số:      /BC-UBND".
-    so_ky_hieu = f"{fmt.leading_zero(so)}/{ky_hieu}" if so else f"{' ' * 5}/{ky_hieu}"
-    ngay = van_ban["ngay"]
-    ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(van_ban["nam"])
-    noi_nhan = [f"- {item.rstrip(' ;.')};" for item in context["noi_nhan"]["danh_sach"]]
-    noi_nhan.append(f"- Lưu: {context['noi_nhan']['luu'].rstrip(' .')}.")
-    # One recipient: "Kính gửi: X."; several: "- X;" each, the last "- Y.".
-    names = [k.rstrip(" ;.") for k in context["kinh_gui"]]
-    if len(names) == 1:
-        recipients = [f"{names[0]}."]
-        kinh_gui_lines = [f"Kính gửi: {recipients[0]}"]
-    elif names:
-        recipients = [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
-        kinh_gui_lines = ["Kính gửi:"] + recipients
-    else:
-        recipients, kinh_gui_lines = [], []
-    nguoi_ky = context["nguoi_ky"]
-    return {
-        "co_quan_chu_quan": co_quan["chu_quan"].upper(),
-        "ten_co_quan": [line.upper() for line in co_quan["ten"]],
-        "so_ky_hieu": so_ky_hieu,
-        "dia_danh_ngay": f"{van_ban['dia_danh']}, {ngay_text}",
-        "loai_van_ban": parts["loai_van_ban"].upper(),
-        "trich_yeu": van_ban["trich_yeu"] or parts["trich_yeu"],
-        "thoi_gian": parts.get("thoi_gian", ""),
-        "kinh_gui": kinh_gui_lines,
-        # The same as one paragraph for the layout: "Kính gửi:" then a tab, each recipient on its own line
-        # under the first (the layout's hanging indent lines them up).
-        "kinh_gui_doan": "Kính gửi:\t" + "\n".join(recipients) if recipients else "",
-        "noi_nhan": noi_nhan,
-        "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
-        "chuc_vu": nguoi_ky["chuc_vu"].upper(),
-        "ho_ten": nguoi_ky["ho_ten"],
-    }
-
-
 def compose(context: dict, template: ReportTemplate) -> Document:
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
     composer = _Composer(context, template.name)
@@ -462,7 +423,7 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
     number_headings(blocks)
     end_with_closing_mark(blocks)
-    meta = _header_meta(context, parts)
-    document = Document(meta, blocks, build_appendices(context, template.library, meta), template.layout_path)
+    header = build_header(context, parts)
+    document = Document(header, blocks, build_appendices(context, template.library, header), template.layout_path)
     number_notes(document.reading_order())
     return document

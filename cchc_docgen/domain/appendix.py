@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cchc_docgen.composing.header import so_ky_hieu
 from cchc_docgen.composing.inline import InlineError, parse_inline
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DataError, ErrorList, Location, TemplateError
@@ -231,16 +232,15 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, la
     return Appendix(label, (spec.get("tieu_de") or catalog.title).upper(), attachment, table, catalog.landscape)
 
 
-def build_appendices(context: dict, library, meta: dict) -> list[Appendix]:
-    """All appendices of the data, numbered "Phụ lục I, II, …" when there are two or more (Decree 30)."""
+def build_appendices(context: dict, library, header) -> list[Appendix]:
+    """All appendices of the data, numbered "Phụ lục I, II, …" when there are two or more (Decree 30); each
+    says which document it goes with (`header`: model.Header)."""
     specs = context.get("phu_luc") or []
     if not specs:
         return []
-    van_ban = context["van_ban"]
-    kind = meta["loai_van_ban"].capitalize()
-    so = meta["so_ky_hieu"]
-    ngay = fmt.format_date_short(van_ban["ngay"]) if van_ban["ngay"] else f"{' ' * 5}/{' ' * 5}/{van_ban['nam']}"
-    attachment = f"(Kèm theo {kind} số {so} ngày {ngay} của {context['co_quan']['ten_goi']})"
+    ngay = fmt.format_date_short(header.ngay) if header.ngay else f"{' ' * 5}/{' ' * 5}/{header.nam}"
+    attachment = (f"(Kèm theo {header.loai_van_ban.capitalize()} số {so_ky_hieu(header)} ngày {ngay} của "
+                  f"{context['co_quan']['ten_goi']})")
     appendices = []
     for index, spec in enumerate(specs):
         file_path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")

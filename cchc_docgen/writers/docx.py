@@ -28,6 +28,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.errors import TemplateError
 from cchc_docgen.model import (
     Appendix,
@@ -556,7 +557,7 @@ class Layout:
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
-        context = {**document.meta, "noi_dung": Markup(_BODY_STAND_IN)}
+        context = {**layout_variables(document.header), "noi_dung": Markup(_BODY_STAND_IN)}
         entries = []
         # What the package check reads: each part as the layout has it, then as this document has it (a templated
         # part as rendered around the stand-in: the body and appendices are well-formed by construction).
@@ -598,7 +599,7 @@ class Layout:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) đòi một phép tính quá lớn "
                                         f"({type(exc).__name__})") from None
             elif name == CORE_PART:
-                data = _core_properties(data, document.meta)
+                data = _core_properties(data, document.header.ngay)
             elif name == FOOTNOTES_PART:
                 data = _append_footnotes(data, body.notes)
             elif adds_footnotes and name == CONTENT_TYPES_PART:
@@ -764,16 +765,13 @@ def _zip(entries: list[_ZipEntry]) -> bytes:
 
 
 CORE_PART = "docProps/core.xml"
-_DOCUMENT_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s*$")
 
 
-def _core_properties(data: bytes, meta: dict) -> bytes:
-    """The layout's document properties with created/modified set to the document's own date ("…, ngày 17
-    tháng 9 năm 2024" → 2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of
-    rendering or of the layout's last save, so the same input gives the same bytes."""
-    found = _DOCUMENT_DATE.search(meta.get("dia_danh_ngay", ""))
-    day, month, year = (int(x) for x in found.groups()) if found else (1, 1, 1980)
-    stamp = f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+def _core_properties(data: bytes, date) -> bytes:
+    """The layout's document properties with created/modified set to the document's own date (2024-09-17 →
+    2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of rendering or of the
+    layout's last save, so the same input gives the same bytes."""
+    stamp = f"{date.isoformat() if date else '1980-01-01'}T00:00:00Z"
     text = data.decode("utf-8")
     for tag in ("created", "modified"):
         text = re.sub(rf"(<dcterms:{tag}\b[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)
