@@ -63,7 +63,7 @@ _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 _LIST_KINDS = {"- ": "dash", "+ ": "plus"}  # how a paragraph that is a list item starts
 
 
-class _Composer:
+class Composer:
     def __init__(self, context: dict, template_name: str):
         self.template_name = template_name
         self.context = context
@@ -284,7 +284,7 @@ def markup_paragraph(line: str, template_name: str) -> Paragraph:
     return Paragraph(_template_inline(line, template_name))
 
 
-def _split_parts(text: str, template_name: str) -> dict[str, str]:
+def split_parts(text: str, template_name: str) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     current = None
     for line in text.splitlines():
@@ -380,7 +380,7 @@ def end_with_closing_mark(blocks: list) -> None:
 
 def compose(context: dict, template: ReportTemplate) -> Document:
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
-    composer = _Composer(context, template.name)
+    composer = Composer(context, template.name)
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
@@ -413,7 +413,7 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
-    parts = _split_parts(text, template.name)
+    parts = split_parts(text, template.name)
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
         if name in parts:

@@ -117,7 +117,7 @@ def load_catalog(name: str, file_path) -> Catalog:
     return Catalog(name, str(file_path), str(data.get("tieu_de", "")), data.get("huong") == "ngang", roots, by_id)
 
 
-class _Values:
+class FigureValues:
     """The ward's values with derived rows computed on demand (and cycles refused)."""
 
     def __init__(self, catalog: Catalog, given: dict, context_path):
@@ -187,7 +187,7 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, la
                                         path=where, at_key=True))
     if errors:
         raise ErrorList(errors) if len(errors) > 1 else errors[0]
-    values = _Values(catalog, given, path)
+    values = FigureValues(catalog, given, path)
 
     def text(value: str, where) -> list:
         try:

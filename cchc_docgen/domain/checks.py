@@ -261,7 +261,7 @@ def check_percentages(text: str):
             continue
         decimals = len(written.partition(",")[2])
         value = Decimal(written.replace(",", "."))
-        correct = fmt._round_half_up(fmt.percent_value(part_n, whole_n), decimals)
+        correct = fmt.round_half_up(fmt.percent_value(part_n, whole_n), decimals)
         if value != correct:
             shown = fmt.format_number(correct, decimals) + "%"
             yield f"{part}/{whole}", f"{written}%", shown
@@ -459,7 +459,7 @@ _ON_TIME = re.compile(r"(đúng|trước)\s+(và\s+(đúng|trước)\s+)?hạn")
 
 
 def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
-    from cchc_docgen.domain.appendix import CATALOG_FOLDER, _Values
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER, FigureValues
 
     for index, spec in enumerate(context.get("phu_luc") or []):
         path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
@@ -467,7 +467,7 @@ def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
             continue  # composing reports it
         catalog = library.catalog(spec["bieu"], path)
         given = spec.get("so_lieu") or {}
-        values = _Values(catalog, given, ("phu_luc", index))
+        values = FigureValues(catalog, given, ("phu_luc", index))
         here = ("phu_luc", index, "so_lieu")
 
         def number(indicator):

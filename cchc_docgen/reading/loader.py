@@ -600,19 +600,19 @@ def _utf8_text(raw: bytes, file: str) -> str:
         raise _not_utf8(raw, exc.start, file) from None
 
 
-_SAVE_AS_UTF8 = "lưu lại tệp dạng UTF-8 (Notepad: Tệp › Lưu thành…, Mã hóa: UTF-8)"
+SAVE_AS_UTF8 = "lưu lại tệp dạng UTF-8 (Notepad: Tệp › Lưu thành…, Mã hóa: UTF-8)"
 
 
 def _not_utf8(raw: bytes, start: int, file: str) -> DataError:
     """The first byte that is not UTF-8, by line and column; and what the file is when that can be told."""
     if _looks_cp1258(raw):
         return DataError("tệp được lưu theo bảng mã Windows tiếng Việt (Windows-1258), không phải UTF-8: "
-                         + _SAVE_AS_UTF8, Location(file))
+                         + SAVE_AS_UTF8, Location(file))
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     column = len(raw[line_start:start].decode("utf-8", "replace")) + 1
     return DataError(f"tệp không phải văn bản UTF-8 (byte 0x{raw[start]:02X}): "
-                     + _SAVE_AS_UTF8, Location(file, line, column))
+                     + SAVE_AS_UTF8, Location(file, line, column))
 
 
 # Letters of Vietnamese that Windows-1258 writes as one byte (ă â đ ê ô ơ ư) or that its combining tone bytes
@@ -704,7 +704,7 @@ def load(path: str | Path) -> LoadedData:
         try:
             text = raw.decode(wide)
         except UnicodeDecodeError:
-            raise DataError(f"tệp có vẻ là {wide.upper()} nhưng có byte lỗi: " + _SAVE_AS_UTF8, Location(name)) from None
+            raise DataError(f"tệp có vẻ là {wide.upper()} nhưng có byte lỗi: " + SAVE_AS_UTF8, Location(name)) from None
         return loads(text.removeprefix("\ufeff"), name)
     if b"\x00" in raw:
         _utf8_text(raw, name)  # a file that is not even UTF-8 is told so first

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import DataError, ErrorList, format_path
+from cchc_docgen.errors import DataError, ErrorList, Location, format_path
 from cchc_docgen.reading import legacy_fonts
 from cchc_docgen.reading.loader import LegacyText, LoadedData
 
@@ -613,7 +613,7 @@ def fix_legacy_text(data_path) -> list[str]:
     try:
         text = raw[len(bom):].decode("utf-8")
     except UnicodeDecodeError:
-        raise DataError("chỉ sửa được tệp UTF-8: " + loader._SAVE_AS_UTF8, loader.Location(str(path))) from None
+        raise DataError("chỉ sửa được tệp UTF-8: " + loader.SAVE_AS_UTF8, Location(str(path))) from None
     line_starts = [0]
     for line in text.split("\n")[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)
