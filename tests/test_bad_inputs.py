@@ -251,6 +251,15 @@ def test_the_manifest_names_existing_files_and_generators():
     assert not unused, f"corpus files no case uses: {unused}"
 
 
+def test_the_readme_names_every_section_of_the_manifest():
+    """tests/bad_inputs/README.md says what docgen promises for each family of cases: a new section must be there."""
+    manifest = (CORPUS / "cases.yaml").read_text(encoding="utf-8")
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    sections = [name.split(" (")[0] for name in re.findall(r"^# --- (.+?) -+$", manifest, re.M)]
+    assert len(sections) > 10
+    assert [name for name in sections if f'"{name}' not in readme] == []
+
+
 def test_the_real_command_prints_no_traceback(tmp_path):
     """Out of process, as a clerk runs it: stderr holds the message and nothing of Python's."""
     for name in ("binary.yaml", "alias-bomb.yaml", "python-apply.yaml"):
