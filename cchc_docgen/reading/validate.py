@@ -75,13 +75,45 @@ def _most_relevant(errors):
     return min(errors, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
 
 
-def _message(error) -> tuple[str, tuple, bool]:
+def _text_split_by_colon(error) -> bool:
+    """Whether a value that may be text is a one-field mapping whose field name reads like words: what YAML makes
+    of "- Kết quả: đạt yêu cầu", an unquoted ': ' in a sentence. (Field names are snake_case without diacritics.)"""
+    value = error.instance
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((name, item),) = value.items()
+    if not isinstance(name, str) or isinstance(item, (dict, list)) or not any(
+            ch.isspace() or ord(ch) > 127 for ch in name):
+        return False
+    root = load_schema()
+    for option in error.validator_value:
+        kinds = _follow_refs(option, root).get("type", ())
+        if "string" in ([kinds] if isinstance(kinds, str) else kinds):
+            return True
+    return False
+
+
+def _colon_message(loaded: LoadedData, path: tuple, mapping: dict) -> str:
+    """What to write instead of the mapping YAML made of a sentence with ': ': the sentence as written, quoted."""
+    ((name, item),) = mapping.items()
+    node = loaded.node(path + (name,))
+    written = node.value if isinstance(getattr(node, "value", None), str) else ("" if item is None else str(item))
+    sentence = f"{name}: {written}".rstrip()
+    quoted = "'" + sentence.replace("'", "''") + "'"
+    in_brackets = getattr(loaded.node(path), "flow_style", False)  # an item of a [ … ] list has no '- '
+    return ("dấu ': ' trong câu làm YAML hiểu thành một trường; đặt cả dòng trong dấu nháy: "
+            + (quoted if in_brackets else f"- {quoted}"))
+
+
+def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
     """(Vietnamese message, field path, whether to point at the key rather than the value)."""
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
     if kind in ("oneOf", "anyOf") and error.context:
-        return _message(_most_relevant(error.context))
+        if _text_split_by_colon(error):
+            return _colon_message(loaded, path, value), path, False
+        return _message(_most_relevant(error.context), loaded)
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         return f"thiếu trường bắt buộc '{missing[0]}'", path, False
@@ -578,7 +610,7 @@ def validate(loaded: LoadedData) -> None:
     seen = {(e.message, e.path) for e in misplaced}
     misplaced_paths = [e.path for e in misplaced]
     for error in _validator().iter_errors(loaded.data):
-        message, path, at_key = _message(error)
+        message, path, at_key = _message(error, loaded)
         if error.validator == "type" and isinstance(error.instance, float):
             written = thousands_dot_text(error.instance)
             if written:
