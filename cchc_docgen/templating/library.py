@@ -9,6 +9,8 @@ so a folder overrides only what it contains. A text template may extend another 
 
 from __future__ import annotations
 
+import copy
+import difflib
 import json
 import re
 import unicodedata
@@ -126,6 +128,15 @@ class ReportTemplate:
     library: "TemplateLibrary"
 
     @cached_property
+    def schema(self) -> dict:
+        """The data's schema for this kind: the package's, with what the template folders declare of it."""
+        return self.library.schema(self.name)
+
+    @cached_property
+    def declaration(self) -> dict:
+        return self.library.declaration(self.name)
+
+    @cached_property
     def names_read(self) -> set[str]:
         """The context names the template (or a file it extends) reads, found by parsing them (for `docgen new`
         and `docgen schema`; read once per template object, which a library keeps for the process's life)."""
@@ -141,9 +152,28 @@ class ReportTemplate:
         return any(re.search(r"\bky_bao_cao\b", source) for source in self.library.sources(self.name))
 
 
-# What a cau-hinh.yaml may hold: a key's type, or for a group its own keys.
-SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}}
-_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false"}
+class Named:
+    """In SETTINGS_SHAPE: a group whose keys are names the author chooses (report kinds, sections, figure
+    groups, fields), each holding `shape`."""
+
+    def __init__(self, shape: dict, what: str):
+        self.shape, self.what = shape, what
+
+
+# The types a declared figure may have (cau-hinh.yaml: mau.NAME.so_lieu.GROUP.truong.FIELD.kieu) and their schema.
+FIGURE_TYPES = {
+    "so_nguyen": {"$ref": "#/$defs/so_nguyen"},  # a count
+    "so": {"type": "number"},  # any number (a percentage, an amount)
+    "chu": {"type": "string"},  # a text (a decision's number, a note)
+    "ty_so": {"$ref": "#/$defs/ty_so"},  # {dat, tong}: so many of so many
+}
+SECTION_SHAPE = {"tieu_de": str, "mo_ta": str, "van_ban": bool}
+FIGURE_GROUP_SHAPE = {"mo_ta": str, "truong": Named({"kieu": tuple(FIGURE_TYPES), "mo_ta": str}, "trường")}
+KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": list, "muc": Named(SECTION_SHAPE, "mục"),
+              "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu")}
+# What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
+SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu")}
+_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false", list: "một danh sách [ … ]"}
 
 
 def _shown(value) -> str:
@@ -172,10 +202,25 @@ def _read_settings(path: Path) -> dict:
         for key, value in data.items():
             here = path_ + (key,)
             if key not in shape:
-                raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu; các khóa được dùng: "
+                close = difflib.get_close_matches(str(key), list(shape), n=1)
+                hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+                raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu{hint}; các khóa được dùng: "
                                     f"{', '.join(shape)}", loaded.location(here, key=True), here)
             wanted = shape[key]
-            if isinstance(wanted, dict):
+            if isinstance(wanted, Named):
+                if not isinstance(value, dict):
+                    raise TemplateError(f"phải là một nhóm, mỗi {wanted.what} một khóa; đang ghi: {_shown(value)}",
+                                        loaded.location(here), here)
+                for name, item in value.items():
+                    if not isinstance(item, dict):
+                        raise TemplateError(f"{wanted.what} '{name}' phải là một nhóm khóa ({', '.join(wanted.shape)})"
+                                            f"; đang ghi: {_shown(item)}", loaded.location(here + (name,)), here + (name,))
+                    check(item, wanted.shape, here + (name,))
+            elif isinstance(wanted, tuple):
+                if value not in wanted:
+                    raise TemplateError(f"phải là một trong: {', '.join(wanted)}; đang ghi: {_shown(value)}",
+                                        loaded.location(here), here)
+            elif isinstance(wanted, dict):
                 if not isinstance(value, dict):
                     first = next(iter(wanted))
                     raise TemplateError(f"phải là một nhóm khóa ({', '.join(wanted)}), ví dụ '{key}: {{{first}: true}}'"
@@ -228,11 +273,15 @@ class TemplateLibrary:
 
     def _settings(self) -> dict:
         merged: dict = {}
+        self._declared: list[dict] = []  # each folder's `mau:` declarations, the national base first
         for root in reversed(self.search_path):
             path = root / SETTINGS_FILE
             if path.is_file():
                 refuse_outside(path, [root])
-                for key, value in _read_settings(path).items():
+                read = _read_settings(path)
+                if read.get("mau"):
+                    self._declared.append(read["mau"])
+                for key, value in read.items():
                     if isinstance(value, dict) and isinstance(merged.get(key), dict):
                         merged[key] = {**merged[key], **value}
                     else:
@@ -247,6 +296,46 @@ class TemplateLibrary:
                 refuse_outside(candidate, [root])
                 return candidate
         return None
+
+    def declaration(self, name: str) -> dict:
+        """What the template folders declare of report kind `name` (cau-hinh.yaml, `mau: {name: …}`): its title,
+        sections (`muc`), figure groups (`so_lieu`), numbering (`danh_so`). Folders nearer the front of the search
+        path win key by key (a province adds a section to a national kind without restating the others), and
+        `ke_thua: other` starts from the other kind's declaration."""
+        return self._declaration(name, ())
+
+    def _declaration(self, name: str, seen: tuple) -> dict:
+        if name in seen:
+            raise TemplateError(f"khai báo mẫu kế thừa vòng quanh: {' → '.join((*seen, name))} (ke_thua trong "
+                                f"{SETTINGS_FILE})")
+        merged: dict = {}
+        for folder in self._declared:
+            _merge_into(merged, folder.get(name) or {})
+        base = merged.get("ke_thua")
+        if base:
+            inherited = copy.deepcopy(self._declaration(base, (*seen, name)))
+            inherited.pop("ten", None)
+            merged = _merge_into(inherited, merged)
+        return merged
+
+    @cached_property
+    def declared_names(self) -> list[str]:
+        return sorted({name for folder in self._declared for name in folder})
+
+    def schema(self, name: str | None = None) -> dict:
+        """The data's JSON Schema for report kind `name` (every kind of the library when None): the package's,
+        with the sections and figure groups the template folders declare. Made once per library and kind."""
+        cache = self.__dict__.setdefault("_schemas", {})
+        if name not in cache:
+            from cchc_docgen.reading.validate import load_schema
+
+            kinds = [name] if name else sorted(set(self.names) | set(self.declared_names))
+            declarations = [self.declaration(kind) for kind in kinds]
+            if not any(d.get("muc") or d.get("so_lieu") for d in declarations):
+                cache[name] = load_schema()  # nothing declared: the package's own (compiled once for all)
+            else:
+                cache[name] = _declared_schema(load_schema(), declarations)
+        return cache[name]
 
     @cached_property
     def names(self) -> list[str]:
@@ -292,6 +381,37 @@ class TemplateLibrary:
     def sources(self, name: str) -> list[str]:
         """The text of the template and of each file it extends, Jinja comments left out."""
         return [_JINJA_COMMENT.sub("", Path(f).read_text(encoding="utf-8")) for f in self.text_chain(name)]
+
+
+def _merge_into(target: dict, source: dict) -> dict:
+    """`source` merged into `target` key by key, groups recursively (the nearer folder's value wins)."""
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+def _declared_schema(base: dict, declarations: list[dict]) -> dict:
+    """`base` with each declared section as a field of noi_dung and each declared figure group as a group of
+    so_lieu, described in Vietnamese from the declaration (for validate, `docgen new`, `docgen schema`)."""
+    schema = copy.deepcopy(base)
+    sections = schema["properties"]["noi_dung"]["properties"]
+    groups = schema["$defs"]["so_lieu"]["properties"]
+    for declaration in declarations:
+        for key, section in (declaration.get("muc") or {}).items():
+            if section.get("van_ban") is False:
+                continue  # a heading the template fills alone: the ward writes nothing there
+            title, about = section.get("tieu_de", ""), section.get("mo_ta", "")
+            described = ": ".join(part for part in (title, about) if part) or key
+            sections[key] = {**sections.get(key, {"$ref": "#/$defs/muc_noi_dung"}), "description": described}
+        for key, group in (declaration.get("so_lieu") or {}).items():
+            fields = {name: {**FIGURE_TYPES[spec.get("kieu", "so_nguyen")], "description": spec.get("mo_ta", name)}
+                      for name, spec in (group.get("truong") or {}).items()}
+            groups[key] = {"type": "object", "description": group.get("mo_ta", key), "properties": fields,
+                           "additionalProperties": False}
+    return schema
 
 
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
