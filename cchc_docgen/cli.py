@@ -380,8 +380,13 @@ def schema_command(template_name, province, template_dirs):
     from cchc_docgen.templating.library import library_for
 
     def run():
-        usage = scaffold.template_usage(library_for(template_dirs, province).get(template_name)) if template_name else None
-        return json.dumps(scaffold.narrowed_schema(usage), ensure_ascii=False, indent=1)
+        library = library_for(template_dirs, province)
+        if template_name:
+            template = library.get(template_name)
+            schema = scaffold.narrowed_schema(scaffold.template_usage(template), template.schema)
+        else:
+            schema = scaffold.narrowed_schema(None, library.schema())
+        return json.dumps(schema, ensure_ascii=False, indent=1)
 
     click.echo(_guarded(run))
 

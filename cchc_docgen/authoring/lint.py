@@ -248,10 +248,8 @@ def _lint_used_files(env, filename, lines, tree) -> list[Finding]:
 def lint_text_chain(library, name: str) -> list[Finding]:
     """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
     its parent)."""
-    from cchc_docgen.reading.validate import load_schema
-
     env = library.env
-    schema = load_schema()
+    schema = library.schema(name)  # the package's, with what the template folders declare of this kind
     shape = _Shape(schema)
     findings: list[Finding] = []
     parsed = []
@@ -760,6 +758,29 @@ def lint_catalogs(library) -> list[Finding]:
     return out
 
 
+def lint_declarations(library) -> list[Finding]:
+    """Each report kind a cau-hinh.yaml declares has its template, and each `ke_thua` names a known kind."""
+    from cchc_docgen.templating.library import SETTINGS_FILE
+
+    out = []
+    known = set(library.names) | set(library.declared_names)
+    where = next((Location(str(root / SETTINGS_FILE)) for root in library.search_path
+                  if (root / SETTINGS_FILE).is_file()), None)
+    for name in library.declared_names:
+        if library.find_file(name + ".md.j2") is None and library.find_file(name + ".docx") is None:
+            out.append(Finding(ERROR, f"mẫu '{name}' được khai báo (mau.{name}) nhưng không có tệp {name}.md.j2 "
+                                      f"hay {name}.docx trong các thư mục mẫu", where, ("mau", name)))
+        try:
+            base = library.declaration(name).get("ke_thua")
+        except DocgenError as exc:
+            out.append(Finding(ERROR, exc.message, where, ("mau", name)))
+            continue
+        if base and base not in known:
+            out.append(Finding(ERROR, f"mẫu '{name}' kế thừa mẫu không có: '{base}'; các mẫu: {', '.join(sorted(known))}",
+                               where, ("mau", name, "ke_thua")))
+    return out
+
+
 def lint(library, targets=()) -> list[Finding]:
     """Lint the named templates (names, or paths of .md.j2/.docx files), or every template, layout and catalog
     of the library when none is named."""
@@ -777,6 +798,7 @@ def lint(library, targets=()) -> list[Finding]:
     if not targets:
         names = list(library.names)
         findings.extend(lint_catalogs(library))
+        findings.extend(lint_declarations(library))
     for name in names:
         if library.find_file(name + ".md.j2") is None:
             known = ", ".join(library.names)

@@ -105,7 +105,7 @@ def template_usage(template, year: int | None = None) -> Usage:
     candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
     last_error = None
     for period in candidates if uses_period else [None]:
-        context = compute.compute(sample_data(template.name, period, year))
+        context = compute.compute(sample_data(template.name, period, year), template.schema)
         sections, figures = [], []
         context["noi_dung"] = _Recording(context["noi_dung"], sections)
         context["so_lieu"] = _Recording(context["so_lieu"], figures)
@@ -138,7 +138,7 @@ def template_usage(template, year: int | None = None) -> Usage:
             parts = compose.split_parts(text, template.name)
         except DocgenError:
             parts = {}
-        known = set(_SAMPLE_FIGURES)
+        known = set(template.schema["$defs"]["so_lieu"]["properties"])  # the package's and the declared groups
         return Usage(template.name, period, [s for s in sections if s != "ket_luan"] + (["ket_luan"] if "ket_luan" in sections else []),
                      [f for f in figures if f in known], parts)
     raise TemplateError(f"mẫu '{template.name}' không nhận dữ liệu của kỳ báo cáo nào: {last_error}")
@@ -153,11 +153,12 @@ def schema_file():
     return SCHEMA_PATH
 
 
-def narrowed_schema(usage: Usage | None = None) -> dict:
-    """The data schema; with a template's usage, `noi_dung` lists only that template's sections."""
+def narrowed_schema(usage: Usage | None = None, schema: dict | None = None) -> dict:
+    """The data schema (`schema`: a library's, with what its folders declare; by default the package's); with a
+    template's usage, `noi_dung` lists only that template's sections."""
     from cchc_docgen.reading.validate import load_schema
 
-    schema = copy.deepcopy(load_schema())
+    schema = copy.deepcopy(load_schema() if schema is None else schema)
     if usage is not None:
         noi_dung = schema["properties"]["noi_dung"]
         noi_dung["properties"] = {k: v for k, v in noi_dung["properties"].items() if k in usage.sections or k == "ket_luan"}
@@ -241,12 +242,10 @@ def _props(schema, *path):
 
 def skeleton(library, name: str, province: str | None = None, year: int | None = None) -> str:
     """The YAML skeleton of a data file for template `name` (see the module docstring)."""
-    from cchc_docgen.reading.validate import load_schema
-
     year = year or dt.date.today().year
     template = library.get(name)
     usage = template_usage(template, year)
-    schema = load_schema()
+    schema = template.schema  # the package's, with the sections and figure groups the folders declare
     w = _Writer(schema)
     P = lambda *path: _props(schema, *path)  # noqa: E731
 
@@ -328,7 +327,7 @@ def _figures(w: _Writer, schema: dict, groups: list[str]) -> None:
         for key, sub in node["properties"].items():
             if "$ref" in sub and sub["$ref"].endswith("/ty_so"):
                 w.field(key, {"dat": 0, "tong": 0}, sub, 4)
-            elif sub.get("type") == "integer":
+            elif sub.get("type") in ("integer", "number") or sub.get("$ref", "").endswith("/so_nguyen"):
                 w.field(key, 0, sub, 4)
             elif sub.get("type") == "object":
                 w.field(key, {"Tên lĩnh vực": 0}, sub, 4)
@@ -347,7 +346,9 @@ def _sections(w: _Writer, schema: dict, usage: Usage) -> None:
     for key in usage.sections:
         if key == "ket_luan":
             continue
-        w.field(key, [], noi_dung["properties"][key], 2)
+        declared = noi_dung["properties"].get(key) or {
+            "description": f"Mục '{key}' của mẫu (chưa khai báo trong cau-hinh.yaml của thư mục mẫu: docgen lint báo)"}
+        w.field(key, [], declared, 2)
     w.field("ket_luan", "", noi_dung["properties"]["ket_luan"], 2)
 
 

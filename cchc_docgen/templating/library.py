@@ -444,7 +444,8 @@ def describe_templates(library: TemplateLibrary) -> str:
     for name in library.names:
         template = library.get(name)
         chain = library.text_chain(name)
-        lines.append(name)
+        title = library.declaration(name).get("ten")
+        lines.append(f"{name} — {title}" if title else name)
         lines.append(f"  nội dung: {where(chain[0])}")
         lines.extend(f"    kế thừa: {where(parent)}" for parent in chain[1:])
         lines.append(f"  bố cục:   {where(template.layout_path)}")
