@@ -75,7 +75,7 @@ class Pipeline:
         return Prepared(loaded, library, template, compute.compute(loaded))
 
     def compose(self, prepared: Prepared) -> Document:
-        return compose.compose(prepared.loaded, prepared.context, prepared.template)
+        return compose_report(prepared.loaded, prepared.context, prepared.template)
 
     def findings(self, prepared: Prepared) -> list:
         return checks.run_checks(prepared.loaded, prepared.context, prepared.library, prepared.template)
@@ -107,10 +107,20 @@ class Pipeline:
             if not name:
                 raise TemplateError(NO_TEMPLATE)
             template = library.get(name)
-            compose.compose(loaded, context, template)
+            compose_report(loaded, context, template)
         except DocgenError as exc:
             findings = checks.from_error(exc, file)
         return findings + checks.run_checks(loaded, context, library, template)
+
+
+def compose_report(loaded: loader.LoadedData, context: dict, template) -> Document:
+    """The document of a text template (composing/compose.py) or of a Word form, which is filled in whole by
+    writers/form.py: its document carries the .docx it makes (the writers ask it, see writers/__init__.py)."""
+    if template.kind == "form":
+        from cchc_docgen.writers import form
+
+        return form.compose(loaded, context, template)
+    return compose.compose(loaded, context, template)
 
 
 def read(data) -> loader.LoadedData:
