@@ -87,16 +87,31 @@ class LoadedForm:
         problem = docx_writer.layout_problem(self.parts)
         if problem:
             raise TemplateError(f"tệp mẫu Word {path}: {problem}")
-        self.sources = docx_writer._patched_parts(self.parts)  # document, headers, footers holding tags
+        # document, headers, footers holding tags
+        self.sources = {name: quotes_in_tags(xml) for name, xml in docx_writer._patched_parts(self.parts).items()}
         notes = by_name.get(docx_writer.FOOTNOTES_PART)
         if notes is not None and (b"{{" in notes or b"{%" in notes):
             from docxtpl import DocxTemplate
 
-            self.sources[docx_writer.FOOTNOTES_PART] = DocxTemplate.__new__(DocxTemplate).patch_xml(notes.decode("utf-8"))
+            patched = DocxTemplate.__new__(DocxTemplate).patch_xml(notes.decode("utf-8"))
+            self.sources[docx_writer.FOOTNOTES_PART] = quotes_in_tags(patched)
         self.has_footnotes = notes is not None
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', notes or b"")]
         self.first_note_id = max(ids, default=0) + 1
         self.note_style, self.ref_style = _footnote_styles(by_name.get("word/styles.xml", b""), notes)
+
+
+_TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_ESCAPED_QUOTES = {"&quot;": '"', "&#34;": '"', "&apos;": "'", "&#39;": "'"}
+
+
+def quotes_in_tags(xml: str) -> str:
+    """Quotes inside tags as Jinja reads them: LibreOffice saves '"' as '&quot;', which docxtpl's patch_xml leaves
+    (docxtpl then fails on the saved form; a form should survive being saved in LibreOffice)."""
+    if "&quot;" not in xml and "&apos;" not in xml and "&#3" not in xml:
+        return xml
+    return _TAG_INSIDE.sub(lambda m: re.sub(r"&quot;|&#34;|&apos;|&#39;", lambda q: _ESCAPED_QUOTES[q.group(0)],
+                                            m.group(0)), xml)
 
 
 def _footnote_styles(styles: bytes, notes: bytes | None) -> tuple[str, str]:

@@ -149,7 +149,7 @@ def indicator_sheet():
     table = doc.add_table(rows=6, cols=5)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borders(table)
-    layout.set_widths(table, (12, 70, 27, 27, 29))
+    layout.set_widths(table, (15, 67, 27, 27, 29))
     _merged_header(table)
     _cell_text(table.rows[2].cells[0], "{%tr for dong in truong_rieng.linh_vuc %}")
     cells = table.rows[3].cells
@@ -227,7 +227,9 @@ def split_tag_variant(source: Path, target: Path) -> None:
 
 
 def libreoffice_variant(source: Path, target: Path) -> None:
-    """The form opened and saved again by LibreOffice (which renames the footnote styles)."""
+    """The form opened and saved again by LibreOffice (which renames the footnote style FootnoteText to
+    'Footnote'), whose footnote style the author then set to 10 pt, left-aligned (LibreOffice's style dialog,
+    done here on the saved styles.xml)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         print(f"soffice not found: {target.relative_to(ROOT)} kept as stored")
@@ -239,8 +241,30 @@ def libreoffice_variant(source: Path, target: Path) -> None:
         subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to",
                         "docx:MS Word 2007 XML", "--outdir", folder, str(copy)], check=True, capture_output=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(Path(folder) / source.name, target)
+        saved = Path(folder) / source.name
+        _restyle_footnotes(saved, target)
     print(f"wrote {target.relative_to(ROOT)}")
+
+
+def _restyle_footnotes(saved: Path, target: Path) -> None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(saved) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    out = []
+    for name, data in parts:
+        if name == "word/styles.xml":
+            style = re.search(rb'<w:style w:type="paragraph" w:styleId="Footnote".*?</w:style>', data).group(0)
+            changed = style.replace(b'<w:jc w:val="both"/>', b'<w:jc w:val="left"/>').replace(
+                b'<w:sz w:val="24"/>', b'<w:sz w:val="20"/>')
+            assert changed != style
+            data = data.replace(style, changed)
+        out.append((name, data))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in out:
+            archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def main() -> None:
@@ -248,8 +272,8 @@ def main() -> None:
     _save(report_form(), report)
     (HERE / "bao-cao-thang" / "chu-ky.png").write_bytes(_png(240, 60, _signature))
     _save(indicator_sheet(), HERE / "phu-luc-ho-so" / "mau" / "phu-luc-ho-so.docx")
-    split_tag_variant(report, HERE / "bao-cao-thang" / "bien-the" / "the-bi-tach.docx")
-    libreoffice_variant(report, HERE / "bao-cao-thang" / "bien-the" / "luu-bang-libreoffice.docx")
+    split_tag_variant(report, HERE / "bao-cao-thang" / "bien-the" / "the-bi-tach" / report.name)
+    libreoffice_variant(report, HERE / "bao-cao-thang" / "bien-the" / "libreoffice" / report.name)
 
 
 if __name__ == "__main__":
