@@ -114,6 +114,10 @@ def template_usage(template, year: int | None = None) -> Usage:
     from cchc_docgen.domain import compute
     from cchc_docgen.reading import loader
 
+    if template.kind == "form":  # a Word form: read from its tags (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.usage(template)
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
     candidates = [template.name] if template.name in fmt.PERIOD_KINDS else []
@@ -261,6 +265,10 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
 
     year = year or dt.date.today().year
     template = library.get(name)
+    if template.kind == "form":  # a Word form: the fields its tags read (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.skeleton(library, template, province, year)
     usage = template_usage(template, year)
     schema = load_schema()
     w = _Writer(schema)
