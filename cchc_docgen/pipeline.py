@@ -120,6 +120,10 @@ def compose_report(loaded: loader.LoadedData, context: dict, template) -> Docume
         from cchc_docgen.writers import form
 
         return form.compose(loaded, context, template)
+    if loaded.data.get("truong_rieng"):  # only a Word form reads them: they would vanish from the report
+        raise DataError(f"trường riêng (truong_rieng) chỉ dùng với mẫu Word khai báo chúng; mẫu '{template.name}' là mẫu "
+                        "nội dung (.md.j2) nên không in chúng", loaded.location(("truong_rieng",), key=True),
+                        ("truong_rieng",))
     return compose.compose(loaded, context, template)
 
 

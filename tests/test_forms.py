@@ -38,6 +38,20 @@ def xml(path: Path, part: str):
         return etree.fromstring(archive.read(part))
 
 
+def form_copy(tmp_path, name, part, old: bytes, new: bytes) -> Path:
+    """A copy of package `name`'s template folder whose form has `old` replaced by `new` in `part`."""
+    folder = tmp_path / "mau"
+    shutil.copytree(FORMATS / name / "mau", folder)
+    with zipfile.ZipFile(FORMATS / name / "mau" / f"{name}.docx") as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(folder / f"{name}.docx", "w") as archive:
+        for part_name, data in parts.items():
+            archive.writestr(part_name, data)
+    return folder
+
+
 @pytest.mark.parametrize("name", PACKAGES)
 def test_a_package_renders_validates_lints_clean_and_matches_its_golden(name, tmp_path):
     result, out = render(name, tmp_path)
@@ -138,13 +152,11 @@ def test_lint_reports_the_footnote_style_libreoffice_changed_and_render_uses_it(
 
 
 def test_lint_names_an_unknown_field_and_filter_by_cell(tmp_path):
-    folder = tmp_path / "mau"
-    shutil.copytree(FORMATS / "phu-luc-ho-so" / "mau", folder)
+    folder = form_copy(tmp_path, "phu-luc-ho-so", "word/document.xml", b"{{ dong.ten }}", b"{{ dong.ten|in_hoa }}")
     path = folder / "phu-luc-ho-so.docx"
-    with zipfile.ZipFile(FORMATS / "phu-luc-ho-so" / "mau" / "phu-luc-ho-so.docx") as archive:
+    with zipfile.ZipFile(path) as archive:
         parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts["word/document.xml"] = (parts["word/document.xml"].replace(b"{{ dong.ten }}", b"{{ dong.ten|in_hoa }}")
-                                  .replace(b"truong_rieng.ghi_chu", b"truong_rieng.ghi_chep"))
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"truong_rieng.ghi_chu", b"truong_rieng.ghi_chep")
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -200,15 +212,8 @@ def test_what_a_form_cannot_print_is_a_located_error(tmp_path, old, new, message
 
 
 def test_a_note_in_a_header_is_refused(tmp_path):
-    folder = tmp_path / "mau"
-    shutil.copytree(FORMATS / "bao-cao-thang" / "mau", folder)
-    path = folder / "bao-cao-thang.docx"
-    with zipfile.ZipFile(FORMATS / "bao-cao-thang" / "mau" / "bao-cao-thang.docx") as archive:
-        parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts["word/header2.xml"] = parts["word/header2.xml"].replace(b"</w:p>", b"<w:r><w:t>{{ chu_thich('x') }}</w:t></w:r></w:p>", 1)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    folder = form_copy(tmp_path, "bao-cao-thang", "word/header2.xml", b"</w:p>",
+                       b"<w:r><w:t>{{ chu_thich('x') }}</w:t></w:r></w:p>")
     result = run_cli("render", FORMATS / "bao-cao-thang" / "du-lieu.yaml", "--templates", folder, "-o", tmp_path / "x.docx")
     assert result.exit_code == 1
     assert result.output == ("Lỗi: mẫu Word 'bao-cao-thang': chú thích không đặt được ở đầu trang (header2.xml): Word chỉ "
@@ -216,15 +221,8 @@ def test_a_note_in_a_header_is_refused(tmp_path):
 
 
 def test_a_form_runs_in_the_sandbox(tmp_path):
-    folder = tmp_path / "mau"
-    shutil.copytree(FORMATS / "phu-luc-ho-so" / "mau", folder)
-    with zipfile.ZipFile(FORMATS / "phu-luc-ho-so" / "mau" / "phu-luc-ho-so.docx") as archive:
-        parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        b"{{ truong_rieng.ghi_chu }}", b"{{ co_quan.__class__.__mro__ }}")
-    with zipfile.ZipFile(folder / "phu-luc-ho-so.docx", "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    folder = form_copy(tmp_path, "phu-luc-ho-so", "word/document.xml", b"{{ truong_rieng.ghi_chu }}",
+                       b"{{ co_quan.__class__.__mro__ }}")
     result = run_cli("render", FORMATS / "phu-luc-ho-so" / "du-lieu.yaml", "--templates", folder, "-o", tmp_path / "x.docx")
     assert result.exit_code == 1
     assert "bị chặn" in result.output and "môi trường cách ly" in result.output

@@ -60,14 +60,7 @@ def skeleton(library, form, province: str | None = None, year: int | None = None
                 "\"……\".",
                 "# Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống). Xem docs/mau-word.md.",
                 "# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx", ""]
-    w.field("mau", form.name, P("mau"))
-    w.field("tinh", province or "", P("tinh"))
-    w.lines.append("")
-    w.group("co_quan", P("co_quan"))
-    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
-    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
-    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
-    w.lines.append("")
+    scaffold.organ_fields(w, P, form.name, province)
     w.group("van_ban", P("van_ban"))
     w.field("so", None, P("van_ban", "so"), 2)
     w.field("dia_danh", BLANK, P("van_ban", "dia_danh"), 2)
@@ -88,11 +81,7 @@ def skeleton(library, form, province: str | None = None, year: int | None = None
         w.field("danh_sach", ["Như trên" if names & {"kinh_gui", "kinh_gui_doan"} else BLANK],
                 P("noi_nhan", "danh_sach"), 2)
         w.field("luu", "VT", P("noi_nhan", "luu"), 2)
-    w.lines.append("")
-    w.group("nguoi_ky", P("nguoi_ky"))
-    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
-    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
-    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
+    scaffold.signer_fields(w, P)
     groups = sorted({p.split(".")[1] for p in paths if p.startswith("so_lieu.") and p.count(".") >= 1}
                     & set(schema["$defs"]["so_lieu"]["properties"]))
     if groups:

@@ -360,6 +360,10 @@ def compose(loaded, context: dict, template) -> FormDocument:
             except fmt.FormattingError as exc:
                 raise DataError(f"không định dạng được số liệu khi điền mẫu Word '{template.name}': {exc}",
                                 loaded.location(("so_lieu",))) from None
+            except TypeError as exc:  # e.g. a loop over a group the data leaves out (None)
+                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) gặp một giá trị không dùng được ở "
+                                    f"đó ({exc}): dữ liệu thiếu một nhóm mà mẫu đọc? Hãy điền nhóm đó, hoặc đặt phần "
+                                    "này trong {%p if … %} … {%p endif %}") from None
             except (RecursionError, OverflowError, MemoryError) as exc:
                 raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) đòi một phép tính quá lớn "
                                     f"({type(exc).__name__})") from None

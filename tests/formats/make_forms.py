@@ -54,14 +54,7 @@ def _cell_text(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
 
 
 def _borders(table):
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "4")
-        borders.append(element)
-    tbl_pr.append(borders)
+    layout.no_borders(table, "single")
 
 
 def _repeat_header(row):
