@@ -266,3 +266,15 @@ def test_schema_for_a_form_keeps_the_sections_its_tags_read():
     schema = json.loads(result.output)
     assert list(schema["properties"]["noi_dung"]["properties"]) == ["ket_qua", "phuong_huong", "ket_luan"]
     assert schema["properties"]["mau"]["default"] == "bao-cao-thang"
+
+
+def test_richtext_and_a_whole_run_of_ward_text(tmp_path):
+    """{{r … }} replaces the run: docxtpl's RichText prints as its runs, ward text as runs with its note."""
+    folder = form_copy(tmp_path, "phu-luc-ho-so", "word/document.xml", "Ghi chú: {{ truong_rieng.ghi_chu }}".encode(),
+                       "{{r RichText('Ghi chú: ', bold=True) }}{{r truong_rieng.ghi_chu }}".encode())
+    out = tmp_path / "rt.md"
+    result = run_cli("render", FORMATS / "phu-luc-ho-so" / "du-lieu.yaml", "--templates", folder, "-f", "md", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert ("**Ghi chú:** Tỷ lệ giải quyết tính trên số hồ sơ tiếp nhận của từng lĩnh vực[^2].\n"
+            in out.read_text(encoding="utf-8"))
+    assert run_cli("lint", "--templates", folder, "phu-luc-ho-so").exit_code == 0
