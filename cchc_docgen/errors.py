@@ -32,13 +32,18 @@ def format_path(path) -> str:
 
 
 class DocgenError(Exception):
-    """A problem in the user's data or templates. Reported without a traceback, exit code 1."""
+    """A problem in the user's data or templates. Reported without a traceback, exit code 1.
 
-    def __init__(self, message: str, location: Location | None = None, path=()):
+    The stages name the field (`path`, and `at_key` when the problem is the field's name rather than its value);
+    where the data came from a file, the pipeline fills in `location` (file:line:column) at the edge, with
+    `locate`. Readers of files (the YAML loader, a template's settings) give the location themselves."""
+
+    def __init__(self, message: str, location: Location | None = None, path=(), *, at_key: bool = False):
         super().__init__(message)
         self.message = message
         self.location = location
         self.path = tuple(path)
+        self.at_key = at_key
 
     def __str__(self) -> str:
         prefix = f"{self.location}: " if self.location else ""
@@ -65,3 +70,16 @@ class ErrorList(DataError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def locate(error: DocgenError, locator) -> DocgenError:
+    """Give `error` (and each error of an ErrorList) the file:line:column of its field, from `locator`
+    (reading.loader.LoadedData: the data's file and positions), where it has none yet. Returns `error`."""
+    for each in error.errors if isinstance(error, ErrorList) else [error]:
+        # A problem of the data has a place in its file; one of a template (naming no field) has not.
+        if each.location is None and (each.path or isinstance(each, DataError)):
+            each.location = locator.location(each.path, key=each.at_key)
+    if isinstance(error, ErrorList) and error.errors:
+        error.errors.sort(key=lambda e: (e.location.line or 0, e.location.column or 0) if e.location else (0, 0))
+        error.location = error.errors[0].location
+    return error

@@ -6,6 +6,7 @@ are referenced; their numbers are given once, in reading order, by `number_notes
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
@@ -114,11 +115,46 @@ class Appendix:
 
 
 @dataclass(slots=True)
-class Document:
-    """`meta` holds the display strings of the header, title and signature blocks (Vietnamese keys); `layout`
-    is the Word layout (.docx) the template chose, which the .docx writer fills."""
+class Organ:
+    """The issuing organ, as the data names it (writers put it in capitals)."""
 
-    meta: dict
+    ten: list[str]  # one or two lines: "Ủy ban nhân dân", "phường Thạch Quý"
+    chu_quan: str = ""  # the organ above it, or "" when there is none
+
+
+@dataclass(slots=True)
+class Signer:
+    tham_quyen: list[str]  # "TM. Ủy ban nhân dân", "KT. Chủ tịch"
+    chuc_vu: str
+    ho_ten: str
+
+
+@dataclass(slots=True)
+class Header:
+    """What a Decree-30 document says around its body, as values: the writers format it (capitals, the date
+    line, "Số: …/…"), and nothing parses their strings back (see composing.header.layout_variables)."""
+
+    co_quan: Organ
+    so: int | None  # the document's number; None for a draft ("Số:      /BC-UBND")
+    ky_hieu: str  # "BC-UBND"
+    dia_danh: str
+    ngay: dt.date | None  # None for a draft: "ngày     tháng     năm 2024"
+    nam: int  # the year a draft's date line shows
+    loai_van_ban: str  # "Báo cáo", "Kế hoạch" (as the template wrote it)
+    trich_yeu: str
+    thoi_gian: str  # the line under the title, or ""
+    kinh_gui: list[str]  # recipients, as the data names them
+    noi_nhan: list[str]
+    luu: str
+    nguoi_ky: Signer
+
+
+@dataclass(slots=True)
+class Document:
+    """`header`: the header, title and signature blocks as values; `layout`: the Word layout (.docx) the
+    template chose, which the .docx writer fills."""
+
+    header: Header
     blocks: list[Block]
     appendices: list[Appendix] = field(default_factory=list)
     layout: Path | None = None

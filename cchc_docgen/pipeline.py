@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_docgen.composing import compose
 from cchc_docgen.domain import checks, compute
-from cchc_docgen.errors import DataError, DocgenError, TemplateError
+from cchc_docgen.errors import DataError, DocgenError, TemplateError, locate
 from cchc_docgen.model import Document
 from cchc_docgen.reading import loader, validate
 from cchc_docgen.templating.library import ReportTemplate, TemplateLibrary, library_for
@@ -72,13 +73,17 @@ class Pipeline:
         if not name:
             raise TemplateError(NO_TEMPLATE, loaded.location(()) if loaded.file != IN_MEMORY else None)
         template = library.get(name)
-        return Prepared(loaded, library, template, compute.compute(loaded))
+        with located(loaded):
+            context = compute.compute(loaded.data)
+        return Prepared(loaded, library, template, context)
 
     def compose(self, prepared: Prepared) -> Document:
-        return compose_report(prepared.loaded, prepared.context, prepared.template)
+        with located(prepared.loaded):
+            return compose_report(prepared.loaded, prepared.context, prepared.template)
 
     def findings(self, prepared: Prepared) -> list:
-        return checks.run_checks(prepared.loaded, prepared.context, prepared.library, prepared.template)
+        """The consistency checks, and what the reader noticed in the file's text, at their file positions."""
+        return _findings(prepared.loaded, prepared.context, prepared.library, prepared.template)
 
     def render(self, data, template_name: str | None = None, fmt: str = "docx", strict: bool = False) -> Result:
         """Render one report. With `strict`, any domain-check finding stops it (DocgenError)."""
@@ -97,7 +102,8 @@ class Pipeline:
         try:
             loaded = self.read(data)
             validate.validate(loaded)
-            context = compute.compute(loaded)
+            with located(loaded):
+                context = compute.compute(loaded.data)
         except DocgenError as exc:
             return checks.from_error(exc, file)
         library = self.library.for_province(loaded.data.get("tinh"))
@@ -107,10 +113,28 @@ class Pipeline:
             if not name:
                 raise TemplateError(NO_TEMPLATE)
             template = library.get(name)
-            compose_report(loaded, context, template)
+            with located(loaded):
+                compose_report(loaded, context, template)
         except DocgenError as exc:
             findings = checks.from_error(exc, file)
-        return findings + checks.run_checks(loaded, context, library, template)
+        return findings + _findings(loaded, context, library, template)
+
+
+def _findings(loaded: loader.LoadedData, context: dict, library, template) -> list:
+    found = checks.run_checks(loaded.data, context, library, template)
+    # What the loader saw in the file's text (a '#' cutting a value, legacy-font text): located already.
+    noticed = [checks.Finding(checks.WARNING, note.message, note.location, note.path) for note in loaded.warnings]
+    return checks.locate_findings(noticed + found, loaded)
+
+
+@contextmanager
+def located(loaded: loader.LoadedData):
+    """The edge where positions are attached: a stage's error names its field; here it gets the field's
+    file:line:column from the data's file."""
+    try:
+        yield
+    except DocgenError as exc:
+        raise locate(exc, loaded) from None
 
 
 def compose_report(loaded: loader.LoadedData, context: dict, template) -> Document:
@@ -122,9 +146,8 @@ def compose_report(loaded: loader.LoadedData, context: dict, template) -> Docume
         return form.compose(loaded, context, template)
     if loaded.data.get("truong_rieng"):  # only a Word form reads them: they would vanish from the report
         raise DataError(f"trường riêng (truong_rieng) chỉ dùng với mẫu Word khai báo chúng; mẫu '{template.name}' là mẫu "
-                        "nội dung (.md.j2) nên không in chúng", loaded.location(("truong_rieng",), key=True),
-                        ("truong_rieng",))
-    return compose.compose(loaded, context, template)
+                        "nội dung (.md.j2) nên không in chúng", path=("truong_rieng",), at_key=True)
+    return compose.compose(context, template)
 
 
 def read(data) -> loader.LoadedData:

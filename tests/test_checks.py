@@ -198,7 +198,7 @@ def test_right_dates_and_percentages_cost_no_position_lookup(tmp_path):
     data.write_text(text, encoding="utf-8")
     loaded = loader.load(data)
     assert loaded.source is not None  # read by the quick pass: no positions yet
-    assert checks.run_checks(loaded, compute.compute(loaded), library_for()) == []
+    assert checks.run_checks(loaded.data, compute.compute(loaded.data), library_for()) == []
     assert loaded.source is not None, "a check looked a position up without a finding"
 
 
@@ -258,10 +258,10 @@ def test_run_checks_takes_the_loaded_data_and_the_context(tmp_path):
     data = tmp_path / "r.yaml"
     data.write_text(APPENDIX, encoding="utf-8")
     loaded = loader.load(data)
-    context = compute.compute(loaded)
+    context = compute.compute(loaded.data)
     library = library_for()
-    assert checks.run_checks(loaded, context) == []  # without the library, no appendix checks
-    found = checks.run_checks(loaded, context, library, library.get("quy"))
+    assert checks.run_checks(loaded.data, context) == []  # without the library, no appendix checks
+    found = checks.run_checks(loaded.data, context, library, library.get("quy"))
     assert [f.level for f in found] == [checks.ERROR] and found[0].path == ("phu_luc", 0, "so_lieu", "ho_so_dung_han")
     assert checks.failed(found) and not checks.failed([]) and checks.summary(found) == "1 lỗi"
 

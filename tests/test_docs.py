@@ -11,6 +11,7 @@ from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE
 
 from cchc_docgen.authoring import lint
 from cchc_docgen.composing import compose
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.domain import compute
 from cchc_docgen.reading import loader
 from cchc_docgen.reading.validate import load_schema
@@ -62,7 +63,7 @@ def _paths(value, path=()):
 
 def test_the_computed_variables_are_exactly_what_compute_adds():
     loaded = loader.load(EXAMPLES / "thach-quy-q3-2024.yaml")
-    context = compute.compute(loaded)
+    context = compute.compute(loaded.data)
     shape = lint._Shape(load_schema())
     added = set()
     for path in _paths(context):
@@ -75,7 +76,7 @@ def test_the_computed_variables_are_exactly_what_compute_adds():
 def test_the_layout_variables_are_what_compose_gives_the_layout_and_each_is_described():
     library = library_for()
     loaded = loader.load(EXAMPLES / "thach-quy-q3-2024.yaml")
-    document = compose.compose(loaded, compute.compute(loaded), library.get("quy"))
-    assert set(lint.layout_variables()) == set(document.meta) | {"noi_dung"}
+    document = compose.compose(compute.compute(loaded.data), library.get("quy"))
+    assert set(lint.layout_variables()) == set(layout_variables(document.header)) | {"noi_dung"}
     undescribed = set(lint.layout_variables()) - set(lint.LAYOUT_VARIABLES)
     assert not undescribed, f"mô tả các biến bố cục này trong lint.LAYOUT_VARIABLES: {undescribed}"

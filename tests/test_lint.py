@@ -39,7 +39,7 @@ def test_every_builtin_template_is_clean():
 
 def test_the_composer_offers_the_helpers_lint_knows():
     for name in lint.HELPERS:
-        assert callable(getattr(compose._Composer, name))
+        assert callable(getattr(compose.Composer, name))
 
 
 # --- text templates -----------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ import pytest
 from test_errors import MINIMAL
 
 from cchc_docgen.composing import compose
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
 from cchc_docgen.domain import compute
 from cchc_docgen.errors import DataError, TemplateError
 from cchc_docgen.model import Heading, Note, Paragraph, Table, plain_text
+from cchc_docgen.pipeline import located
 from cchc_docgen.reading import loader, validate
 from cchc_docgen.templating.library import TemplateLibrary
 
@@ -19,8 +21,8 @@ from cchc_docgen.templating.library import TemplateLibrary
 def build(text: str, template="quy"):
     loaded = loader.loads(text, "w.yaml")
     validate.validate(loaded)
-    context = compute.compute(loaded)
-    return compose.compose(loaded, context, TemplateLibrary().get(template))
+    with located(loaded):  # as the pipeline does: errors get their positions here
+        return compose.compose(compute.compute(loaded.data), TemplateLibrary().get(template))
 
 
 # --- loader -----------------------------------------------------------------------------------
@@ -221,18 +223,18 @@ def test_escape_marks_every_markup_character_and_joins_lines(text, escaped):
 # --- compute ------------------------------------------------------------------------------------
 
 def test_period_window_derived_from_decree_09_or_taken_from_data():
-    context = compute.compute(loader.loads(MINIMAL.replace("so: 1", "so: 3")))
+    context = compute.compute(loader.loads(MINIMAL.replace("so: 1", "so: 3")).data)
     assert (context["ky_bao_cao"]["tu_ngay"], context["ky_bao_cao"]["den_ngay"]) == (dt.date(2025, 6, 15), dt.date(2025, 9, 14))
     assert context["ky_bao_cao"]["ten"] == "quý III năm 2025"
     given = MINIMAL.replace("nam: 2025", "nam: 2025\n  tu_ngay: 1/7/2025\n  den_ngay: 2025-09-30")
-    context = compute.compute(loader.loads(given))
+    context = compute.compute(loader.loads(given).data)
     assert (context["ky_bao_cao"]["tu_ngay"], context["ky_bao_cao"]["den_ngay"]) == (dt.date(2025, 7, 1), dt.date(2025, 9, 30))
 
 
 def test_derived_totals():
     text = MINIMAL + ("so_lieu:\n  nhiem_vu_duoc_giao: {truoc_han: 21, dung_han: 10, trong_han: 1, qua_han: 0}\n"
                       "  ho_so: {ky_truoc_chuyen_sang: 4, tiep_nhan: 860, da_giai_quyet: 855}\n")
-    figures = compute.compute(loader.loads(text))["so_lieu"]
+    figures = compute.compute(loader.loads(text).data)["so_lieu"]
     assert figures["nhiem_vu_duoc_giao"]["tong"] == 32
     assert figures["ho_so"]["tong"] == 864 and figures["ho_so"]["dang_giai_quyet"] == 9
 
@@ -332,9 +334,20 @@ def test_table_cells_merged_numeric_and_with_footnotes():
 
 
 def test_draft_header_keeps_blanks():
-    meta = build(MINIMAL).meta
-    assert meta["so_ky_hieu"] == "     /BC-UBND"
-    assert meta["dia_danh_ngay"] == "A, ngày     tháng     năm 2025"
+    header = build(MINIMAL).header
+    assert header.so is None and header.ngay is None and header.nam == 2025  # values, not display strings
+    shown = layout_variables(header)
+    assert shown["so_ky_hieu"] == "     /BC-UBND"
+    assert shown["dia_danh_ngay"] == "A, ngày     tháng     năm 2025"
+
+
+def test_the_header_holds_values_the_writers_format():
+    import datetime as dt
+
+    header = build(MINIMAL.replace("dia_danh: A", "dia_danh: A\n  so: 7\n  ngay: 17/9/2025")).header
+    assert header.so == 7 and header.ngay == dt.date(2025, 9, 17)
+    assert layout_variables(header)["so_ky_hieu"] == "07/BC-UBND"
+    assert layout_variables(header)["dia_danh_ngay"] == "A, ngày 17 tháng 9 năm 2025"
 
 
 def test_unknown_template_variable_is_a_template_error(tmp_path):
@@ -342,7 +355,7 @@ def test_unknown_template_variable_is_a_template_error(tmp_path):
                                          encoding="utf-8")
     loaded = loader.loads(MINIMAL)
     with pytest.raises(TemplateError, match="biến không có"):
-        compose.compose(loaded, compute.compute(loaded), TemplateLibrary([tmp_path]).get("hong"))
+        compose.compose(compute.compute(loaded.data), TemplateLibrary([tmp_path]).get("hong"))
 
 
 def test_numbered_heading_under_an_unnumbered_one_continues_the_numbering():

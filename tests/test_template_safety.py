@@ -320,9 +320,9 @@ def _plant(cache):
     """Replace every compiled layout part in `cache` with code that prints PLANTED instead."""
     import marshal
 
-    from cchc_docgen.writers.docx import _layout_env
+    from cchc_docgen.writers.docx import layout_env
 
-    planted = marshal.dumps(_layout_env().compile("PLANTED", "word/document.xml"))
+    planted = marshal.dumps(layout_env().compile("PLANTED", "word/document.xml"))
     files = list(cache.glob("layout-code-*.bin"))
     assert files, "the first render cached no compiled layout"
     for path in files:

@@ -151,9 +151,9 @@ def reference() -> str:
 
     lines += ["## Hàm của trình dựng văn bản", "", "Có trong mẫu nội dung (không có trong bố cục .docx).", ""]
     for name in lint.HELPERS:
-        method = getattr(compose._Composer, name)
+        method = getattr(compose.Composer, name)
         _entry(lines, name, _signature(name, method, drop_first=not isinstance(
-            inspect.getattr_static(compose._Composer, name), staticmethod)), method)
+            inspect.getattr_static(compose.Composer, name), staticmethod)), method)
 
     schema = load_schema()
     lines += ["## Biến dữ liệu", "", "Mỗi trường của tệp dữ liệu YAML là một biến của mẫu nội dung, cùng tên: "

@@ -25,11 +25,11 @@ from cchc_docgen.domain.checks import ERROR, WARNING, Finding
 from cchc_docgen.errors import DocgenError, Location
 from cchc_docgen.templating.sandbox import OutsideTemplateFolder
 from cchc_docgen.writers.docx import (
-    _BODY_TAG,
-    _TEMPLATED_PART,
+    BODY_TAG,
     MAX_LAYOUT_BYTES,
     MAX_TEMPLATED_PART_BYTES,
-    _inside_paragraph,
+    TEMPLATED_PART,
+    inside_paragraph,
     layout_problem,
 )
 
@@ -74,14 +74,14 @@ def layout_variables() -> list[str]:
     """The names the layout is rendered with: what compose gives a sample document, plus the body."""
     global _LAYOUT_NAMES
     if _LAYOUT_NAMES is None:
-        from cchc_docgen.authoring.scaffold import _sample_data
-        from cchc_docgen.composing import compose
+        from cchc_docgen.authoring.scaffold import sample_data
+        from cchc_docgen.composing.header import build_header
+        from cchc_docgen.composing.header import layout_variables as header_variables
         from cchc_docgen.domain import compute
-        from cchc_docgen.reading import loader
 
-        context = compute.compute(loader.LoadedData(_sample_data("quy", "quy", 2025), "<mẫu>"))
-        meta = compose._header_meta(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
-        _LAYOUT_NAMES = [*meta, "noi_dung"]
+        context = compute.compute(sample_data("quy", "quy", 2025))
+        header = build_header(context, {"loai_van_ban": "BÁO CÁO", "trich_yeu": "x", "ky_hieu": "BC-UBND"})
+        _LAYOUT_NAMES = [*header_variables(header), "noi_dung"]
     return _LAYOUT_NAMES
 
 
@@ -431,8 +431,8 @@ def body_place_problems(patched: dict[str, str], original: dict[str, bytes]) -> 
     problems, placed = [], None
     for name in sorted(patched, key=lambda n: (n != "word/document.xml", n)):
         places = None
-        for index, m in enumerate(_BODY_TAG.finditer(patched[name])):
-            inside = _inside_paragraph(patched[name], m.start())
+        for index, m in enumerate(BODY_TAG.finditer(patched[name])):
+            inside = inside_paragraph(patched[name], m.start())
             if name == "word/document.xml" and placed is None and not inside:
                 placed = index
                 continue
@@ -493,7 +493,7 @@ def lint_layout(path, form=None) -> list[Finding]:
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from cchc_docgen.writers.docx import FOOTNOTES_PART, _layout_env
+    from cchc_docgen.writers.docx import FOOTNOTES_PART, layout_env
 
     path = Path(path)
     out: list[Finding] = []
@@ -505,19 +505,19 @@ def lint_layout(path, form=None) -> list[Finding]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
-            too_big = [i.filename for i in infos if _TEMPLATED_PART.match(i.filename) and i.file_size > MAX_TEMPLATED_PART_BYTES]
+            too_big = [i.filename for i in infos if TEMPLATED_PART.match(i.filename) and i.file_size > MAX_TEMPLATED_PART_BYTES]
             if total > 4 * MAX_LAYOUT_BYTES or too_big:  # the limits render applies: refuse before inflating
                 return [Finding(ERROR, f"tệp bố cục giải nén ra quá lớn ({total // 2**20} MB"
                                        + (f"; phần {too_big[0]} vượt {MAX_TEMPLATED_PART_BYTES // 1024} KB" if too_big else "")
                                        + ")", Location(str(path)))]
             every_part = [(n, archive.read(n)) for n in archive.namelist()]
             parts = {n: data for n, data in every_part
-                     if _TEMPLATED_PART.match(n) or (form is not None and n == FOOTNOTES_PART)}
+                     if TEMPLATED_PART.match(n) or (form is not None and n == FOOTNOTES_PART)}
     except (zipfile.BadZipFile, OSError) as exc:
         return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]
     if "word/document.xml" not in parts:
         return [Finding(ERROR, "tệp bố cục không phải tài liệu Word (.docx)", Location(str(path)))]
-    env = _layout_env() if form is None else _form_env(form)
+    env = layout_env() if form is None else _form_env(form)
     patcher = DocxTemplate.__new__(DocxTemplate)
     patched_parts = {}
     for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):

@@ -76,26 +76,12 @@ class Usage:
     parts: dict = field(default_factory=dict)
 
 
-def _top_level_names(library, name: str) -> set:
-    """The context names the template and the files it extends read."""
-    from pathlib import Path
-
-    names = set()
-    for filename in library.text_chain(name):
-        names |= jinja2.meta.find_undeclared_variables(library.env.parse(Path(filename).read_text(encoding="utf-8")))
-    return names
-
-
 def reads_variable(template, name: str) -> bool:
-    """Whether the template (or a file it extends) reads the context variable `name`, e.g. ky_bao_cao. Read once
-    per template object (a library keeps its templates for the life of the process)."""
-    names = getattr(template, "_names_read", None)
-    if names is None:
-        names = template._names_read = _top_level_names(template.library, template.name)
-    return name in names
+    """Whether the template (or a file it extends) reads the context variable `name`, e.g. ky_bao_cao."""
+    return name in template.names_read
 
 
-def _sample_data(name: str, period: str | None, year: int) -> dict:
+def sample_data(name: str, period: str | None, year: int) -> dict:
     data = {
         "mau": name,
         "co_quan": {"ten": ["x"], "ten_goi": "x"},
@@ -112,7 +98,6 @@ def template_usage(template, year: int | None = None) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
     from cchc_docgen.composing import compose
     from cchc_docgen.domain import compute
-    from cchc_docgen.reading import loader
 
     if template.kind == "form":  # a Word form: read from its tags (authoring/form_scaffold.py)
         from cchc_docgen.authoring import form_scaffold
@@ -124,8 +109,7 @@ def template_usage(template, year: int | None = None) -> Usage:
     candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
     last_error = None
     for period in candidates if uses_period else [None]:
-        loaded = loader.LoadedData(_sample_data(template.name, period, year), "<mẫu>")
-        context = compute.compute(loaded)
+        context = compute.compute(sample_data(template.name, period, year))
         sections, figures = [], []
         context["noi_dung"] = _Recording(context["noi_dung"], sections)
         context["so_lieu"] = _Recording(context["so_lieu"], figures)
@@ -155,7 +139,7 @@ def template_usage(template, year: int | None = None) -> Usage:
         except jinja2.TemplateError as exc:
             raise TemplateError(f"mẫu '{template.name}': {exc}") from None
         try:
-            parts = compose._split_parts(text, template.name)
+            parts = compose.split_parts(text, template.name)
         except DocgenError:
             parts = {}
         known = set(_SAMPLE_FIGURES)

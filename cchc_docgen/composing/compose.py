@@ -22,6 +22,7 @@ from contextlib import nullcontext
 
 import jinja2
 
+from cchc_docgen.composing.header import build_header
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import build_appendices
@@ -35,7 +36,6 @@ from cchc_docgen.model import (
     Text,
     number_notes,
 )
-from cchc_docgen.reading.loader import LoadedData
 from cchc_docgen.templating.library import Raw, ReportTemplate
 from cchc_docgen.templating.sandbox import (
     OutsideTemplateFolder,
@@ -63,9 +63,8 @@ _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 _LIST_KINDS = {"- ": "dash", "+ ": "plus"}  # how a paragraph that is a list item starts
 
 
-class _Composer:
-    def __init__(self, loaded: LoadedData, context: dict, template_name: str):
-        self.loaded = loaded
+class Composer:
+    def __init__(self, context: dict, template_name: str):
         self.template_name = template_name
         self.context = context
         self.inserted: list[list] = []
@@ -77,7 +76,7 @@ class _Composer:
         try:
             return parse_inline(text, self.resolve_figure)
         except InlineError as exc:
-            raise DataError(str(exc), self.loaded.location(path), path) from None
+            raise DataError(str(exc), path=path) from None
 
     def resolve_figure(self, dotted: str, filter_name: str | None) -> str:
         value = self.context["so_lieu"]
@@ -162,9 +161,11 @@ class _Composer:
                     t.italic = t.italic or bool(cell_spec.get("nghieng"))
         return Cell(content, cell_spec.get("gop_cot", 1), cell_spec.get("gop_dong", 1), numeric=is_number)
 
-    def float_as_written(self, value: float, path) -> str:
-        """A table's number as typed: YAML made 2.5 of "2.500" (a thousands dot) and dropped the zero of "0.50"."""
-        return fmt.format_as_written(value, getattr(self.loaded.node(path), "value", None))
+    @staticmethod
+    def float_as_written(value: float, path) -> str:
+        """A table's number as typed: YAML made 2.5 of "2.500" (a thousands dot) and dropped the zero of "0.50";
+        the reader kept the text (reading.loader.WrittenFloat)."""
+        return fmt.format_as_written(value, getattr(value, "written", None))
 
     # --- callables offered to templates ---------------------------------------
 
@@ -191,8 +192,7 @@ class _Composer:
         for i, block in enumerate(blocks):
             if isinstance(block, _SentenceSlot):
                 if block.name not in (cau_mau or {}):
-                    where = self.loaded.location(block.path)
-                    raise DataError(f"mục '{key}' không có câu mẫu '{block.name}'", where, block.path)
+                    raise DataError(f"mục '{key}' không có câu mẫu '{block.name}'", path=block.path)
                 placed.append(i)
         for i in reversed(placed):
             blocks[i:i + 1] = self.markup_paragraphs(offered.pop(blocks[i].name, ""))
@@ -207,8 +207,7 @@ class _Composer:
             if key != "ket_luan" and value and key not in self.used_sections:
                 path = ("noi_dung", key)
                 raise DataError(f"mẫu '{template_name}' không có mục '{key}': nội dung này sẽ không được in; "
-                                "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp",
-                                self.loaded.location(path, key=True), path)
+                                "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp", path=path, at_key=True)
 
     def markup_paragraphs(self, text: str) -> list:
         return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
@@ -227,7 +226,7 @@ class _Composer:
     def loi(self, message: str, truong: str | None = None):
         """Stop with a data error: `truong` ("ky_bao_cao.loai") names the field the message is about."""
         path = tuple(truong.split(".")) if truong else ()
-        raise DataError(str(message), self.loaded.location(path), path)
+        raise DataError(str(message), path=path)
 
     @staticmethod
     def chu_thich(text) -> Raw:
@@ -285,7 +284,7 @@ def markup_paragraph(line: str, template_name: str) -> Paragraph:
     return Paragraph(_template_inline(line, template_name))
 
 
-def _split_parts(text: str, template_name: str) -> dict[str, str]:
+def split_parts(text: str, template_name: str) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     current = None
     for line in text.splitlines():
@@ -379,49 +378,9 @@ def end_with_closing_mark(blocks: list) -> None:
             return
 
 
-def _header_meta(context: dict, parts: dict[str, str]) -> dict:
-    van_ban, co_quan = context["van_ban"], context["co_quan"]
-    ky_hieu = van_ban.get("ky_hieu") or parts.get("ky_hieu") or f"BC-{co_quan['ten_viet_tat']}"
-    so = van_ban["so"]
-    # A draft keeps the gap the clerk fills in by hand: "Số:      /BC-UBND".
-    so_ky_hieu = f"{fmt.leading_zero(so)}/{ky_hieu}" if so else f"{' ' * 5}/{ky_hieu}"
-    ngay = van_ban["ngay"]
-    ngay_text = fmt.format_date_long(ngay) if ngay else fmt.format_date_long_blank(van_ban["nam"])
-    noi_nhan = [f"- {item.rstrip(' ;.')};" for item in context["noi_nhan"]["danh_sach"]]
-    noi_nhan.append(f"- Lưu: {context['noi_nhan']['luu'].rstrip(' .')}.")
-    # One recipient: "Kính gửi: X."; several: "- X;" each, the last "- Y.".
-    names = [k.rstrip(" ;.") for k in context["kinh_gui"]]
-    if len(names) == 1:
-        recipients = [f"{names[0]}."]
-        kinh_gui_lines = [f"Kính gửi: {recipients[0]}"]
-    elif names:
-        recipients = [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
-        kinh_gui_lines = ["Kính gửi:"] + recipients
-    else:
-        recipients, kinh_gui_lines = [], []
-    nguoi_ky = context["nguoi_ky"]
-    return {
-        "co_quan_chu_quan": co_quan["chu_quan"].upper(),
-        "ten_co_quan": [line.upper() for line in co_quan["ten"]],
-        "so_ky_hieu": so_ky_hieu,
-        "dia_danh_ngay": f"{van_ban['dia_danh']}, {ngay_text}",
-        "loai_van_ban": parts["loai_van_ban"].upper(),
-        "trich_yeu": van_ban["trich_yeu"] or parts["trich_yeu"],
-        "thoi_gian": parts.get("thoi_gian", ""),
-        "kinh_gui": kinh_gui_lines,
-        # The same as one paragraph for the layout: "Kính gửi:" then a tab, each recipient on its own line
-        # under the first (the layout's hanging indent lines them up).
-        "kinh_gui_doan": "Kính gửi:\t" + "\n".join(recipients) if recipients else "",
-        "noi_nhan": noi_nhan,
-        "tham_quyen": [line.upper() for line in nguoi_ky["tham_quyen"]],
-        "chuc_vu": nguoi_ky["chuc_vu"].upper(),
-        "ho_ten": nguoi_ky["ho_ten"],
-    }
-
-
-def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Document:
+def compose(context: dict, template: ReportTemplate) -> Document:
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
-    composer = _Composer(loaded, context, template.name)
+    composer = Composer(context, template.name)
     helpers = {"khoi": composer.khoi, "co_noi_dung": composer.co_noi_dung,
                "ten_muc": composer.ten_muc, "chu_thich": composer.chu_thich, "loi": composer.loi}
     try:
@@ -440,7 +399,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
     except fmt.FormattingError as exc:
-        raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", loaded.location(("so_lieu",))) from None
+        raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", path=("so_lieu",)) from None
     except OutsideTemplateFolder as exc:
         raise TemplateError(f"mẫu '{template.name}': {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
@@ -454,7 +413,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
-    parts = _split_parts(text, template.name)
+    parts = split_parts(text, template.name)
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
         if name in parts:
@@ -464,7 +423,7 @@ def compose(loaded: LoadedData, context: dict, template: ReportTemplate) -> Docu
         blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
     number_headings(blocks)
     end_with_closing_mark(blocks)
-    meta = _header_meta(context, parts)
-    document = Document(meta, blocks, build_appendices(loaded, context, template.library, meta), template.layout_path)
+    header = build_header(context, parts)
+    document = Document(header, blocks, build_appendices(context, template.library, header), template.layout_path)
     number_notes(document.reading_order())
     return document

@@ -5,7 +5,7 @@ reviewer reads a report before it is signed: no part larger than its total, a st
 its parts, a percentage written in the text equal to the one its counts give (to the shown precision), dates
 inside the reporting period, a "KT." signer who is a deputy, and in the Phụ lục no ratio above 100%.
 
-    findings = run_checks(loaded, context, library)     # loaded: loader.LoadedData; context: compute.compute()
+    findings = run_checks(data, context, library)     # data: as read; context: compute.compute(data)
 
 Each finding is an error (the report contradicts itself) or a warning (probably wrong, worth a look), with a
 Vietnamese message at the file:line:column of the value and its field path. `Pipeline.validate` runs the whole way
@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DocgenError, ErrorList, Location, format_path
@@ -36,13 +35,18 @@ LATE_SIGNING_DAYS = 92
 
 @dataclass
 class Finding:
-    """One problem: `level` is ERROR or WARNING; `context` is an optional second line (the text around it)."""
+    """One problem: `level` is ERROR or WARNING; `context` is an optional second line (the text around it).
+
+    The checks name the field (`path`; `at_key`: its name rather than its value; `needle`: the words within a
+    text value); the pipeline fills in `location` from the data's file at the edge (`locate_findings`)."""
 
     level: str
     message: str
     location: Location | None = None
     path: tuple = ()
     context: str = ""
+    at_key: bool = False
+    needle: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -74,16 +78,25 @@ def from_error(exc: DocgenError, file: str | None = None) -> list[Finding]:
     return [Finding(ERROR, e.message, e.location or (Location(file) if file else None), e.path) for e in errors]
 
 
+def locate_findings(findings: list[Finding], locator) -> list[Finding]:
+    """Give each finding the file:line:column of its field (of `needle` within a text value) from `locator`
+    (reading.loader.LoadedData), then sort them in file order. Only findings are located: a clean file never
+    has its positions worked out."""
+    for finding in findings:
+        if finding.location is None:
+            finding.location = (locator.text_location(finding.path, finding.needle) if finding.needle
+                                else locator.location(finding.path, key=finding.at_key))
+    findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))
+    return findings
+
+
 class _Collector:
-    def __init__(self, loaded):
-        self.loaded = loaded
+    def __init__(self):
         self.findings: list[Finding] = []
-        self._source_lines: list[str] | None = None
         self._slashed: dict = {}
 
-    def add(self, level: str, message: str, path, *, key: bool = False, context: str = "", location=None):
-        path = tuple(path)
-        self.findings.append(Finding(level, message, location or self.loaded.location(path, key=key), path, context))
+    def add(self, level: str, message: str, path, *, key: bool = False, context: str = "", needle: str = ""):
+        self.findings.append(Finding(level, message, None, tuple(path), context, key, needle))
 
     def texts_with_slash(self, value, root: tuple) -> list:
         """(path, text) of the strings under `root` that hold a '/': what the date and "x/y … z%" checks read
@@ -92,25 +105,6 @@ class _Collector:
         if found is None:
             found = self._slashed[root] = _strings(value, root, "/")
         return found
-
-    def source_lines(self) -> list[str]:
-        if self._source_lines is None:
-            try:
-                self._source_lines = Path(self.loaded.file).read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._source_lines = []
-        return self._source_lines
-
-    def text_location(self, path, needle: str) -> Location:
-        """The line of a folded or multi-line string where `needle` stands (the string's start otherwise)."""
-        start = self.loaded.location(path)
-        lines = self.source_lines()
-        if start.line:
-            for offset, line in enumerate(lines[start.line - 1:start.line + 199]):
-                column = line.find(needle)
-                if column >= 0:
-                    return Location(start.file, start.line + offset, column + 1)
-        return start
 
 
 def _n(value):
@@ -267,7 +261,7 @@ def check_percentages(text: str):
             continue
         decimals = len(written.partition(",")[2])
         value = Decimal(written.replace(",", "."))
-        correct = fmt._round_half_up(fmt.percent_value(part_n, whole_n), decimals)
+        correct = fmt.round_half_up(fmt.percent_value(part_n, whole_n), decimals)
         if value != correct:
             shown = fmt.format_number(correct, decimals) + "%"
             yield f"{part}/{whole}", f"{written}%", shown
@@ -307,10 +301,9 @@ def _check_text_percentages(c: _Collector, raw: dict) -> None:
             if "%" not in text:
                 continue
             for pair, written, correct in check_percentages(text):
-                where = c.text_location(path, pair)
                 excerpt = _excerpt(text, pair, written)
                 c.add(WARNING, f"tỷ lệ {written} viết cạnh {pair} không khớp: {pair} = {correct}", path,
-                      context=excerpt, location=where)
+                      context=excerpt, needle=pair)
 
 
 def _excerpt(text: str, first: str, last: str, margin: int = 20) -> str:
@@ -369,22 +362,21 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
                                "ngày hoặc kỳ báo cáo", ("van_ban", "ngay"))
     # Dates cited among the figures (a plan's decision, a footnote's documents) exist and are not after the
     # document itself. The ward's prose is not checked: directions for next period rightly name later dates.
-    # A location is looked up only for a finding: the first lookup composes the file's node graph again.
     for path, text in c.texts_with_slash(raw.get("so_lieu") or {}, ("so_lieu",)):
         for written, date in _dates_in(text):
             if date is None:
                 c.add(ERROR, f"'{written}' không phải là một ngày có thật", path,
-                      location=c.text_location(path, written))
+                      needle=written)
             elif ngay is not None and date > ngay:
                 c.add(WARNING, f"ngày {written} sau ngày của chính văn bản ({fmt.format_date_short(ngay)})", path,
-                      location=c.text_location(path, written))
+                      needle=written)
             elif ky and date > ky["den_ngay"] and ngay is None:
                 c.add(WARNING, f"ngày {written} sau ngày chốt số liệu của kỳ ({fmt.format_date_short(ky['den_ngay'])})",
-                      path, location=c.text_location(path, written))
+                      path, needle=written)
     for path, text in c.texts_with_slash(raw.get("noi_dung") or {}, ("noi_dung",)):
         for written, date in _dates_in(text):
             if date is None:
-                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, location=c.text_location(path, written))
+                c.add(ERROR, f"'{written}' không phải là một ngày có thật", path, needle=written)
 
 
 # --- the signer --------------------------------------------------------------------------------------------
@@ -467,7 +459,7 @@ _ON_TIME = re.compile(r"(đúng|trước)\s+(và\s+(đúng|trước)\s+)?hạn")
 
 
 def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
-    from cchc_docgen.domain.appendix import CATALOG_FOLDER, _Values
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER, FigureValues
 
     for index, spec in enumerate(context.get("phu_luc") or []):
         path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
@@ -475,7 +467,7 @@ def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
             continue  # composing reports it
         catalog = library.catalog(spec["bieu"], path)
         given = spec.get("so_lieu") or {}
-        values = _Values(catalog, given, ("phu_luc", index), c.loaded)
+        values = FigureValues(catalog, given, ("phu_luc", index))
         here = ("phu_luc", index, "so_lieu")
 
         def number(indicator):
@@ -520,15 +512,13 @@ def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
 # --- entry points ------------------------------------------------------------------------------------------
 
 
-def run_checks(loaded, context: dict, library=None, template=None) -> list[Finding]:
-    """All domain checks of one data file, in file order. `context` is what compute.compute() returned for
-    `loaded`; with the template `library` the Phụ lục tables are checked too (their catalogs come from it).
-    With the `template` (templates.ReportTemplate), a document that reports on no period (a plan) is not held
-    to its ky_bao_cao's dates."""
-    c = _Collector(loaded)
-    raw = loaded.data
-    for note in getattr(loaded, "warnings", ()):  # what the loader saw in the file's text (loader._Hints)
-        c.add(WARNING, note.message, note.path, location=note.location)
+def run_checks(raw: dict, context: dict, library=None, template=None) -> list[Finding]:
+    """All domain checks of one report's data (`raw`, as read), in data order, each naming its field; the
+    pipeline gives them their file positions (locate_findings). `context` is what compute.compute() returned
+    for it; with the template `library` the Phụ lục tables are checked too (their catalogs come from it). With
+    the `template` (templating.library.ReportTemplate), a document that reports on no period (a plan) is not
+    held to its ky_bao_cao's dates."""
+    c = _Collector()
     _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
     _check_zero_wholes(c, raw.get("so_lieu") or {})
     _check_text_percentages(c, raw)
@@ -537,5 +527,4 @@ def run_checks(loaded, context: dict, library=None, template=None) -> list[Findi
     _check_header(c, raw)
     if library is not None:
         _check_appendices(c, raw, context, library)
-    c.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0))
     return c.findings

@@ -13,13 +13,12 @@ import re
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.formatting import Label, Year
 from cchc_docgen.errors import DataError
-from cchc_docgen.reading.loader import LoadedData
 from cchc_docgen.reading.validate import load_schema
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def parse_date(text: str | None, loaded: LoadedData, path) -> dt.date | None:
+def parse_date(text: str | None, path) -> dt.date | None:
     if text is None or text == "":
         return None
     m = _DMY.match(text)
@@ -30,7 +29,7 @@ def parse_date(text: str | None, loaded: LoadedData, path) -> dt.date | None:
             year, month, day = (int(p) for p in text.split("-"))
         return dt.date(year, month, day)
     except ValueError:
-        raise DataError(f"'{text}' không phải là một ngày có thật", loaded.location(path), path) from None
+        raise DataError(f"'{text}' không phải là một ngày có thật", path=path) from None
 
 
 def _sum_present(group: dict, keys) -> int:
@@ -65,30 +64,30 @@ def _derive_figures(so_lieu: dict) -> dict:
     return so_lieu
 
 
-def _derive_period(ky: dict, loaded: LoadedData) -> None:
+def _derive_period(ky: dict) -> None:
     """The reporting window (given, or the Decree 09/2019 cut-off) and the period's names."""
     if ky["loai"] == "quy" and ky.get("so") is None:
-        raise DataError("kỳ báo cáo quý cần ghi số quý: so: 1, 2, 3 hoặc 4",
-                        loaded.location(("ky_bao_cao",)), ("ky_bao_cao", "so"))
+        raise DataError("kỳ báo cáo quý cần ghi số quý: so: 1, 2, 3 hoặc 4", path=("ky_bao_cao", "so"))
     if ky["loai"] != "quy":
         ky["so"] = None
     window = fmt.period_window(ky["loai"], ky["so"], ky["nam"])
     for index, key in enumerate(("tu_ngay", "den_ngay")):
-        given = parse_date(ky.get(key), loaded, ("ky_bao_cao", key))
+        given = parse_date(ky.get(key), ("ky_bao_cao", key))
         ky[key] = given or window[index]
     if ky["tu_ngay"] > ky["den_ngay"]:
         raise DataError("ngày bắt đầu kỳ báo cáo (tu_ngay) sau ngày chốt số liệu (den_ngay)",
-                        loaded.location(("ky_bao_cao", "tu_ngay")), ("ky_bao_cao", "tu_ngay"))
+                        path=("ky_bao_cao", "tu_ngay"))
     ky["nam"] = Year(ky["nam"])
     ky["ten"] = fmt.period_phrase(ky["loai"], ky["so"], ky["nam"])
     ky["ten_ky_toi"] = fmt.next_period_phrase(ky["loai"], ky["so"], ky["nam"])
 
 
-def compute(loaded: LoadedData) -> dict:
-    """Return the template context for one data file; raise DataError where the data contradicts itself."""
+def compute(raw: dict) -> dict:
+    """Return the template context for one report's data (as read); raise DataError, naming the field, where
+    the data contradicts itself."""
     # The parts this stage fills in are copied; the ward's content (noi_dung, phu_luc: most of the data) is
     # only read, so it is shared rather than deep-copied.
-    data = {key: (value if key in ("noi_dung", "phu_luc") else copy.deepcopy(value)) for key, value in loaded.data.items()}
+    data = {key: (value if key in ("noi_dung", "phu_luc") else copy.deepcopy(value)) for key, value in raw.items()}
     if isinstance(data.get("noi_dung"), dict):
         data["noi_dung"] = dict(data["noi_dung"])
 
@@ -100,7 +99,7 @@ def compute(loaded: LoadedData) -> dict:
     co_quan.setdefault("ten_viet_tat", "UBND")
 
     van_ban = data["van_ban"]
-    van_ban["ngay"] = parse_date(van_ban.get("ngay"), loaded, ("van_ban", "ngay"))
+    van_ban["ngay"] = parse_date(van_ban.get("ngay"), ("van_ban", "ngay"))
     so = van_ban.get("so")
     # A document number names the document: "Số: 1234/BC-UBND", never grouped like a count.
     van_ban["so"] = Label(int(so)) if so not in (None, "") else None
@@ -108,7 +107,7 @@ def compute(loaded: LoadedData) -> dict:
 
     ky = data.get("ky_bao_cao")
     if ky is not None:
-        _derive_period(ky, loaded)
+        _derive_period(ky)
     data["ky_bao_cao"] = ky
     # The year printed in an undated draft's "ngày     tháng     năm 2024".
     if van_ban["ngay"]:
@@ -117,7 +116,7 @@ def compute(loaded: LoadedData) -> dict:
         van_ban["nam"] = ky["nam"]
     else:
         raise DataError("văn bản chưa có ngày thì cần khai báo kỳ báo cáo (ky_bao_cao) để biết năm",
-                        loaded.location(("van_ban",)), ("van_ban", "ngay"))
+                        path=("van_ban", "ngay"))
 
     data.setdefault("kinh_gui", [])
     noi_nhan = data.setdefault("noi_nhan", {})

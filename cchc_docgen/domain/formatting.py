@@ -106,7 +106,7 @@ def _to_int(value) -> int:
     return int(number)
 
 
-def _round_half_up(number: Decimal, decimals) -> Decimal:
+def round_half_up(number: Decimal, decimals) -> Decimal:
     if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
         raise FormattingError(f"Số chữ số thập phân không hợp lệ: {decimals!r}")
     # The default 28-digit context would refuse to quantize very large values.
@@ -145,9 +145,9 @@ def format_number(value, decimals=None) -> str:
         return str(int(value))
     number = _to_decimal(value)
     if decimals is not None:
-        number = _round_half_up(number, decimals)
+        number = round_half_up(number, decimals)
     elif isinstance(value, float) and len(number.as_tuple().digits) >= _COMPUTED_FLOAT_DIGITS:
-        number = _round_half_up(number, COMPUTED_FLOAT_DECIMALS)
+        number = round_half_up(number, COMPUTED_FLOAT_DECIMALS)
     text = format(number.copy_abs(), "f")
     int_part, _, frac_part = text.partition(".")
     if decimals is None:
@@ -223,7 +223,7 @@ def format_percent(part, whole, decimals=2, if_zero="") -> str:
     if _is_zero(whole):
         _to_decimal(part)  # a part that is no number is still refused
         return if_zero
-    rounded = _round_half_up(percent_value(part, whole), decimals)
+    rounded = round_half_up(percent_value(part, whole), decimals)
     if rounded == rounded.to_integral_value():
         return format_number(rounded, 0) + "%"
     return format_number(rounded, decimals) + "%"

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import DataError, ErrorList, format_path
+from cchc_docgen.errors import DataError, ErrorList, Location, format_path
 from cchc_docgen.reading import legacy_fonts
 from cchc_docgen.reading.loader import LegacyText, LoadedData
 
@@ -75,13 +75,45 @@ def _most_relevant(errors):
     return min(errors, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
 
 
-def _message(error) -> tuple[str, tuple, bool]:
+def _text_split_by_colon(error) -> bool:
+    """Whether a value that may be text is a one-field mapping whose field name reads like words: what YAML makes
+    of "- Kết quả: đạt yêu cầu", an unquoted ': ' in a sentence. (Field names are snake_case without diacritics.)"""
+    value = error.instance
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((name, item),) = value.items()
+    if not isinstance(name, str) or isinstance(item, (dict, list)) or not any(
+            ch.isspace() or ord(ch) > 127 for ch in name):
+        return False
+    root = load_schema()
+    for option in error.validator_value:
+        kinds = _follow_refs(option, root).get("type", ())
+        if "string" in ([kinds] if isinstance(kinds, str) else kinds):
+            return True
+    return False
+
+
+def _colon_message(loaded: LoadedData, path: tuple, mapping: dict) -> str:
+    """What to write instead of the mapping YAML made of a sentence with ': ': the sentence as written, quoted."""
+    ((name, item),) = mapping.items()
+    node = loaded.node(path + (name,))
+    written = node.value if isinstance(getattr(node, "value", None), str) else ("" if item is None else str(item))
+    sentence = f"{name}: {written}".rstrip()
+    quoted = "'" + sentence.replace("'", "''") + "'"
+    in_brackets = getattr(loaded.node(path), "flow_style", False)  # an item of a [ … ] list has no '- '
+    return ("dấu ': ' trong câu làm YAML hiểu thành một trường; đặt cả dòng trong dấu nháy: "
+            + (quoted if in_brackets else f"- {quoted}"))
+
+
+def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
     """(Vietnamese message, field path, whether to point at the key rather than the value)."""
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
     if kind in ("oneOf", "anyOf") and error.context:
-        return _message(_most_relevant(error.context))
+        if _text_split_by_colon(error):
+            return _colon_message(loaded, path, value), path, False
+        return _message(_most_relevant(error.context), loaded)
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         return f"thiếu trường bắt buộc '{missing[0]}'", path, False
@@ -337,27 +369,11 @@ def _collect_tables(value, path, found: list) -> None:
                 _collect_tables(item, path + (index,), found)
 
 
-# A value written like "1.230": after ':', '[', ',' or '- ', and before the end of the value. Only a file with one
-# somewhere has the text of its floats looked up (which composes its positions: a cost a clean render need not pay).
-_THOUSANDS_DOT_VALUE = r"(?:^|[:\[,-])[ \t]*[-+]?[1-9][0-9]{0,2}\.[0-9]{3}[ \t]*(?:[,\]}#]|$)"
-_THOUSANDS_DOT_TEXT = re.compile(_THOUSANDS_DOT_VALUE, re.M)
-_THOUSANDS_DOT_BYTES = re.compile(_THOUSANDS_DOT_VALUE.encode(), re.M)
-
-
-def may_hold_thousands_dots(loaded: LoadedData) -> bool:
-    source = loaded.source
-    if source is None:  # positions already composed: looking a text up costs little
-        return True
-    return (_THOUSANDS_DOT_BYTES if isinstance(source, bytes) else _THOUSANDS_DOT_TEXT).search(source) is not None
-
-
-def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
-    """The text of the float `value` at `path` as written, when it is a whole number written with a thousands
-    dot ("1.230": YAML reads the float 1.23); None otherwise. Callers ask may_hold_thousands_dots first."""
-    if value.__class__ is not float or not -1000 < value < 1000 or value != round(value, 3):
-        return None
-    text = getattr(loaded.node(path), "value", None)
-    return text if isinstance(text, str) and fmt.is_thousands_dot(text) else None
+def thousands_dot_text(value) -> str | None:
+    """The text of the number `value` as written, when it is a whole number written with a thousands dot
+    ("1.230": YAML reads the float 1.23); None otherwise. The loader keeps each decimal's text (WrittenFloat)."""
+    text = getattr(value, "written", None)
+    return text if text is not None and fmt.is_thousands_dot(text) else None
 
 
 def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
@@ -375,8 +391,6 @@ def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
 def _number_errors(loaded: LoadedData, error) -> None:
     """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
     `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
-    if not may_hold_thousands_dots(loaded):
-        return
     data = loaded.data
     so_lieu = data.get("so_lieu")
     known = load_schema()["$defs"]["so_lieu"]["properties"]
@@ -387,14 +401,14 @@ def _number_errors(loaded: LoadedData, error) -> None:
             items = group.items() if isinstance(group, dict) else [(None, group)]
             for key, value in items:
                 path = ("so_lieu", name) if key is None else ("so_lieu", name, key)
-                text = thousands_dot_text(loaded, path, value)
+                text = thousands_dot_text(value)
                 if text:
                     error(thousands_dot_message(text, True), path)
     for index, spec in enumerate(data.get("phu_luc") or []):
         values = spec.get("so_lieu") if isinstance(spec, dict) else None
         for key, value in (values.items() if isinstance(values, dict) else ()):
             path = ("phu_luc", index, "so_lieu", key)
-            text = thousands_dot_text(loaded, path, value)
+            text = thousands_dot_text(value)
             if text:
                 error(thousands_dot_message(text, True), path)
 
@@ -595,12 +609,10 @@ def validate(loaded: LoadedData) -> None:
     errors = list(misplaced)
     seen = {(e.message, e.path) for e in misplaced}
     misplaced_paths = [e.path for e in misplaced]
-    dots = None
     for error in _validator().iter_errors(loaded.data):
-        message, path, at_key = _message(error)
+        message, path, at_key = _message(error, loaded)
         if error.validator == "type" and isinstance(error.instance, float):
-            dots = may_hold_thousands_dots(loaded) if dots is None else dots
-            written = dots and thousands_dot_text(loaded, path, error.instance)
+            written = thousands_dot_text(error.instance)
             if written:
                 message = thousands_dot_message(written, "number" in str(error.validator_value))
         if (message, path) in seen or any(path[:len(p)] == p for p in misplaced_paths):
@@ -633,7 +645,7 @@ def fix_legacy_text(data_path) -> list[str]:
     try:
         text = raw[len(bom):].decode("utf-8")
     except UnicodeDecodeError:
-        raise DataError("chỉ sửa được tệp UTF-8: " + loader._SAVE_AS_UTF8, loader.Location(str(path))) from None
+        raise DataError("chỉ sửa được tệp UTF-8: " + loader.SAVE_AS_UTF8, Location(str(path))) from None
     line_starts = [0]
     for line in text.split("\n")[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)

@@ -129,6 +129,15 @@ class ReportTemplate:
     library: "TemplateLibrary"
 
     @cached_property
+    def names_read(self) -> set[str]:
+        """The context names the template (or a file it extends) reads, found by parsing them (for `docgen new`
+        and `docgen schema`; read once per template object, which a library keeps for the process's life)."""
+        import jinja2.meta
+
+        return set().union(*(jinja2.meta.find_undeclared_variables(self.library.env.parse(source))
+                             for source in self.library.sources(self.name)))
+
+    @cached_property
     def reads_period(self) -> bool:
         """Whether the template or a file it extends names ky_bao_cao, the reporting period (a plan does not).
         Its sources are searched as text: parsing them with Jinja would cost a one-shot render ~40 ms."""

@@ -28,6 +28,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.errors import TemplateError
 from cchc_docgen.model import (
     Appendix,
@@ -250,7 +251,7 @@ def _layout_value(value):
     return value
 
 
-def _layout_env() -> SandboxedEnvironment:
+def layout_env() -> SandboxedEnvironment:
     # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
     # A loader that finds nothing: a layout may not include, import or extend any file.
     return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value,
@@ -323,7 +324,7 @@ def layout_problem(parts) -> str | None:
     for name, data in parts:
         if not name.endswith((".xml", ".rels")):
             continue
-        if _TEMPLATED_PART.match(name) and len(data) > MAX_TEMPLATED_PART_BYTES:
+        if TEMPLATED_PART.match(name) and len(data) > MAX_TEMPLATED_PART_BYTES:
             return (f"phần {name} quá lớn ({len(data) // 1024} KB; tối đa {MAX_TEMPLATED_PART_BYTES // 1024} KB)")
         try:
             data.decode("utf-8")
@@ -336,10 +337,10 @@ def layout_problem(parts) -> str | None:
     return _package_problem(dict(parts))
 
 
-_BODY_TAG = re.compile(r"\{\{-?\s*noi_dung\b")
+BODY_TAG = re.compile(r"\{\{-?\s*noi_dung\b")
 
 
-def _inside_paragraph(xml: str, at: int) -> bool:
+def inside_paragraph(xml: str, at: int) -> bool:
     """Whether position `at` of a part's XML lies inside a paragraph (w:p)."""
     opened = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
     return opened > xml.rfind("</w:p>", 0, at)
@@ -350,9 +351,9 @@ def _check_body_place(path: Path, patched: dict[str, str], original: dict[str, b
     (docxtpl's "p" replaces the whole paragraph). {{ noi_dung }} without "p" would put the body's paragraphs
     inside a paragraph's text, where Word shows nothing of them. Looked for in the patched XML (docxtpl has
     merged a tag split across runs); lint.body_place_problems locates a problem by paragraph for the message."""
-    found = [(name, m.start()) for name, xml in patched.items() for m in _BODY_TAG.finditer(xml)]
+    found = [(name, m.start()) for name, xml in patched.items() for m in BODY_TAG.finditer(xml)]
     if (len(found) == 1 and found[0][0] == "word/document.xml"
-            and not _inside_paragraph(patched["word/document.xml"], found[0][1])):
+            and not inside_paragraph(patched["word/document.xml"], found[0][1])):
         return
     from cchc_docgen.authoring.lint import body_place_problems
 
@@ -367,7 +368,7 @@ def _check_rendered(path: Path, name: str, rendered: str) -> None:
     problem = _xml_problem(rendered)
     if problem is None and name == "word/document.xml":
         at = rendered.find(_BODY_STAND_IN)
-        if at >= 0 and _inside_paragraph(rendered, at):
+        if at >= 0 and inside_paragraph(rendered, at):
             problem = "đặt phần thân vào bên trong một đoạn; cần {{p noi_dung }} trên một đoạn riêng"
     if problem:
         raise TemplateError(f"tệp bố cục {path}: phần {name} dựng với dữ liệu này {problem}")
@@ -479,7 +480,7 @@ def _reference_problem(parts: dict, relationships: dict) -> str | None:
     """An r:id that a document, header or footer part among `parts` uses and its relationships do not declare."""
     for name in sorted(parts):
         content = parts[name]
-        if content is None or not _TEMPLATED_PART.match(name):
+        if content is None or not TEMPLATED_PART.match(name):
             continue
         text = content if isinstance(content, str) else content.decode("utf-8")
         for rel_id in dict.fromkeys(_RELATIONSHIP_REFERENCE.findall(text) if " r:" in text else ()):
@@ -519,7 +520,7 @@ class Layout:
         if cache_get(verdict) is None:
             _check_parts(path, self.parts)
             cache_put(verdict, b"")
-        self.env = _layout_env()
+        self.env = layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
         patched = _patched_parts(self.parts)
         for name, xml in patched.items():
@@ -556,7 +557,7 @@ class Layout:
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
-        context = {**document.meta, "noi_dung": Markup(_BODY_STAND_IN)}
+        context = {**layout_variables(document.header), "noi_dung": Markup(_BODY_STAND_IN)}
         entries = []
         # What the package check reads: each part as the layout has it, then as this document has it (a templated
         # part as rendered around the stand-in: the body and appendices are well-formed by construction).
@@ -598,7 +599,7 @@ class Layout:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) đòi một phép tính quá lớn "
                                         f"({type(exc).__name__})") from None
             elif name == CORE_PART:
-                data = _core_properties(data, document.meta)
+                data = _core_properties(data, document.header.ngay)
             elif name == FOOTNOTES_PART:
                 data = _append_footnotes(data, body.notes)
             elif adds_footnotes and name == CONTENT_TYPES_PART:
@@ -678,7 +679,7 @@ def _chunks(pieces: list[str], size: int = 32_768) -> list[bytes]:
 
 # Parts made for each document are deflated at level 1: a few percent larger, three times faster to write.
 PER_DOCUMENT_LEVEL = 1
-_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
 def _patched_parts(parts) -> dict[str, str]:
@@ -687,7 +688,7 @@ def _patched_parts(parts) -> dict[str, str]:
     keyed by the layout's bytes and docxtpl's version; a one-shot render of a known layout never imports it."""
     from importlib.util import find_spec
 
-    templated = [(name, data) for name, data in parts if _TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
+    templated = [(name, data) for name, data in parts if TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
     # docxtpl's identity without importing it (or reading package metadata): its installed file's size and time.
     origin = Path(find_spec("docxtpl").origin).with_name("template.py")
     stat = origin.stat()
@@ -764,16 +765,13 @@ def _zip(entries: list[_ZipEntry]) -> bytes:
 
 
 CORE_PART = "docProps/core.xml"
-_DOCUMENT_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s*$")
 
 
-def _core_properties(data: bytes, meta: dict) -> bytes:
-    """The layout's document properties with created/modified set to the document's own date ("…, ngày 17
-    tháng 9 năm 2024" → 2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of
-    rendering or of the layout's last save, so the same input gives the same bytes."""
-    found = _DOCUMENT_DATE.search(meta.get("dia_danh_ngay", ""))
-    day, month, year = (int(x) for x in found.groups()) if found else (1, 1, 1980)
-    stamp = f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
+def _core_properties(data: bytes, date) -> bytes:
+    """The layout's document properties with created/modified set to the document's own date (2024-09-17 →
+    2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of rendering or of the
+    layout's last save, so the same input gives the same bytes."""
+    stamp = f"{date.isoformat() if date else '1980-01-01'}T00:00:00Z"
     text = data.decode("utf-8")
     for tag in ("created", "modified"):
         text = re.sub(rf"(<dcterms:{tag}\b[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from cchc_docgen.composing.inline import InlineError, parse_inline
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import DataError, Location, TemplateError
+from cchc_docgen.errors import DataError, DocgenError, TemplateError
 from cchc_docgen.model import Cell, Document, Note, Paragraph, Table, Text, number_notes
 from cchc_docgen.templating.sandbox import BoundedSandbox, TemplateTimeout, TooBigError, template_limits
 from cchc_docgen.writers import docx as docx_writer
@@ -294,11 +294,12 @@ class _Fill:
             raise self.data_error(str(text), "không đặt chú thích bên trong một chú thích khác")
         return self.placeholder([Note([i for i in content if isinstance(i, Text)])], str(text))
 
-    def data_error(self, text: str, message: str) -> DataError:
-        """A problem of a printed text, at the field of the data that holds it (found only now, for the message)."""
+    def data_error(self, text: str, message: str) -> DocgenError:
+        """A problem of a printed text, at the field of the data that holds it (found only now, for the message);
+        a text the form itself wrote is the form's problem."""
         path = _path_of(self.loaded.data, text)
         if path is None:
-            return DataError(f"mẫu Word '{self.template_name}': {message}: {text!r}")
+            return TemplateError(f"mẫu Word '{self.template_name}': {message}: {text!r}")
         return DataError(message, self.loaded.location(path), path)
 
 
@@ -322,15 +323,17 @@ def _rich_text(text="", **style):
 
 def compose(loaded, context: dict, template) -> FormDocument:
     """Fill the Word form `template` (templating/forms.WordForm) with the data; see the module docstring."""
-    from cchc_docgen.composing.compose import _Composer, _header_meta
+    from cchc_docgen.composing.compose import Composer
+    from cchc_docgen.composing.header import build_header, layout_variables
 
     form = load_form(template.path)
     env = _environment(template.library)
     compiled = _compiled(form, env)
     _check_own_fields(loaded, template)
-    meta = _header_meta(context, {"loai_van_ban": "", "trich_yeu": "", "ky_hieu": template.declaration.get("ky_hieu", "")})
+    header = build_header(context, {"loai_van_ban": "", "trich_yeu": "", "ky_hieu": template.declaration.get("ky_hieu", "")})
+    meta = layout_variables(header)
     read: set = set()
-    composer = _Composer(loaded, context, template.name)
+    composer = Composer(context, template.name)
     fill = _Fill(form, loaded, context, template.name, composer.resolve_figure)
     values = {**context, "noi_dung": _Sections(context["noi_dung"], read),
               "truong_rieng": _own_values(loaded, template)}
@@ -370,7 +373,7 @@ def compose(loaded, context: dict, template) -> FormDocument:
     finally:
         _state[0] = None
     _check_sections_read(loaded, context, template, read)
-    return _Package(form, fill, template, meta).build(rendered)
+    return _Package(form, fill, template, header).build(rendered)
 
 
 def _own_values(loaded, template) -> dict:
@@ -466,8 +469,8 @@ def _check_sections_read(loaded, context, template, read: set) -> None:
 
 
 class _Package:
-    def __init__(self, form: LoadedForm, fill: _Fill, template, meta: dict):
-        self.form, self.fill, self.template, self.meta = form, fill, template, meta
+    def __init__(self, form: LoadedForm, fill: _Fill, template, header):
+        self.form, self.fill, self.template, self.header = form, fill, template, header
         self.next_note_id = form.first_note_id
         self.notes_xml: list[str] = []  # new footnotes, in document order
         self.notes: dict[int, Note] = {}  # footnote id → its text (the form's own and the new ones)
@@ -501,7 +504,7 @@ class _Package:
                     contents.get(docx_writer.DOCUMENT_RELS, docx_writer._NO_RELATIONSHIPS))
         self.add_media(contents)
         if docx_writer.CORE_PART in contents:
-            contents[docx_writer.CORE_PART] = docx_writer._core_properties(contents[docx_writer.CORE_PART], self.meta)
+            contents[docx_writer.CORE_PART] = docx_writer._core_properties(contents[docx_writer.CORE_PART], self.header.ngay)
         problem, relationships = docx_writer._structure_problem(contents, footnotes=bool(self.notes_xml) or adds_footnotes)
         problem = problem or docx_writer._reference_problem({n: contents[n] for n in rendered}, relationships)
         if problem:
@@ -520,7 +523,7 @@ class _Package:
         document = roots.get("word/document.xml")
         blocks = _blocks(document if document is not None else _parse(rendered["word/document.xml"]), self.all_notes())
         number_notes(blocks)
-        return FormDocument(self.meta, blocks, [], self.template.path, docx_writer._zip(entries), self.template.name)
+        return FormDocument(self.header, blocks, [], self.template.path, docx_writer._zip(entries), self.template.name)
 
     def all_notes(self) -> dict[int, Note]:
         """Footnote id → its text, for the blocks: the form's own footnotes, then the new ones."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from cchc_docgen.composing.header import layout_variables
 from cchc_docgen.model import Document, Heading, Note, Paragraph, Table
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>^~|&])")
@@ -110,7 +111,7 @@ def _lines(items) -> str:
 
 
 def write(document: Document) -> bytes:
-    meta = document.meta
+    meta = layout_variables(document.header)
     writer = _Writer()
     out = []
     organ = ([meta["co_quan_chu_quan"]] if meta["co_quan_chu_quan"] else []) + [f"**{escape(x)}**" for x in meta["ten_co_quan"]]
