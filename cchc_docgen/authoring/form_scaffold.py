@@ -24,9 +24,9 @@ _STARTS = {"chu": BLANK, "so": 0, "danh_sach": [], "bang": []}
 
 def fields_read(form) -> tuple[set, set]:
     """(top-level names, dotted paths of the data's fields) that the form's tags read."""
-    from cchc_docgen.writers.form import _environment, load_form
+    from cchc_docgen.writers.form import form_environment, load_form
 
-    env = _environment(form.library)
+    env = form_environment(form.library)
     names, paths = set(), set()
     for source in load_form(form.path).sources.values():
         tree = env.parse(source)

@@ -692,9 +692,9 @@ def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes], form: boo
                                f"{BODY_SIZES[0]}–{BODY_SIZES[1]} pt cho chữ thân văn bản"))
     note = base_note = writer.STYLE_NOTE_TEXT
     if form:  # a form's footnotes take its footnote style by name, whatever its id (writers/form.py)
-        from cchc_docgen.writers.form import _footnote_styles
+        from cchc_docgen.writers.form import footnote_styles
 
-        note = _footnote_styles(parts["word/styles.xml"], parts.get(writer.FOOTNOTES_PART))[0]
+        note = footnote_styles(parts["word/styles.xml"], parts.get(writer.FOOTNOTES_PART))[0]
     if note in styles.by_id and base_note in base.by_id and styles.summary(note) != base.summary(base_note):
         named = f" (tên '{styles.name(note)}')" if note != base_note else ""
         out.append((where, f"kiểu '{note}'{named} (chữ chú thích): {styles.summary(note)}; bố cục gốc: "
@@ -769,9 +769,9 @@ def _form_patched(patcher, xml: str) -> str:
 
 
 def _form_env(form):
-    from cchc_docgen.writers.form import _environment
+    from cchc_docgen.writers.form import form_environment
 
-    return _environment(form.library)
+    return form_environment(form.library)
 
 
 def lint_form_tags(env, skeleton, path, form) -> list[Finding]:

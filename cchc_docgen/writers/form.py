@@ -98,7 +98,7 @@ class LoadedForm:
         self.has_footnotes = notes is not None
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', notes or b"")]
         self.first_note_id = max(ids, default=0) + 1
-        self.note_style, self.ref_style = _footnote_styles(by_name.get("word/styles.xml", b""), notes)
+        self.note_style, self.ref_style = footnote_styles(by_name.get("word/styles.xml", b""), notes)
 
 
 _TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
@@ -114,7 +114,7 @@ def quotes_in_tags(xml: str) -> str:
                                             m.group(0)), xml)
 
 
-def _footnote_styles(styles: bytes, notes: bytes | None) -> tuple[str, str]:
+def footnote_styles(styles: bytes, notes: bytes | None) -> tuple[str, str]:
     """The ids of the form's footnote text and footnote reference styles: by Word's (or LibreOffice's) name,
     else as the form's own footnotes use them, else the ids Word gives them."""
     found = {"paragraph": None, "character": None}
@@ -160,7 +160,7 @@ def _finalize(value):
 
 
 @lru_cache(maxsize=16)
-def _environment(library) -> BoundedSandbox:
+def form_environment(library) -> BoundedSandbox:
     """A sandbox with the library's filters and globals (bang_chu reads as the province set), XML-escaping
     what it prints; a form may not include, import or extend any file."""
     env = BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
@@ -327,7 +327,7 @@ def compose(loaded, context: dict, template) -> FormDocument:
     from cchc_docgen.composing.header import build_header, layout_variables
 
     form = load_form(template.path)
-    env = _environment(template.library)
+    env = form_environment(template.library)
     compiled = _compiled(form, env)
     _check_own_fields(loaded, template)
     header = build_header(context, {"loai_van_ban": "", "trich_yeu": "", "ky_hieu": template.declaration.get("ky_hieu", "")})
