@@ -87,7 +87,7 @@ class Pipeline:
 
     def compose(self, prepared: Prepared) -> Document:
         with located(prepared.loaded):
-            return compose.compose(prepared.context, prepared.template)
+            return compose_report(prepared.loaded, prepared.context, prepared.template)
 
     def findings(self, prepared: Prepared) -> list:
         """The consistency checks, and what the reader noticed in the file's text, at their file positions."""
@@ -129,7 +129,7 @@ class Pipeline:
         if template is not None:
             try:
                 with located(loaded):
-                    compose.compose(context, template)
+                    compose_report(loaded, context, template)
             except DocgenError as exc:
                 findings = checks.from_error(exc, file)
         return findings + _findings(loaded, context, library, template)
@@ -150,6 +150,19 @@ def located(loaded: loader.LoadedData):
         yield
     except DocgenError as exc:
         raise locate(exc, loaded) from None
+
+
+def compose_report(loaded: loader.LoadedData, context: dict, template) -> Document:
+    """The document of a text template (composing/compose.py) or of a Word form, which is filled in whole by
+    writers/form.py: its document carries the .docx it makes (the writers ask it, see writers/__init__.py)."""
+    if template.kind == "form":
+        from cchc_docgen.writers import form
+
+        return form.compose(loaded, context, template)
+    if loaded.data.get("truong_rieng"):  # only a Word form reads them: they would vanish from the report
+        raise DataError(f"trường riêng (truong_rieng) chỉ dùng với mẫu Word khai báo chúng; mẫu '{template.name}' là mẫu "
+                        "nội dung (.md.j2) nên không in chúng", path=("truong_rieng",), at_key=True)
+    return compose.compose(context, template)
 
 
 def read(data) -> loader.LoadedData:

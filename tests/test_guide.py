@@ -13,7 +13,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_bad_inputs import invoke
 

@@ -99,6 +99,10 @@ def template_usage(template, year: int | None = None) -> Usage:
     from cchc_docgen.composing import compose
     from cchc_docgen.domain import compute
 
+    if template.kind == "form":  # a Word form: read from its tags (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.usage(template)
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
     candidates = [template.name] if template.name in fmt.PERIOD_KINDS else []
@@ -244,6 +248,10 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     """The YAML skeleton of a data file for template `name` (see the module docstring)."""
     year = year or dt.date.today().year
     template = library.get(name)
+    if template.kind == "form":  # a Word form: the fields its tags read (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.skeleton(library, template, province, year)
     usage = template_usage(template, year)
     schema = template.schema  # the package's, with the sections and figure groups the folders declare
     w = _Writer(schema)
@@ -255,16 +263,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
                 "# của khối muốn dùng. Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống).",
                 "# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
                 "# Dòng đầu cho VS Code (tiện ích YAML) gợi ý và kiểm tra khi gõ; xem 'docgen schema' trong README.", ""]
-    w.field("mau", name, P("mau"))
-    w.field("tinh", province or "", P("tinh"))
-    w.lines.append("")
-    w.group("co_quan", P("co_quan"))
-    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
-    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
-    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
-    w.field("don_vi", "phường", P("co_quan", "don_vi"), 2, off=True)
-    w.field("ten_viet_tat", "UBND", P("co_quan", "ten_viet_tat"), 2, off=True)
-    w.lines.append("")
+    organ_fields(w, P, name, province)
     w.group("van_ban", P("van_ban"))
     w.field("so", None, P("van_ban", "so"), 2)
     default_sign = usage.parts.get("ky_hieu", "").strip()
@@ -293,11 +292,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     w.group("noi_nhan", P("noi_nhan"))
     w.field("danh_sach", ["Như trên", BLANK], P("noi_nhan", "danh_sach"), 2)  # Kính gửi above: Decree 30, II.9.b
     w.field("luu", "VT", P("noi_nhan", "luu"), 2)
-    w.lines.append("")
-    w.group("nguoi_ky", P("nguoi_ky"))
-    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
-    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
-    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
+    signer_fields(w, P)
     if usage.figures:
         w.lines.append("")
         _figures(w, schema, usage.figures)
@@ -308,6 +303,28 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
         w.lines.append("")
         _appendices(w, schema, catalogs)
     return "\n".join(w.lines) + "\n"
+
+
+def organ_fields(w: _Writer, P, name: str, province: str | None) -> None:
+    """mau, tinh and the issuing organ: how every skeleton starts (a Word form's too, form_scaffold.py)."""
+    w.field("mau", name, P("mau"))
+    w.field("tinh", province or "", P("tinh"))
+    w.lines.append("")
+    w.group("co_quan", P("co_quan"))
+    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
+    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
+    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
+    w.field("don_vi", "phường", P("co_quan", "don_vi"), 2, off=True)
+    w.field("ten_viet_tat", "UBND", P("co_quan", "ten_viet_tat"), 2, off=True)
+    w.lines.append("")
+
+
+def signer_fields(w: _Writer, P) -> None:
+    w.lines.append("")
+    w.group("nguoi_ky", P("nguoi_ky"))
+    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
+    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
+    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
 
 
 def _readable(markup: str) -> str:

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -24,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from cchc_docgen.composing.inline import escape
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import Location, TemplateError
+from cchc_docgen.templating import forms
 from cchc_docgen.templating.cache import bytecode_cache
 from cchc_docgen.templating.sandbox import (
     BoundedSandbox,
@@ -121,6 +123,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
 class ReportTemplate:
     """A named template: its compiled text template and where its layout is. Compiled once, used for many documents."""
 
+    kind: ClassVar[str] = "text"  # a Word form is "form" (templating/forms.py): the pipeline composes it otherwise
     name: str
     text: jinja2.Template
     text_path: Path
@@ -172,7 +175,9 @@ FIGURE_GROUP_SHAPE = {"mo_ta": str, "truong": Named({"kieu": tuple(FIGURE_TYPES)
 KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": list, "muc": Named(SECTION_SHAPE, "mục"),
               "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu")}
 # What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
-SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu")}
+# A function checks a group of its own (Word forms' declarations: templating/forms.py).
+SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu"),
+                  "mau_word": forms.check_declarations}
 _TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false", list: "một danh sách [ … ]"}
 
 
@@ -220,6 +225,8 @@ def _read_settings(path: Path) -> dict:
                 if value not in wanted:
                     raise TemplateError(f"phải là một trong: {', '.join(wanted)}; đang ghi: {_shown(value)}",
                                         loaded.location(here), here)
+            elif callable(wanted) and not isinstance(wanted, type):
+                wanted(value, loaded, here)
             elif isinstance(wanted, dict):
                 if not isinstance(value, dict):
                     first = next(iter(wanted))
@@ -343,12 +350,17 @@ class TemplateLibrary:
         for root in self.search_path:
             if root.is_dir():
                 found.update(p.name[: -len(TEXT_SUFFIX)] for p in root.glob("*" + TEXT_SUFFIX) if not p.name.startswith("_"))
-        return sorted(found)
+        return sorted(found | set(forms.form_names(self)))
 
     def get(self, name: str) -> ReportTemplate:
         if name in self._cache:
             return self._cache[name]
         text_path = self.find_file(name + TEXT_SUFFIX)
+        if text_path is None:  # a Word form TEN.docx (templating/forms.py)?
+            form = forms.find_form(self, name)
+            if form is not None:
+                self._cache[name] = form
+                return form
         if text_path is None or name.startswith("_") or "/" in name:
             known = ", ".join(self.names) or "(không có)"
             raise TemplateError(f"không có mẫu '{name}'; các mẫu hiện có: {known}")
@@ -443,6 +455,10 @@ def describe_templates(library: TemplateLibrary) -> str:
              "Thứ tự tìm mẫu: " + " → ".join(where(p) for p in library.search_path), ""]
     for name in library.names:
         template = library.get(name)
+        if template.kind == "form":
+            lines.append(f"{name}{' — ' + template.description if template.description else ''}")
+            lines.append(f"  mẫu Word: {where(template.path)}")
+            continue
         chain = library.text_chain(name)
         title = library.declaration(name).get("ten")
         lines.append(f"{name} — {title}" if title else name)
