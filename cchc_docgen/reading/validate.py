@@ -337,23 +337,9 @@ def _collect_tables(value, path, found: list) -> None:
                 _collect_tables(item, path + (index,), found)
 
 
-# A value written like "1.230": after ':', '[', ',' or '- ', and before the end of the value. Only a file with one
-# somewhere has the text of its floats looked up (which composes its positions: a cost a clean render need not pay).
-_THOUSANDS_DOT_VALUE = r"(?:^|[:\[,-])[ \t]*[-+]?[1-9][0-9]{0,2}\.[0-9]{3}[ \t]*(?:[,\]}#]|$)"
-_THOUSANDS_DOT_TEXT = re.compile(_THOUSANDS_DOT_VALUE, re.M)
-_THOUSANDS_DOT_BYTES = re.compile(_THOUSANDS_DOT_VALUE.encode(), re.M)
-
-
-def may_hold_thousands_dots(loaded: LoadedData) -> bool:
-    source = loaded.source
-    if source is None:  # positions already composed: looking a text up costs little
-        return True
-    return (_THOUSANDS_DOT_BYTES if isinstance(source, bytes) else _THOUSANDS_DOT_TEXT).search(source) is not None
-
-
 def thousands_dot_text(loaded: LoadedData, path, value) -> str | None:
     """The text of the float `value` at `path` as written, when it is a whole number written with a thousands
-    dot ("1.230": YAML reads the float 1.23); None otherwise. Callers ask may_hold_thousands_dots first."""
+    dot ("1.230": YAML reads the float 1.23); None otherwise."""
     if value.__class__ is not float or not -1000 < value < 1000 or value != round(value, 3):
         return None
     text = getattr(loaded.node(path), "value", None)
@@ -375,8 +361,6 @@ def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
 def _number_errors(loaded: LoadedData, error) -> None:
     """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
     `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
-    if not may_hold_thousands_dots(loaded):
-        return
     data = loaded.data
     so_lieu = data.get("so_lieu")
     known = load_schema()["$defs"]["so_lieu"]["properties"]
@@ -399,18 +383,7 @@ def _number_errors(loaded: LoadedData, error) -> None:
                 error(thousands_dot_message(text, True), path)
 
 
-# A number, then a comma and a digit right after a '[' or a ',': what a table row "[…, 5,6]" looks like. In a
-# [ … ] list YAML splits "5,6" into two values; only a file with this pattern somewhere has its rows looked at.
-_FLOW_SPLIT = r"[\[,]\s*[-+]?[0-9][0-9.]*,[0-9]"
-_FLOW_SPLIT_TEXT, _FLOW_SPLIT_BYTES = re.compile(_FLOW_SPLIT), re.compile(_FLOW_SPLIT.encode())
 _NUMBER_TEXT = re.compile(r"[-+]?[0-9][0-9.]*\Z")
-
-
-def _may_split_numbers(loaded: LoadedData) -> bool:
-    source = loaded.source
-    if source is None:  # positions already composed: looking at the rows costs little
-        return True
-    return (_FLOW_SPLIT_BYTES if isinstance(source, bytes) else _FLOW_SPLIT_TEXT).search(source) is not None
 
 
 def _split_number_errors(loaded: LoadedData, row_path, row: list, error) -> None:
@@ -437,7 +410,6 @@ def _limit_errors(loaded: LoadedData) -> list[DataError]:
         errors.append(DataError(message, loaded.location(path), path))
 
     _number_errors(loaded, error)
-    check_splits = None
 
     so = (loaded.data.get("van_ban") or {}).get("so") if isinstance(loaded.data.get("van_ban"), dict) else None
     if isinstance(so, (int, str)) and not isinstance(so, bool) and len(str(so)) > MAX_NUMBER_DIGITS:
@@ -449,10 +421,7 @@ def _limit_errors(loaded: LoadedData) -> list[DataError]:
             if not isinstance(row, list):
                 continue
             if len(row) > 1:
-                if check_splits is None:
-                    check_splits = _may_split_numbers(loaded)
-                if check_splits:
-                    _split_number_errors(loaded, path + (group, r), row, error)
+                _split_number_errors(loaded, path + (group, r), row, error)
             width = 0
             for c, cell in enumerate(row):
                 if not isinstance(cell, dict):
@@ -595,12 +564,10 @@ def validate(loaded: LoadedData) -> None:
     errors = list(misplaced)
     seen = {(e.message, e.path) for e in misplaced}
     misplaced_paths = [e.path for e in misplaced]
-    dots = None
     for error in _validator().iter_errors(loaded.data):
         message, path, at_key = _message(error)
         if error.validator == "type" and isinstance(error.instance, float):
-            dots = may_hold_thousands_dots(loaded) if dots is None else dots
-            written = dots and thousands_dot_text(loaded, path, error.instance)
+            written = thousands_dot_text(loaded, path, error.instance)
             if written:
                 message = thousands_dot_message(written, "number" in str(error.validator_value))
         if (message, path) in seen or any(path[:len(p)] == p for p in misplaced_paths):

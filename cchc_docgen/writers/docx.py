@@ -145,9 +145,10 @@ class _BodyWriter:
     def paragraph(self, style: str, content: str, extra_ppr: str = "") -> str:
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
 
-    def block(self, block) -> str:
+    def block(self, block, keep_with_next: bool = False) -> str:
         if isinstance(block, Paragraph):  # most blocks
-            return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content))
+            return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content),
+                                  "<w:keepNext/>" if keep_with_next else "")
         if isinstance(block, Heading):
             number = _run(block.number + " ") if block.number else ""
             # The number takes the heading's own style (bold etc. from the "Muc n" style).
@@ -541,18 +542,11 @@ class Layout:
 
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
-        pieces = [body.block(b) for b in document.blocks]
         # The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the body ends with a
-        # body-text paragraph, that paragraph keeps with the next. (Every block has a paragraph, so only the last
-        # block's XML is looked at and changed: splicing the whole body would copy hundreds of KB twice.)
-        last = pieces[-1] if pieces else ""
-        closing = last.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-        if closing >= 0 and last.endswith("</w:p>") and last.find("<w:p>", closing) < 0:
-            at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-            pieces[-1] = last[:at] + "<w:keepNext/>" + last[at:]
-        # The body goes to the compressor in chunks of some KB, never as one big str or bytes (nor copied as one):
-        # fresh memory of a few hundred KB per document costs more than the copying (page faults).
-        body_chunks = _chunks(pieces)
+        # body-text paragraph, that paragraph keeps with the next.
+        blocks = document.blocks
+        body_xml = "".join([body.block(b) for b in blocks[:-1]]
+                           + [body.block(b, keep_with_next=True) for b in blocks[-1:]])
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
@@ -574,12 +568,7 @@ class Layout:
                     _check_rendered(self.path, name, rendered)
                     if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
-                    chunks = []
-                    for index, segment in enumerate(rendered.split(_BODY_STAND_IN)):
-                        if index:
-                            chunks += body_chunks
-                        chunks.append(segment.encode("utf-8"))
-                    data = chunks
+                    data = rendered.replace(_BODY_STAND_IN, body_xml).encode("utf-8")
                 except TooBigError as exc:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) bị dừng: {exc.message}") from None
                 except TemplateTimeout:
@@ -662,20 +651,6 @@ def _appendix_section(section: str, landscape: bool) -> str:
     return section
 
 
-def _chunks(pieces: list[str], size: int = 32_768) -> list[bytes]:
-    """The pieces, UTF-8 encoded, joined into chunks of about `size` characters."""
-    chunks, batch, length = [], [], 0
-    for piece in pieces:
-        batch.append(piece)
-        length += len(piece)
-        if length >= size:
-            chunks.append("".join(batch).encode("utf-8"))
-            batch, length = [], 0
-    if batch:
-        chunks.append("".join(batch).encode("utf-8"))
-    return chunks
-
-
 # Parts made for each document are deflated at level 1: a few percent larger, three times faster to write.
 PER_DOCUMENT_LEVEL = 1
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -729,16 +704,10 @@ class _ZipEntry:
         return cls(info.filename.encode("utf-8"), info.CRC, info.file_size, archive[start:start + info.compress_size])
 
     @classmethod
-    def of(cls, name: str, data: bytes | list[bytes], level: int = 6) -> "_ZipEntry":
-        """A part deflated here; `data`: its bytes, or its bytes in chunks (the same deflated bytes either way)."""
+    def of(cls, name: str, data: bytes, level: int = 6) -> "_ZipEntry":
+        """A part deflated here."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
-        crc, size, deflated = 0, 0, []
-        for chunk in [data] if isinstance(data, bytes) else data:
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
-            deflated.append(packer.compress(chunk))
-        deflated.append(packer.flush())
-        return cls(name.encode("utf-8"), crc, size, b"".join(deflated))
+        return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
 # 1980-01-01 00:00 in MS-DOS form, what Word writes: a fixed time keeps the bytes the same from run to run.
