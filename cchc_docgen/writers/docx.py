@@ -39,7 +39,7 @@ from cchc_docgen.model import (
     Table,
     Text,
 )
-from cchc_docgen.templating.cache import cache_get, cache_put
+from cchc_docgen.templating.cache import cache_get, cache_put, prebuilt, prebuilt_code
 from cchc_docgen.templating.sandbox import (
     COMPILED_CODE_VERSION,
     BoundedSandbox,
@@ -260,7 +260,8 @@ def _layout_env() -> SandboxedEnvironment:
 
 def _compile_cached(env, source: str, name: str) -> jinja2.Template:
     """Compile a layout part with Jinja, keeping the compiled code in the cache folder (keyed by the source and
-    the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler."""
+    the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler. A
+    built-in layout's part is compiled from its prebuilt Python source the first time (see templating.cache)."""
     digest = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{COMPILED_CODE_VERSION}\0{name}\0{source}"
                             .encode()).hexdigest()[:32]
     key = f"layout-code-{digest}.bin"
@@ -272,9 +273,13 @@ def _compile_cached(env, source: str, name: str) -> jinja2.Template:
         except (ValueError, EOFError, TypeError):
             code = None
     if code is None:
-        code = env.compile(source, name)
+        code = prebuilt_code(LAYOUT_CODE_SETTINGS, name, source, "<template>") or env.compile(source, name)
         cache_put(key, marshal.dumps(code))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+# What code_key gets for a layout part: the layout environment has no settings of its own.
+LAYOUT_CODE_SETTINGS = "layout"
 
 
 # A templated part (document, header, footer) larger than this is not a layout: patching and compiling it would
@@ -283,6 +288,11 @@ MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
 _CHECK_VERSION = b"2\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+
+
+def layout_verdict_key(raw: bytes) -> str:
+    """The key of _check_parts's verdict on a layout file's bytes (a built-in layout's is prebuilt)."""
+    return hashlib.sha256(_CHECK_VERSION + raw).hexdigest()[:32]
 
 
 class _Doctype(Exception):
@@ -516,10 +526,10 @@ class Layout:
             raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
         # The well-formedness check parses every part (styles.xml alone is ~350 KB): its verdict on these exact
         # bytes is kept in the cache folder, so a one-shot render of a known layout does not parse it again.
-        verdict = f"layout-checked-{hashlib.sha256(_CHECK_VERSION + raw).hexdigest()[:32]}"
-        if cache_get(verdict) is None:
+        verdict = layout_verdict_key(raw)
+        if prebuilt("checked", verdict) is None and cache_get(f"layout-checked-{verdict}") is None:
             _check_parts(path, self.parts)
-            cache_put(verdict, b"")
+            cache_put(f"layout-checked-{verdict}", b"")
         self.env = _layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
         patched = _patched_parts(self.parts)
@@ -656,15 +666,45 @@ PER_DOCUMENT_LEVEL = 1
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
-def _patched_parts(parts) -> dict[str, str]:
-    """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
-    `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so the result is kept in the cache folder,
-    keyed by the layout's bytes and docxtpl's version; a one-shot render of a known layout never imports it."""
+def templated_parts(parts) -> list[tuple[str, bytes]]:
+    """The layout's parts that hold template tags (document, headers, footers)."""
+    return [(name, data) for name, data in parts if _TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
+
+
+def patched_key(templated, docxtpl_version: str) -> str:
+    """The key of a layout's patched parts among the prebuilt ones: its templated parts and docxtpl's version."""
+    digest = hashlib.sha256(docxtpl_version.encode() + b"\0")
+    for name, data in templated:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:40]
+
+
+_VERSION = re.compile(rb"""^__version__\s*=\s*["']([^"']+)["']""", re.M)
+
+
+def _docxtpl_identity() -> tuple[Path, str | None]:
+    """docxtpl's installed template.py and its version, found without importing it (~0.2 s) or reading package
+    metadata: the version as its __init__.py states it (None when it does not)."""
     from importlib.util import find_spec
 
-    templated = [(name, data) for name, data in parts if _TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
-    # docxtpl's identity without importing it (or reading package metadata): its installed file's size and time.
-    origin = Path(find_spec("docxtpl").origin).with_name("template.py")
+    init = Path(find_spec("docxtpl").origin)
+    try:
+        found = _VERSION.search(init.read_bytes())
+    except OSError:
+        found = None
+    return init.with_name("template.py"), found.group(1).decode() if found else None
+
+
+def _patched_parts(parts) -> dict[str, str]:
+    """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
+    `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so a built-in layout comes patched (prebuilt,
+    for the docxtpl version installed) and any other is patched once and kept in the cache folder, keyed by the
+    layout's bytes and docxtpl's installed file; a one-shot render of a known layout never imports it."""
+    templated = templated_parts(parts)
+    origin, version = _docxtpl_identity()
+    shipped = prebuilt("patched", patched_key(templated, version)) if version else None
+    if shipped is not None:
+        return json.loads(shipped)
     stat = origin.stat()
     digest = hashlib.sha256(f"{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for name, data in templated:
@@ -676,12 +716,16 @@ def _patched_parts(parts) -> dict[str, str]:
             return json.loads(stored)
         except ValueError:
             pass
+    patched = patch_with_docxtpl(templated)
+    cache_put(key, json.dumps(patched).encode("utf-8"))
+    return patched
+
+
+def patch_with_docxtpl(templated) -> dict[str, str]:
     from docxtpl import DocxTemplate
 
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
-    patched = {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
-    cache_put(key, json.dumps(patched).encode("utf-8"))
-    return patched
+    return {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
 
 
 @dataclass(frozen=True)
