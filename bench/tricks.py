@@ -13,10 +13,7 @@ figures are written next to it in the code.
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +25,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from run import build_case, interleaved_ms  # noqa: E402  (bench/ is not a package)
+from run import build_case, instructions_per_call, interleaved_ms  # noqa: E402  (bench/ is not a package)
 
 
 def _deflate_level_6():
@@ -87,30 +84,6 @@ if sys.argv[3] != "-":
 for _ in range(int(sys.argv[2])):
     render()
 """
-
-
-def instructions(args: list[str], env: dict | None = None) -> int:
-    """Instructions executed by a program (valgrind's cachegrind, without cache simulation)."""
-    out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *args],
-                         capture_output=True, text=True, env=env)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
-    if out.returncode != 0 or not found:
-        raise SystemExit(f"valgrind failed on {args}:\n{out.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
-
-
-def instructions_per_call(child: str, child_args: list[str], count: int = 5) -> float:
-    """Instructions of one call: the difference between a child making 1 + `count` calls and one making 1,
-    so that start-up, imports and the first (compiling) call cancel out. A fixed hash seed keeps both runs alike."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
-        handle.write(child)
-    try:
-        base = instructions([sys.executable, handle.name, *child_args(1)], env)
-        more = instructions([sys.executable, handle.name, *child_args(1 + count)], env)
-    finally:
-        os.unlink(handle.name)
-    return (more - base) / count
 
 
 def render_instructions(case: Path, trick: str | None, count: int = 5) -> float:
