@@ -1,6 +1,6 @@
 """Benchmark: docgen against plain docxtpl, pandoc and the zip-writing floor on a 25-page report.
 
-    python bench/run.py [--repeat N] [--batch N] [--rounds N]
+    python bench/run.py [--repeat N] [--batch N] [--rounds N] [--no-instructions]
 
 The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250 paragraphs, 3 tables of 15,
 25 and 40 rows and 30 footnotes, generated in our data format. Measured in one run, medians over --repeat:
@@ -9,16 +9,20 @@ The case: a plan (template ke-hoach) with 8 level-1 and 40 level-2 headings, 250
 - docgen in-process: one document rendered by an already warm process (templates compiled once);
 - plain docxtpl in-process: DocxTemplate(path).render(context).save() on an equivalent template (docxtpl has no
   footnotes: the equivalent marks them as text), as a docxtpl user would call it per document;
-- one-shot: `docgen render` as a new process, and a new process running the docxtpl equivalent; peak memory
-  (max RSS) of each. The package is byte-compiled first, as a regular install leaves it;
+- one-shot: `docgen render` as a new process, warm (its cache folder filled by an earlier run) and on an empty
+  cache folder (a new one each run), and a new process running the docxtpl equivalent; peak memory (max RSS) of
+  each. The package is byte-compiled first, as a regular install leaves it;
+- where the time of a warm one-shot goes: the interpreter's start, the imports (python -X importtime, the
+  heaviest listed), and the rest (reading, rendering, writing);
+- instructions (valgrind's cachegrind, when installed): of one in-process render and of the floor, and of each
+  one-shot process. They do not move with the machine's load, as wall time on a shared machine does;
 - pandoc from the equivalent Markdown, one-shot, when pandoc is installed;
 - throughput of `docgen render DIR -j N` on --batch copies, for N = 1 and the number of cores.
 
 Every measure is taken in turn with the ones it is compared to (in-process ones in blocks of five, processes one
 run each), so the ratios come from the same moments of a shared machine. With --rounds N the in-process
-measures are taken N times in a row and each round is printed: on a shared machine the ratio to the floor moves
-with the machine's state, and one run shows by how much. Timings live here, never in the tests. Needs the
-test extras (python-docx) for building the docxtpl template.
+measures are taken N times in a row and each round is printed. Timings live here, never in the tests. Needs
+the test extras (python-docx) for building the docxtpl template. bench/README.md has the method and figures.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -212,24 +217,85 @@ print(os.waitstatus_to_exitcode(status), (time.perf_counter() - start) * 1000, u
 """
 
 
-def run_process(args) -> tuple[float, float]:
+def run_process(args, env: dict | None = None) -> tuple[float, float]:
     """Wall time (ms) of the program itself and its peak RSS (MiB)."""
-    out = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, check=True, env=env)
     code, elapsed, rss = out.stdout.split()
     if int(code) != 0:
         raise SystemExit(f"{args} failed (exit {code}): {out.stderr}")
     return float(elapsed), float(rss)
 
 
-def interleaved_processes(commands: dict, repeat: int) -> dict:
-    """Median wall ms and max peak RSS (MiB) of each command, run in turn like interleaved_ms."""
-    for args in commands.values():
-        run_process(args)  # warm-up: file cache, compiled-template cache
+def interleaved_processes(commands: dict, repeat: int, warm_up: bool = True) -> dict:
+    """Median wall ms and max peak RSS (MiB) of each command, run in turn like interleaved_ms. A command is its
+    arguments, or a function giving (arguments, environment) for each run."""
+    def start(command):
+        return run_process(*command()) if callable(command) else run_process(command)
+
+    if warm_up:
+        for command in commands.values():
+            start(command)  # file cache, compiled-template cache
     runs = {name: [] for name in commands}
     for _ in range(repeat):
-        for name, args in commands.items():
-            runs[name].append(run_process(args))
+        for name, command in commands.items():
+            runs[name].append(start(command))
     return {name: (statistics.median(r[0] for r in values), max(r[1] for r in values)) for name, values in runs.items()}
+
+
+# --- instructions (valgrind) ------------------------------------------------------------------------------------
+
+def instructions(args: list[str], env: dict | None = None) -> int:
+    """Instructions a program executes (valgrind's cachegrind, without cache simulation)."""
+    out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *args],
+                         capture_output=True, text=True, env={**(env or os.environ), "PYTHONHASHSEED": "0"})
+    found = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
+    if out.returncode != 0 or not found:
+        raise SystemExit(f"valgrind failed on {args}:\n{out.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def instructions_per_call(child: str, child_args, count: int = 5) -> float:
+    """Instructions of one call: a child making 1 + `count` calls less one making 1, so that start-up, imports
+    and the first (compiling) call cancel out. `child_args(n)`: the child's arguments for n calls."""
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(child)
+    try:
+        base = instructions([sys.executable, handle.name, *child_args(1)])
+        more = instructions([sys.executable, handle.name, *child_args(1 + count)])
+    finally:
+        os.unlink(handle.name)
+    return (more - base) / count
+
+
+# Run under valgrind: builds what the in-process measures call (as main does), then calls one of them n times.
+IN_PROCESS_CHILD = """
+import sys
+sys.path[:0] = [{root!r}, {here!r}]
+import run
+functions = run.in_process_functions(run.Path(sys.argv[1]))
+function = functions[sys.argv[2]]
+for _ in range(int(sys.argv[3])):
+    function()
+"""
+
+
+# --- where a one-shot run's time goes ---------------------------------------------------------------------------
+
+def import_times(args: list[str], env: dict | None = None) -> tuple[float, list[tuple[str, float]]]:
+    """Total ms of a program's imports by python -X importtime, and the heaviest top-level packages (their own
+    modules' self time added up). importtime's own bookkeeping makes these somewhat larger than without it."""
+    out = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, env=env)
+    by_package: dict[str, float] = {}
+    total = 0.0
+    for line in out.stderr.splitlines():
+        found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if not found:
+            continue
+        self_us, name = int(found.group(1)), found.group(4)
+        total += self_us / 1000
+        package = name.split(".")[0]
+        by_package[package] = by_package.get(package, 0.0) + self_us / 1000
+    return total, sorted(by_package.items(), key=lambda item: -item[1])
 
 
 def zip_floor(docx_bytes: bytes) -> callable:
@@ -247,6 +313,32 @@ def zip_floor(docx_bytes: bytes) -> callable:
     return write
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def in_process_functions(case: Path) -> dict:
+    """What the in-process measures call, built from the case file: the floor, a docgen render (its pipeline
+    warmed by one render) and the docxtpl equivalent."""
+    from docxtpl import DocxTemplate
+
+    from cchc_docgen.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    docx_bytes = pipeline.render(case).content
+    template_path = case.with_name("docxtpl.docx")
+    if not template_path.exists():
+        build_docxtpl_template(template_path)
+    context = docxtpl_context(yaml.safe_load(case.read_text(encoding="utf-8")))
+
+    def docxtpl_once():
+        template = DocxTemplate(template_path)
+        template.render(context)
+        template.save(io.BytesIO())
+
+    return {"floor": zip_floor(docx_bytes), "docgen in-process": lambda: pipeline.render(case),
+            "docxtpl in-process": docxtpl_once}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
@@ -254,12 +346,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1,
                         help="take the in-process measures this many times in a row, print each round's, and "
                              "report the median of the rounds' medians: shows how much the machine's state moves them")
+    parser.add_argument("--no-instructions", action="store_true", help="skip valgrind even when it is installed")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
     from cchc_docgen.pipeline import Pipeline
 
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
+    # The benchmark's own cache folder: warm one-shot runs fill it, empty-cache runs get a new one each time.
+    warm_env = {**os.environ, "DOCGEN_CACHE_DIR": str(work / "cache")}
+    os.environ["DOCGEN_CACHE_DIR"] = str(work / "cache")
     data = build_case()
     case = work / "case.yaml"
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -270,24 +366,7 @@ def main() -> None:
     md_bytes = pipeline.render(case, fmt="md").content
     (work / "case.md").write_bytes(md_bytes)
 
-    import pickle
-
-    from docxtpl import DocxTemplate
-
-    template_path = work / "docxtpl.docx"
-    build_docxtpl_template(template_path)
-    context = docxtpl_context(data)
-
-    def docxtpl_once():
-        template = DocxTemplate(template_path)
-        template.render(context)
-        template.save(io.BytesIO())
-
-    in_process = {
-        "floor": zip_floor(docx_bytes),
-        "docgen in-process": lambda: pipeline.render(case),
-        "docxtpl in-process": docxtpl_once,
-    }
+    in_process = in_process_functions(case)
     rounds = []
     for number in range(1, args.rounds + 1):
         rounds.append(interleaved_ms(in_process, args.repeat))
@@ -304,19 +383,28 @@ def main() -> None:
     # A regular install (pip install .) byte-compiles the package, as it did docxtpl's; an editable install run
     # with PYTHONDONTWRITEBYTECODE has no .pyc files and would recompile all of docgen in every one-shot run.
     import compileall
+    import pickle
 
     import cchc_docgen
 
     compileall.compile_dir(Path(cchc_docgen.__file__).parent, quiet=2)
 
+    context = docxtpl_context(data)
     (work / "context.pickle").write_bytes(pickle.dumps(context))
     (work / "docxtpl_oneshot.py").write_text(DOCXTPL_ONESHOT, encoding="utf-8")
-    docgen = shutil.which("docgen")
-    docgen_args = [docgen] if docgen else [sys.executable, "-m", "cchc_docgen"]
+    beside = Path(sys.executable).with_name("docgen")
+    docgen_args = [str(beside)] if beside.is_file() else [sys.executable, "-m", "cchc_docgen"]
+    render_args = docgen_args + ["render", str(case), "-o", str(work / "oneshot.docx")]
+    docxtpl_args = [sys.executable, str(work / "docxtpl_oneshot.py"), str(work / "docxtpl.docx"),
+                    str(work / "context.pickle"), str(work / "docxtpl-out.docx")]
+
+    def empty_cache():
+        return render_args, {**os.environ, "DOCGEN_CACHE_DIR": tempfile.mkdtemp(dir=work, prefix="cache-")}
+
     commands = {
-        "docgen one-shot": docgen_args + ["render", str(case), "-o", str(work / "oneshot.docx")],
-        "docxtpl one-shot": [sys.executable, str(work / "docxtpl_oneshot.py"), str(template_path),
-                             str(work / "context.pickle"), str(work / "docxtpl-out.docx")],
+        "docgen one-shot": lambda: (render_args, warm_env),
+        "docgen one-shot, empty cache": empty_cache,
+        "docxtpl one-shot": docxtpl_args,
     }
     pandoc = shutil.which("pandoc")
     if pandoc:
@@ -324,16 +412,32 @@ def main() -> None:
     oneshot = interleaved_processes(commands, args.repeat)
     for name, (elapsed, _) in oneshot.items():
         results[name] = elapsed
-    rss_docgen, rss_docxtpl = oneshot["docgen one-shot"][1], oneshot["docxtpl one-shot"][1]
+    rss = {name: peak for name, (_, peak) in oneshot.items()}
+
+    # Where a warm one-shot run's time goes.
+    start_ms = interleaved_processes({"start": [sys.executable, "-c", "pass"]}, args.repeat)["start"][0]
+    imports = [import_times(render_args, warm_env) for _ in range(5)]
+    imports_ms = statistics.median(total for total, _ in imports)
+    heaviest = imports[0][1][:8]
 
     batch_dir = work / "batch"
     batch_dir.mkdir()
     for i in range(args.batch):
         shutil.copy(case, batch_dir / f"case-{i:03d}.yaml")
-    batches = {jobs: docgen_args + ["render", str(batch_dir), "-o", str(work / f"out-{jobs}"), "-j", str(jobs)]
+    batches = {jobs: (lambda jobs=jobs: (docgen_args + ["render", str(batch_dir), "-o", str(work / f"out-{jobs}"),
+                                                        "-j", str(jobs)], warm_env))
                for jobs in sorted({1, os.cpu_count() or 1})}
     throughput = {jobs: args.batch / (elapsed / 1000)
                   for jobs, (elapsed, _) in interleaved_processes(batches, 3).items()}
+
+    counted = None
+    if shutil.which("valgrind") and not args.no_instructions:
+        child = IN_PROCESS_CHILD.format(root=str(ROOT), here=str(HERE))
+        counted = {name: instructions_per_call(child, lambda n, name=name: [str(case), name, str(n)])
+                   for name in ("floor", "docgen in-process", "docxtpl in-process")}
+        counted["docgen one-shot"] = instructions(render_args, warm_env)
+        counted["docgen one-shot, empty cache"] = instructions(*empty_cache())
+        counted["docxtpl one-shot"] = instructions(docxtpl_args)
 
     counts = count_case(data)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -341,26 +445,47 @@ def main() -> None:
     print(f"Case: {counts['level-1']} level-1 and {counts['level-2']} level-2 headings, 250 paragraphs, "
           f"{counts['tables']} tables (15, 25, 40 rows), {rendered.footnote_count} footnotes; "
           f"{len(docx_bytes) // 1024} KiB .docx\n")
-    print(f"{'measure':28} {'median ms':>10}")
+    print(f"{'measure':30} {'median ms':>10} {'M instructions':>15} {'peak RSS MiB':>13}")
     for name, value in results.items():
-        print(f"{name:28} {value:10.1f}")
-    print(f"\npeak RSS one-shot: docgen {rss_docgen:.0f} MiB, docxtpl {rss_docxtpl:.0f} MiB")
-    print("throughput: " + ", ".join(f"-j {j}: {t:.1f} documents/s" for j, t in throughput.items()))
+        instr = f"{counted[name] / 1e6:15.1f}" if counted and name in counted else f"{'not measured':>15}"
+        peak = f"{rss[name]:13.0f}" if name in rss else ""
+        print(f"{name:30} {value:10.1f} {instr} {peak}")
+    print("\nthroughput: " + ", ".join(f"-j {j}: {t:.1f} documents/s" for j, t in throughput.items()))
+    oneshot_ms = results["docgen one-shot"]
+    print(f"\nwhere a warm one-shot run's {oneshot_ms:.0f} ms go: interpreter start {start_ms:.0f} ms, imports "
+          f"{imports_ms:.0f} ms (python -X importtime), reading, rendering and writing the rest "
+          f"({max(oneshot_ms - start_ms - imports_ms, 0):.0f} ms)")
+    print("heaviest imports (own modules' time): " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in heaviest))
+
     floor = results["floor"]
+    docxtpl_oneshot = results["docxtpl one-shot"]
     ratios = [
-        ("docgen in-process / floor", results["docgen in-process"] / floor, "≤ 2", results["docgen in-process"] <= 2 * floor),
-        ("docxtpl / docgen in-process", results["docxtpl in-process"] / results["docgen in-process"], "≥ 3",
-         results["docxtpl in-process"] >= 3 * results["docgen in-process"]),
-        ("docgen one-shot / docxtpl one-shot", results["docgen one-shot"] / results["docxtpl one-shot"], "≤ 1",
-         results["docgen one-shot"] <= results["docxtpl one-shot"]),
-        ("peak RSS docgen one-shot (MiB)", rss_docgen, "≤ 80", rss_docgen <= 80),
+        ("docxtpl / docgen in-process", results["docxtpl in-process"] / results["docgen in-process"], "≥ 5",
+         results["docxtpl in-process"] >= 5 * results["docgen in-process"]),
+        ("docgen one-shot / docxtpl one-shot", oneshot_ms / docxtpl_oneshot, "≤ 0.6", oneshot_ms <= 0.6 * docxtpl_oneshot),
+        ("… on an empty cache", results["docgen one-shot, empty cache"] / docxtpl_oneshot, "≤ 0.75",
+         results["docgen one-shot, empty cache"] <= 0.75 * docxtpl_oneshot),
+        ("peak RSS docgen one-shot (MiB)", rss["docgen one-shot"], "≤ 80", rss["docgen one-shot"] <= 80),
+        ("docgen in-process / floor", results["docgen in-process"] / floor, "", None),
     ]
+    if counted:
+        ratios += [
+            ("  in instructions", counted["docgen in-process"] / counted["floor"], "", None),
+            ("docxtpl / docgen in-process, instr.", counted["docxtpl in-process"] / counted["docgen in-process"],
+             "", None),
+            ("one-shot / docxtpl one-shot, instr.", counted["docgen one-shot"] / counted["docxtpl one-shot"], "", None),
+            ("… on an empty cache, instr.", counted["docgen one-shot, empty cache"] / counted["docxtpl one-shot"],
+             "", None),
+        ]
+    else:
+        ratios.append(("  in instructions", float("nan"), "", None))
     if len(throughput) > 1:
         low, high = throughput[min(throughput)], throughput[max(throughput)]
         ratios.append((f"throughput -j {max(throughput)} / -j 1", high / low, "> 1", high > low))
     print(f"\n{'ratio':38} {'value':>8}  target  met")
     for name, value, target, met in ratios:
-        print(f"{name:38} {value:8.2f}  {target:6}  {'yes' if met else 'NO'}")
+        shown = "not measured (valgrind not installed)" if value != value else f"{value:8.2f}"
+        print(f"{name:38} {shown:>8}  {target:6}  {'' if met is None else 'yes' if met else 'NO'}")
     shutil.rmtree(work)
 
 

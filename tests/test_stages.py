@@ -39,30 +39,6 @@ def test_loader_turns_dates_into_iso_text():
     assert loader.loads("d: 2024-09-17\n").data == {"d": "2024-09-17"}
 
 
-QUICK_PASS_CASES = [
-    "a: 1\nb: -7\nc: +3\nd: 0\ne: 0123\nf: 0x1F\ng: 1_000\nh: 1:30\ni: 0b101\n",  # YAML 1.1 integers
-    "a: 1.5\nb: 1e3\nc: .5\nd: 1_000.5\ne: 6.8523015e+5\n",
-    "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: ~\ng: null\nh:\ni: ''\nj: 'yes'\nk: \"12\"\n",
-    "a: 2024-3-5\nb: 2024-09-17 10:30:00\nc: 2024-09-17T10:30:00+07:00\nd: '2024-09-17'\n",
-    "1: a\ntrue: b\n2024-01-02: c\n~: d\nOn: e\n",  # keys are text as written
-    "a: [1, x, {b: 2, c: [3]}]\nd: {e: f}\n",
-    "a: |\n  dòng một\n  dòng hai\nb: >-\n  gập\n  dòng\nc: 'nháy ''đơn'''\n",
-    "a: \"thoát \\x41\\u00e9\"\n",
-    "a: x\r\nb: y\r\n",
-]
-
-
-@pytest.mark.parametrize("text", QUICK_PASS_CASES)
-def test_loader_quick_pass_gives_the_reference_data_and_positions(text):
-    loaded = loader.loads(text, "q.yaml")
-    assert loaded.source is not None  # the quick pass took it
-    yaml_loader = loader._Loader(text)
-    reference = loader._Builder("q.yaml", yaml_loader)
-    assert loaded.data == reference.build(yaml_loader.get_single_node())
-    for path in reference.positions:
-        assert loaded.location(path) == loader.Location("q.yaml", *loader._mark(reference.positions[path]))
-
-
 @pytest.mark.parametrize("text, message", [
     ("a: &x [1]\nb: *x\n", "tham chiếu"),
     ("a: 1\na: 2\n", "hai lần"),
@@ -71,19 +47,19 @@ def test_loader_quick_pass_gives_the_reference_data_and_positions(text):
     ("a: 2025-02-30\n", "ngày có thật"),
     ("a: .nan\n", "NaN"),
 ])
-def test_loader_leaves_what_it_refuses_to_the_reference_pass(text, message):
+def test_loader_refuses_what_is_not_plain_data(text, message):
     with pytest.raises(DataError, match=message):
         loader.loads(text, "q.yaml")
 
 
-def test_loader_merge_keys_go_through_the_reference_pass():
+def test_loader_resolves_merge_keys():
     loaded = loader.loads("base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n", "m.yaml")
-    assert loaded.source is None and loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
+    assert loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
 
 
 def test_loader_reads_plain_values_by_the_yaml_1_2_core_schema():
     """YAML 1.1 read 14:30 as 870, 017 as 15 and On/No as booleans: the core schema keeps them as written."""
-    data = loader.loads(QUICK_PASS_CASES[0]).data
+    data = loader.loads("a: 1\nb: -7\nc: +3\nd: 0\ne: 0123\nf: 0x1F\ng: 1_000\nh: 1:30\ni: 0b101\n").data
     assert (data["e"], data["f"], data["g"], data["h"], data["i"]) == (123, 31, "1_000", "1:30", "0b101")
     data = loader.loads("a: 14:30\nb: 017\nc: 0x1F\nd: 0o17\ne: yes\nf: On\ng: TRUE\nh: false\ni: ~\nj: 2024-09-30\n"
                         "k: 1e3\nl: =\n").data
@@ -130,13 +106,6 @@ def test_loader_takes_a_byte_order_mark(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: m\xe1\xbb\x99t\n")
     assert loader.load(path).data == {"a": "một"}
-
-
-def test_positions_are_worked_out_only_when_asked_for():
-    loaded = loader.loads("a:\n  b: 1\n", "f.yaml")
-    assert loaded.positions == {} and loaded.source is not None
-    assert str(loaded.location(("a", "b"))) == "f.yaml:2:6"
-    assert loaded.source is None and ("a", "b") in loaded.positions
 
 
 # --- inline markup ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Stage 1: read a YAML data file into plain JSON-like data, remembering where every value stood.
 
 PyYAML's safe loader builds the data but forgets positions; later stages must name file:line:column in
-their messages. A quick pass builds the data from libyaml's events, without positions; the text is kept, and
-the first time a position is asked for, the reference pass composes the node graph and records each node's
-mark by its path (it also handles, and words the refusal of, anything the quick pass leaves to it).
+their messages, so the data is built from the composed node graph and every node is recorded by its path.
+(A second, event-based pass without positions was tried and removed: bench/tricks.py measured a render with it
+at +27 % instructions, because every check that needs a position then had to scan the file's text first.)
 Only plain data is accepted: unknown tags (e.g. ``!!python/object``), anchors/aliases (the "billion laughs"
 alias bomb) and duplicate keys are refused with a located message.
 """
@@ -16,13 +16,11 @@ import math
 import os
 import re
 import stat
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from yaml.constructor import SafeConstructor
 
 from cchc_docgen.errors import DataError, Location
 from cchc_docgen.reading import legacy_fonts
@@ -143,23 +141,11 @@ class LoadedData:
     # are only read when something is wrong, so they are worked out then.
     positions: dict = field(default_factory=dict)
     key_positions: dict = field(default_factory=dict)
-    # The text (or the file's bytes), kept when `data` was built without positions (the loader's quick pass):
-    # the positions tables are filled from it the first time a position is asked for, so a clean render never
-    # pays for them.
-    source: str | bytes | None = field(default=None, repr=False)
     # Things worth a look that are no error (a '#' that cut a text short, text in a legacy font encoding).
     warnings: list = field(default_factory=list)
 
     def location(self, path=(), *, key: bool = False) -> Location:
         """The closest known position of ``path`` (walking up to its parents when needed)."""
-        if self.source is not None:
-            loader = _Loader(self.source)
-            try:
-                builder = _Builder(self.file, loader)
-                builder.build(loader.get_single_node())
-            finally:
-                loader.dispose()
-            self.positions, self.key_positions, self.source = builder.positions, builder.key_positions, None
         path = tuple(path)
         table = self.key_positions if key else self.positions
         while path:
@@ -191,8 +177,7 @@ class LoadedData:
 
     def node(self, path):
         """The YAML node of the value at ``path`` (None when unknown): its text as written (``node.value``; YAML
-        made the float 1.23 of "1.230") and where it starts and ends. Composes the positions, like location()."""
-        self.location()
+        made the float 1.23 of "1.230") and where it starts and ends."""
         return self.positions.get(tuple(path))
 
 
@@ -365,112 +350,6 @@ class LegacyText(DataError):
         self.encoding = encoding
 
 
-_getsizeof, _is_normalized = sys.getsizeof, unicodedata.is_normalized
-_LATIN1_SIZE = legacy_fonts.LATIN1_BASE
-
-
-class _NotPlain(Exception):
-    """The quick pass met something only the reference pass explains or handles (it never guesses)."""
-
-
-_SCALAR = yaml.ScalarEvent
-_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
-_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-_DECIMAL = re.compile(r"[-+]?[0-9]{1,18}\Z")
-
-
-class _QuickPass:
-    """The data of a stream of plain YAML, without positions: what _Builder.build returns for the same text, in
-    a fraction of its time. It reads the parser's events, not a node graph: libyaml's node graph costs a Python
-    node and two marks per value and a call of the tag resolver in Python for each (a quarter of a render).
-    Anything else (anchors, aliases, tags, merge or duplicate keys, refused values, not exactly one document)
-    raises _NotPlain. `check_text`: whether values may hold characters the loader refuses (only via escapes or
-    NEL). Syntax errors are raised as the parser finds them, as composing would.
-
-    A class, not nested functions: a function that calls itself through its closure is a reference cycle, which
-    kept the parser and its input alive until the next run of the cycle collector."""
-
-    def __init__(self, parser, check_text: bool):
-        self.get = parser.get_event
-        self.check_text = check_text
-        # Other values (dates, floats, booleans, nulls…) are typed and checked by the reference pass's own code,
-        # with a constructor of its own: a failed construction leaves state the reference pass would trip on.
-        self.reference = _Builder("", SafeConstructor())
-
-    def data(self):
-        get = self.get
-        if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
-            raise _NotPlain  # no document
-        root = get()
-        data = self.scalar(root) if root.__class__ is _SCALAR else self.collection(root, 1)
-        if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
-            raise _NotPlain  # more than one document
-        return data
-
-    def scalar(self, event):
-        if event.anchor is not None or event.tag is not None:
-            raise _NotPlain
-        value = event.value
-        tag = _plain_tag(value) if event.implicit[0] else _STR_TAG  # what the composer's resolver gives
-        if tag == _STR_TAG:
-            return self.text(value)
-        if tag == _INT_TAG and _DECIMAL.match(value):  # most numbers
-            return int(value)
-        if tag == _MERGE_TAG:
-            raise _NotPlain
-        try:
-            return self.reference._scalar(yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), ())
-        except DataError:
-            raise _NotPlain from None
-
-    def text(self, value: str) -> str:
-        """_Builder._text and its legacy-font check, inlined: this runs for every text and field name."""
-        if len(value) > MAX_TEXT_CHARS or (self.check_text and _UNPRINTABLE.search(value)):
-            raise _NotPlain
-        if value.isascii():
-            return value
-        if _getsizeof(value) == _LATIN1_SIZE + len(value) and legacy_fonts.detect(value) is not None:
-            raise _NotPlain  # to be warned about, where the reference pass knows the value's place
-        return value if _is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-
-    def collection(self, event, depth: int):
-        kind = event.__class__
-        if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
-            raise _NotPlain
-        get, scalar = self.get, self.scalar
-        if kind is _MAPPING_START:
-            result = {}
-            while True:
-                key_event = get()
-                if key_event.__class__ is not _SCALAR:
-                    if key_event.__class__ is _MAPPING_END:
-                        return result
-                    raise _NotPlain
-                # A field name is its text as written (see _Builder._key).
-                if key_event.anchor is not None or key_event.tag is not None:
-                    raise _NotPlain
-                key = key_event.value
-                if not key or (key == "<<" and key_event.implicit[0]):
-                    raise _NotPlain
-                if self.check_text or not key.isascii() or len(key) > MAX_TEXT_CHARS:
-                    key = self.text(key)
-                if key in result:
-                    raise _NotPlain
-                event = get()
-                result[key] = scalar(event) if event.__class__ is _SCALAR else self.collection(event, depth + 1)
-        if kind is _SEQUENCE_START:
-            result = []
-            while True:
-                event = get()
-                if event.__class__ is _SCALAR:
-                    result.append(scalar(event))
-                elif event.__class__ is _SEQUENCE_END:
-                    return result
-                else:
-                    result.append(self.collection(event, depth + 1))
-        raise _NotPlain  # an alias
-
-
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -524,6 +403,11 @@ def _quote_the_value(lines: list[str], mark) -> str:
         value = value[:59] + "…"
     what = "dòng" if lead in ("", "-") else "giá trị"
     return f"{what} bắt đầu bằng dấu '{value[:1]}' phải đặt trong dấu nháy: {lead + ' ' if lead else ''}{_quoted(value)}"
+
+
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 def _refuse_scalar_anchors(source: str | bytes, file: str, text_of) -> None:
@@ -643,22 +527,8 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         raise _unprintable_error(text_of(), exc.character, file) from None
     try:
         hints = _Hints.of(source, text_of)
-        try:  # the quick pass; without escapes or NEL in the text, no value can hold a refused character
-            if isinstance(source, str):
-                check_text = "\\" in source or "\x85" in source
-            else:
-                check_text = b"\\" in source or b"\xc2\x85" in source
-            if hints is not None:  # what the hints need (each value's node) only the reference pass has
-                raise _NotPlain
-            data = _QuickPass(loader, check_text).data()
-            if isinstance(data, dict):
-                return LoadedData(data, file, source=source)
-        except _NotPlain:
-            pass
-        loader.dispose()
         if ("&" if isinstance(source, str) else b"&") in source:
             _refuse_scalar_anchors(source, file, text_of)
-        loader = _Loader(source)  # the reference pass composes the node graph from the start
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
             raise DataError("tệp dữ liệu rỗng", Location(file))

@@ -428,18 +428,7 @@ def _number_errors(loaded: LoadedData, error, known) -> None:
                 error(thousands_dot_message(text, True), path)
 
 
-# A number, then a comma and a digit right after a '[' or a ',': what a table row "[…, 5,6]" looks like. In a
-# [ … ] list YAML splits "5,6" into two values; only a file with this pattern somewhere has its rows looked at.
-_FLOW_SPLIT = r"[\[,]\s*[-+]?[0-9][0-9.]*,[0-9]"
-_FLOW_SPLIT_TEXT, _FLOW_SPLIT_BYTES = re.compile(_FLOW_SPLIT), re.compile(_FLOW_SPLIT.encode())
 _NUMBER_TEXT = re.compile(r"[-+]?[0-9][0-9.]*\Z")
-
-
-def _may_split_numbers(loaded: LoadedData) -> bool:
-    source = loaded.source
-    if source is None:  # positions already composed: looking at the rows costs little
-        return True
-    return (_FLOW_SPLIT_BYTES if isinstance(source, bytes) else _FLOW_SPLIT_TEXT).search(source) is not None
 
 
 def _split_number_errors(loaded: LoadedData, row_path, row: list, error) -> None:
@@ -466,7 +455,6 @@ def _limit_errors(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
         errors.append(DataError(message, loaded.location(path), path))
 
     _number_errors(loaded, error, compiled.figure_groups)
-    check_splits = None
 
     so = (loaded.data.get("van_ban") or {}).get("so") if isinstance(loaded.data.get("van_ban"), dict) else None
     if isinstance(so, (int, str)) and not isinstance(so, bool) and len(str(so)) > MAX_NUMBER_DIGITS:
@@ -478,10 +466,7 @@ def _limit_errors(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
             if not isinstance(row, list):
                 continue
             if len(row) > 1:
-                if check_splits is None:
-                    check_splits = _may_split_numbers(loaded)
-                if check_splits:
-                    _split_number_errors(loaded, path + (group, r), row, error)
+                _split_number_errors(loaded, path + (group, r), row, error)
             width = 0
             for c, cell in enumerate(row):
                 if not isinstance(cell, dict):

@@ -1,6 +1,13 @@
 """The cache folder: compiled templates and layouts kept between runs, so a one-shot render skips Jinja's
 compiler and docxtpl's import. Everything in it is keyed by content; nothing in it is trusted unless only this
-user can write it (see cache_dir)."""
+user can write it (see cache_dir).
+
+The built-in templates and layouts also come prebuilt, in the folder prebuilt/ beside this file (written by
+tools/prebuild.py, kept up to date by tests/test_prebuilt.py): the layouts already patched by docxtpl and
+checked, and Jinja's Python source for every built-in template and layout part. So the first run on an empty
+cache imports neither docxtpl nor Jinja's compiler for them. Each entry is keyed by what made it (the content,
+docxtpl's or Jinja's version, the settings): with another version installed the key misses and the work is
+done as for any template. The file is package data, as trusted as the package's own code."""
 
 from __future__ import annotations
 
@@ -79,6 +86,32 @@ def _write_private(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+# One file per entry, named KIND-KEY: a lookup opens one small file, whatever the number of entries.
+PREBUILT_DIR = Path(__file__).with_name("prebuilt")
+
+
+def prebuilt(kind: str, key: str) -> str | None:
+    """A prebuilt entry's text ("patched": a layout's patched parts as JSON, "checked": a layout that passed the
+    check, "code": Jinja's Python source of a template), or None."""
+    try:
+        return (PREBUILT_DIR / f"{kind}-{key}").read_text(encoding="utf-8")
+    except OSError:  # none for this key (or not shipped): made as for a template of one's own
+        return None
+
+
+def code_key(settings, name: str, source: str) -> str:
+    """The key of Jinja's code for a template: what the code depends on besides the template's text. The settings
+    count because Jinja folds constant filter calls ({{ 1005|bang_chu }}) into the code."""
+    salt = json.dumps([jinja2.__version__, COMPILED_CODE_VERSION, settings], sort_keys=True, default=str)
+    return hashlib.sha256(f"{salt}\0{name}\0{source}".encode()).hexdigest()[:40]
+
+
+def prebuilt_code(settings, name: str, source: str, filename: str):
+    """The compiled code of a template from its prebuilt Python source, or None when none matches."""
+    raw = prebuilt("code", code_key(settings, name, source))
+    return compile(raw, filename, "exec") if raw is not None else None
+
+
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled text templates kept between runs, so a one-shot render skips Jinja's compiler; an edited
     template is compiled afresh (Jinja checks the source's checksum). The key also holds the environment's
@@ -86,9 +119,21 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     one province's number words must not serve another's. Entries are read only when this user wrote them
     (see cache_dir)."""
 
-    def __init__(self, folder: Path, salt: str):
+    def __init__(self, folder: Path, salt: str, settings):
         super().__init__(str(folder), "jinja-%s.cache")
         self.salt = salt
+        self.settings = settings
+
+    def get_bucket(self, environment, name, filename, source):
+        """Jinja's bucket, filled from the prebuilt code of a built-in template when this cache has none yet (and
+        that code kept here, so later runs load it without compiling its source)."""
+        bucket = super().get_bucket(environment, name, filename, source)
+        if bucket.code is None:
+            code = prebuilt_code(self.settings, name, source, filename or "<template>")
+            if code is not None:
+                bucket.code = code
+                self.dump_bytecode(bucket)
+        return bucket
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode()).hexdigest()[:40]
@@ -108,4 +153,4 @@ def bytecode_cache(search_path, settings):
         return None
     salt = json.dumps([[str(p) for p in search_path], settings, jinja2.__version__, COMPILED_CODE_VERSION],
                       sort_keys=True, default=str)
-    return _BytecodeCache(folder, salt)
+    return _BytecodeCache(folder, salt, settings)

@@ -40,7 +40,7 @@ from cchc_docgen.model import (
     Table,
     Text,
 )
-from cchc_docgen.templating.cache import cache_get, cache_put
+from cchc_docgen.templating.cache import cache_get, cache_put, prebuilt, prebuilt_code
 from cchc_docgen.templating.sandbox import (
     COMPILED_CODE_VERSION,
     BoundedSandbox,
@@ -146,9 +146,10 @@ class _BodyWriter:
     def paragraph(self, style: str, content: str, extra_ppr: str = "") -> str:
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
 
-    def block(self, block) -> str:
+    def block(self, block, keep_with_next: bool = False) -> str:
         if isinstance(block, Paragraph):  # most blocks
-            return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content))
+            return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content),
+                                  "<w:keepNext/>" if keep_with_next else "")
         if isinstance(block, Heading):
             number = _run(block.number + " ") if block.number else ""
             # The number takes the heading's own style (bold etc. from the "Muc n" style).
@@ -260,7 +261,8 @@ def layout_env() -> SandboxedEnvironment:
 
 def _compile_cached(env, source: str, name: str) -> jinja2.Template:
     """Compile a layout part with Jinja, keeping the compiled code in the cache folder (keyed by the source and
-    the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler."""
+    the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler. A
+    built-in layout's part is compiled from its prebuilt Python source the first time (see templating.cache)."""
     digest = hashlib.sha256(f"{sys.version}\0{jinja2.__version__}\0{COMPILED_CODE_VERSION}\0{name}\0{source}"
                             .encode()).hexdigest()[:32]
     key = f"layout-code-{digest}.bin"
@@ -272,9 +274,13 @@ def _compile_cached(env, source: str, name: str) -> jinja2.Template:
         except (ValueError, EOFError, TypeError):
             code = None
     if code is None:
-        code = env.compile(source, name)
+        code = prebuilt_code(LAYOUT_CODE_SETTINGS, name, source, "<template>") or env.compile(source, name)
         cache_put(key, marshal.dumps(code))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+# What code_key gets for a layout part: the layout environment has no settings of its own.
+LAYOUT_CODE_SETTINGS = "layout"
 
 
 # A templated part (document, header, footer) larger than this is not a layout: patching and compiling it would
@@ -283,6 +289,11 @@ MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
 _CHECK_VERSION = b"2\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+
+
+def layout_verdict_key(raw: bytes) -> str:
+    """The key of _check_parts's verdict on a layout file's bytes (a built-in layout's is prebuilt)."""
+    return hashlib.sha256(_CHECK_VERSION + raw).hexdigest()[:32]
 
 
 class _Doctype(Exception):
@@ -516,10 +527,10 @@ class Layout:
             raise TemplateError(f"tệp bố cục không phải tài liệu Word (.docx): {path}")
         # The well-formedness check parses every part (styles.xml alone is ~350 KB): its verdict on these exact
         # bytes is kept in the cache folder, so a one-shot render of a known layout does not parse it again.
-        verdict = f"layout-checked-{hashlib.sha256(_CHECK_VERSION + raw).hexdigest()[:32]}"
-        if cache_get(verdict) is None:
+        verdict = layout_verdict_key(raw)
+        if prebuilt("checked", verdict) is None and cache_get(f"layout-checked-{verdict}") is None:
             _check_parts(path, self.parts)
-            cache_put(verdict, b"")
+            cache_put(f"layout-checked-{verdict}", b"")
         self.env = layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
         patched = _patched_parts(self.parts)
@@ -542,18 +553,11 @@ class Layout:
 
     def render(self, document: Document) -> bytes:
         body = _BodyWriter(self.first_note_id)
-        pieces = [body.block(b) for b in document.blocks]
         # The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the body ends with a
-        # body-text paragraph, that paragraph keeps with the next. (Every block has a paragraph, so only the last
-        # block's XML is looked at and changed: splicing the whole body would copy hundreds of KB twice.)
-        last = pieces[-1] if pieces else ""
-        closing = last.rfind(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-        if closing >= 0 and last.endswith("</w:p>") and last.find("<w:p>", closing) < 0:
-            at = closing + len(f'<w:pStyle w:val="{STYLE_BODY}"/>')
-            pieces[-1] = last[:at] + "<w:keepNext/>" + last[at:]
-        # The body goes to the compressor in chunks of some KB, never as one big str or bytes (nor copied as one):
-        # fresh memory of a few hundred KB per document costs more than the copying (page faults).
-        body_chunks = _chunks(pieces)
+        # body-text paragraph, that paragraph keeps with the next.
+        blocks = document.blocks
+        body_xml = "".join([body.block(b) for b in blocks[:-1]]
+                           + [body.block(b, keep_with_next=True) for b in blocks[-1:]])
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
@@ -575,12 +579,7 @@ class Layout:
                     _check_rendered(self.path, name, rendered)
                     if name == "word/document.xml" and appendices:  # (the body has no w:sectPr: the layout's last is found)
                         rendered = _with_appendices(rendered, appendices)
-                    chunks = []
-                    for index, segment in enumerate(rendered.split(_BODY_STAND_IN)):
-                        if index:
-                            chunks += body_chunks
-                        chunks.append(segment.encode("utf-8"))
-                    data = chunks
+                    data = rendered.replace(_BODY_STAND_IN, body_xml).encode("utf-8")
                 except TooBigError as exc:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) bị dừng: {exc.message}") from None
                 except TemplateTimeout:
@@ -663,51 +662,70 @@ def _appendix_section(section: str, landscape: bool) -> str:
     return section
 
 
-def _chunks(pieces: list[str], size: int = 32_768) -> list[bytes]:
-    """The pieces, UTF-8 encoded, joined into chunks of about `size` characters."""
-    chunks, batch, length = [], [], 0
-    for piece in pieces:
-        batch.append(piece)
-        length += len(piece)
-        if length >= size:
-            chunks.append("".join(batch).encode("utf-8"))
-            batch, length = [], 0
-    if batch:
-        chunks.append("".join(batch).encode("utf-8"))
-    return chunks
-
-
-# Parts made for each document are deflated at level 1: a few percent larger, three times faster to write.
+# Parts made for each document are deflated at level 1: a few percent larger, faster to write
+# (bench/tricks.py deflate-level-1: −7 % instructions, 95 M against 103 M per render of the bench case).
 PER_DOCUMENT_LEVEL = 1
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 
 
-def _patched_parts(parts) -> dict[str, str]:
-    """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
-    `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so the result is kept in the cache folder,
-    keyed by the layout's bytes and docxtpl's version; a one-shot render of a known layout never imports it."""
-    from importlib.util import find_spec
+def templated_parts(parts) -> list[tuple[str, bytes]]:
+    """The layout's parts that hold template tags (document, headers, footers)."""
+    return [(name, data) for name, data in parts if TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
 
-    templated = [(name, data) for name, data in parts if TEMPLATED_PART.match(name) and (b"{{" in data or b"{%" in data)]
-    # docxtpl's identity without importing it (or reading package metadata): its installed file's size and time.
-    origin = Path(find_spec("docxtpl").origin).with_name("template.py")
-    stat = origin.stat()
-    digest = hashlib.sha256(f"{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+
+def patched_key(templated, docxtpl_identity: str) -> str:
+    """The key of a layout's patched parts: its templated parts and docxtpl's identity (its version for the
+    prebuilt ones)."""
+    digest = hashlib.sha256(docxtpl_identity.encode() + b"\0")
     for name, data in templated:
         digest.update(name.encode() + b"\0" + data + b"\0")
-    key = f"layout-{digest.hexdigest()[:32]}.json"
+    return digest.hexdigest()[:40]
+
+
+_VERSION = re.compile(rb"""^__version__\s*=\s*["']([^"']+)["']""", re.M)
+
+
+def _docxtpl_identity() -> tuple[Path, str | None]:
+    """docxtpl's installed template.py and its version, found without importing it (~0.2 s) or reading package
+    metadata: the version as its __init__.py states it (None when it does not)."""
+    from importlib.util import find_spec
+
+    init = Path(find_spec("docxtpl").origin)
+    try:
+        found = _VERSION.search(init.read_bytes())
+    except OSError:
+        found = None
+    return init.with_name("template.py"), found.group(1).decode() if found else None
+
+
+def _patched_parts(parts) -> dict[str, str]:
+    """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
+    `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so a built-in layout comes patched (prebuilt,
+    for the docxtpl version installed) and any other is patched once and kept in the cache folder, keyed by the
+    layout's bytes and docxtpl's installed file; a one-shot render of a known layout never imports it."""
+    templated = templated_parts(parts)
+    origin, version = _docxtpl_identity()
+    shipped = prebuilt("patched", patched_key(templated, version)) if version else None
+    if shipped is not None:
+        return json.loads(shipped)
+    stat = origin.stat()  # the installed file itself: an edited docxtpl patches afresh
+    key = f"layout-{patched_key(templated, f'{origin}:{stat.st_size}:{stat.st_mtime_ns}')[:32]}.json"
     stored = cache_get(key)
     if stored is not None:
         try:
             return json.loads(stored)
         except ValueError:
             pass
+    patched = patch_with_docxtpl(templated)
+    cache_put(key, json.dumps(patched).encode("utf-8"))
+    return patched
+
+
+def patch_with_docxtpl(templated) -> dict[str, str]:
     from docxtpl import DocxTemplate
 
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
-    patched = {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
-    cache_put(key, json.dumps(patched).encode("utf-8"))
-    return patched
+    return {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
 
 
 @dataclass(frozen=True)
@@ -730,16 +748,10 @@ class _ZipEntry:
         return cls(info.filename.encode("utf-8"), info.CRC, info.file_size, archive[start:start + info.compress_size])
 
     @classmethod
-    def of(cls, name: str, data: bytes | list[bytes], level: int = 6) -> "_ZipEntry":
-        """A part deflated here; `data`: its bytes, or its bytes in chunks (the same deflated bytes either way)."""
+    def of(cls, name: str, data: bytes, level: int = 6) -> "_ZipEntry":
+        """A part deflated here."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
-        crc, size, deflated = 0, 0, []
-        for chunk in [data] if isinstance(data, bytes) else data:
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
-            deflated.append(packer.compress(chunk))
-        deflated.append(packer.flush())
-        return cls(name.encode("utf-8"), crc, size, b"".join(deflated))
+        return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
 # 1980-01-01 00:00 in MS-DOS form, what Word writes: a fixed time keeps the bytes the same from run to run.

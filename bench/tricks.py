@@ -1,0 +1,122 @@
+"""Measure what each speed trick of docgen buys: the in-process render of the bench case (bench/run.py) with the
+trick on and with it switched off, in the same process.
+
+    python bench/tricks.py [NAME ...] [--repeat N] [--no-instructions]
+
+NAME is one of the tricks below (all when none is named). For each, wall time is taken alternating A/B/A/B in
+blocks (interleaved, as bench/run.py does), medians over --repeat renders each; and, when valgrind is installed,
+the instructions of one render with the trick on and off (cachegrind; the interpreter's start-up and the first
+render are subtracted by running 1 and 1 + K renders). A trick is kept only where its gain is clear: the
+figures are written next to it in the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from run import build_case, instructions_per_call, interleaved_ms  # noqa: E402  (bench/ is not a package)
+
+
+def _deflate_level_6():
+    """The parts made for each document deflated at zlib's default level (6) instead of level 1."""
+    from cchc_docgen.writers import docx
+
+    original = docx.PER_DOCUMENT_LEVEL
+    docx.PER_DOCUMENT_LEVEL = 6
+    return lambda: setattr(docx, "PER_DOCUMENT_LEVEL", original)
+
+
+# name → a function that switches the trick off and returns what switches it back on
+TRICKS = {
+    "deflate-level-1": _deflate_level_6,
+}
+
+
+def _renderer(case: Path):
+    from cchc_docgen.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    pipeline.render(case)  # templates compiled, layout loaded: what a warm process has
+    return lambda: pipeline.render(case)
+
+
+def wall_ms(name: str, case: Path, repeat: int) -> tuple[float, float]:
+    """Median ms per render with the trick (A) and without it (B), in alternating blocks."""
+    render = _renderer(case)
+    state = {"restore": None}
+
+    def trick_on():
+        if state["restore"]:
+            state["restore"]()
+            state["restore"] = None
+        render()
+
+    def trick_off():
+        if not state["restore"]:
+            state["restore"] = TRICKS[name]()
+        render()
+
+    figures = interleaved_ms({"on": trick_on, "off": trick_off}, repeat)
+    if state["restore"]:
+        state["restore"]()
+    return figures["on"], figures["off"]
+
+
+# Run under valgrind: sets up, then renders `count` times, with the named trick off when given.
+CHILD = """
+import sys
+sys.path[:0] = [{root!r}, {here!r}]
+import tricks
+render = tricks._renderer(__import__("pathlib").Path(sys.argv[1]))
+if sys.argv[3] != "-":
+    tricks.TRICKS[sys.argv[3]]()
+for _ in range(int(sys.argv[2])):
+    render()
+"""
+
+
+def render_instructions(case: Path, trick: str | None, count: int = 5) -> float:
+    child = CHILD.format(root=str(ROOT), here=str(HERE))
+    return instructions_per_call(child, lambda n: [str(case), str(n), trick or "-"], count)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help="one of: " + ", ".join(TRICKS))
+    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--no-instructions", action="store_true", help="skip valgrind even when installed")
+    args = parser.parse_args()
+    unknown = [name for name in args.names if name not in TRICKS]
+    if unknown:
+        parser.error(f"unknown trick {unknown[0]!r} (known: {', '.join(TRICKS)})")
+
+    work = Path(tempfile.mkdtemp(prefix="docgen-tricks-"))
+    case = work / "case.yaml"
+    case.write_text(yaml.safe_dump(build_case(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    valgrind = shutil.which("valgrind") and not args.no_instructions
+    print(f"{'trick':12} {'on ms':>8} {'off ms':>8} {'gain':>8}   {'on Minstr':>10} {'off Minstr':>10} {'gain':>8}")
+    for name in args.names or TRICKS:
+        on, off = wall_ms(name, case, args.repeat)
+        line = f"{name:12} {on:8.2f} {off:8.2f} {(off - on) / off:8.1%}"
+        if valgrind:
+            on_i, off_i = render_instructions(case, None), render_instructions(case, name)
+            line += f"   {on_i / 1e6:10.1f} {off_i / 1e6:10.1f} {(off_i - on_i) / off_i:8.1%}"
+        else:
+            line += "   instructions not measured (valgrind not installed)"
+        print(line, flush=True)
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
