@@ -47,6 +47,18 @@ class Raw(str):
     """Template output that is already markup: printed as is, not escaped."""
 
 
+class TextTemplateSandbox(BoundedSandbox):
+    """The sandbox of text templates. Whatever Jinja renders and hands back as a value instead of printing it (what
+    `super()`, `self.block()`, a macro or `caller()` returns, a `{% set x %}…{% endset %}` capture, the text a
+    `{% filter %}` receives) is template output, already markup with the ward's content placed by khoi(); it is
+    Raw, so printing it does not escape it a second time as if it were data text. Jinja joins all of these with
+    `environment.concat`, the one place to say so (Jinja's own way, autoescape and Markup, escapes for HTML)."""
+
+    @staticmethod
+    def concat(pieces):
+        return Raw(BoundedSandbox.concat(pieces))
+
+
 def _finalize(value):
     """How `{{ value }}` prints in a text template: data text is escaped so it prints literally
     (a ward's "**" or "{{" never becomes markup or code), numbers and dates take the Vietnamese form,
@@ -99,7 +111,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         # so an override can extend the very file it replaces.
         jinja2.PrefixLoader({d.name: ConfinedFileSystemLoader(str(d)) for d in builtin.iterdir() if d.is_dir()}),
     ])
-    env = BoundedSandbox(
+    env = TextTemplateSandbox(
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,
