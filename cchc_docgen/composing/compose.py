@@ -5,9 +5,11 @@ The text template renders to a small line markup, split into named parts by `:::
     ::: loai_van_ban          BÁO CÁO
     ::: ky_hieu               BC-UBND
     ::: trich_yeu             the title under BÁO CÁO
-    ::: noi_dung              the body:  "# …" / "## …" … "##### …" headings (numbered automatically:
-                              I. / 1. / 1.1. / 1.1.1. / a); "… {-}" for an unnumbered one), "- …" and
-                              "+ …" list items, any other non-empty line a paragraph
+    ::: noi_dung              the body:  "= …" (a part), "# …" / "## …" … "##### …" headings, numbered by the
+                              template kind's scheme (composing.numbering; by default A. / I. / 1. / 1.1. /
+                              1.1.1. / a)); "… {-}" for an unnumbered one, "… {chu_cai}" (any style name) for
+                              another style for that heading alone; "- …" and "+ …" list items, any other
+                              non-empty line a paragraph
     ::: ket_luan              the closing paragraph; "./." is added
 
 The ward's own content (`noi_dung.<muc>` in the YAML) is not pasted into that text: `khoi('muc')` turns it into
@@ -32,6 +34,7 @@ import jinja2
 
 from cchc_docgen.composing.header import build_header
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
+from cchc_docgen.composing.numbering import STYLES, SchemeError, heading_style, number_headings, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import build_appendices
 from cchc_docgen.errors import DataError, Location, TemplateError
@@ -64,10 +67,8 @@ _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
 _TOKEN = "\ue000"
 _TOKEN_LINE = re.compile(r"^\ue000(\d{9}):(\d+):(\d*)\ue000$")
 _MARKER = re.compile(r"(\\?)\ue000(?:(\d{9}):(\d+):(\d*)\\?\ue000)?")
-_HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(\s+\{-\})?$")
-# Vietnamese letters used for points a), b), c), d), đ), … (no f, j, w, z), as in legal documents.
-_POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
-_PART_LETTERS = "ABCDEGHIKLMNOPQRSTUVXY"
+# A heading line; "{-}" or "{style}" at its end numbers it another way (numbering.heading_style).
+_HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(?:\s+\{(\w+|-)\})?$")
 # Figures filters usable in {=…|filter}: those that take one value.
 _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 
@@ -268,7 +269,13 @@ class Composer:
             heading = _HEADING.match(line)
             if heading:
                 level = 0 if heading.group(1) == "=" else len(heading.group(1))
-                blocks.append(Heading(level, _template_inline(heading.group(2), template_name), heading.group(3) is None))
+                style = heading_style(heading.group(3)) if heading.group(3) else ""
+                if style is None:
+                    raise TemplateError(f"mẫu '{template_name}': kiểu đánh số '{{{heading.group(3)}}}' không có, ở đề "
+                                        f"mục {line!r}; ghi {{-}} (không đánh số) hoặc một trong: "
+                                        + ", ".join("{" + name + "}" for name in STYLES))
+                blocks.append(Heading(level, _template_inline(heading.group(2), template_name), style != "khong",
+                                      style=style))
             else:
                 blocks.append(markup_paragraph(line, template_name))
         return blocks
@@ -414,44 +421,14 @@ def prune_empty_sections(blocks: list) -> list:
     return [block for block, kept in zip(blocks, has_content) if kept]
 
 
-def number_headings(blocks: list) -> None:
-    """A. (parts, "= " in templates) / I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher heading;
-    parts and level 1 in capitals.
-
-    A number's depth is its level less the unnumbered headings above it, so a numbered heading under an
-    unnumbered one ("* Kết quả …") continues its grandparent's numbering instead of showing a number nobody
-    printed, and "1." directly under a part reads "1.", not "I.1.".
-    """
-    open_headings: list[Heading] = []  # the current heading at each level, outermost first
-    counters: dict[int | None, int] = {}
-    for block in blocks:
-        if not isinstance(block, Heading):
-            continue
-        if block.level <= 1:
-            for t in block.content:
-                if isinstance(t, Text):
-                    t.text = t.text.upper()
-        while open_headings and open_headings[-1].level >= block.level:
-            open_headings.pop()
-        ancestors = list(open_headings)
-        open_headings.append(block)
-        if not block.numbered:
-            continue
-        numbered = [h for h in ancestors if h.numbered]
-        key = id(numbered[-1]) if numbered else None
-        counters[key] = n = counters.get(key, 0) + 1
-        depth = block.level - sum(1 for h in ancestors if not h.numbered and h.level >= 1)
-        parent = numbered[-1] if numbered and numbered[-1].level >= 2 else None
-        if depth <= 0:
-            block.number = _PART_LETTERS[(n - 1) % len(_PART_LETTERS)] + "."
-        elif depth == 1:
-            block.number = fmt.to_roman(n) + "."
-        elif depth >= MAX_LEVEL:
-            block.number = _POINT_LETTERS[(n - 1) % len(_POINT_LETTERS)] + ")"
-        elif depth == 2 or parent is None:
-            block.number = f"{n}."
-        else:  # 1.1. / 1.1.1.: the parent's number and this one's
-            block.number = f"{parent.number}{n}."
+def numbering_scheme(template: ReportTemplate):
+    """The template kind's numbering scheme (`mau.<name>.danh_so` in cau-hinh.yaml), the default when none."""
+    try:
+        return parse_scheme(template.numbering)
+    except SchemeError as exc:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.path)
+        raise TemplateError(f"mẫu '{template.name}': cách đánh số 'mau.{template.name}.danh_so{where}' trong "
+                            f"cau-hinh.yaml: {exc.message}") from None
 
 
 def end_with_closing_mark(blocks: list) -> None:
@@ -521,7 +498,7 @@ def compose(context: dict, template: ReportTemplate) -> Document:
     blocks = prune_empty_sections(body)
     if parts.get("ket_luan"):
         blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
-    number_headings(blocks)
+    number_headings(blocks, numbering_scheme(template))
     end_with_closing_mark(blocks)
     header = build_header(context, parts)
     document = Document(header, blocks, build_appendices(context, template.library, header), template.layout_path)

@@ -20,6 +20,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen.composing.inline import escape
+from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating.cache import bytecode_cache
@@ -146,6 +147,11 @@ class ReportTemplate:
         return set().union(*(jinja2.meta.find_undeclared_variables(self.library.env.parse(source))
                              for source in self.library.sources(self.name)))
 
+    @property
+    def numbering(self):
+        """The `danh_so` of the template kind's declaration: its numbering scheme (composing.numbering)."""
+        return self.library.declaration(self.name).get("danh_so")
+
     @cached_property
     def reads_period(self) -> bool:
         """Whether the template or a file it extends names ky_bao_cao, the reporting period (a plan does not).
@@ -154,8 +160,9 @@ class ReportTemplate:
 
 
 # What a cau-hinh.yaml may hold: a key's type, or for a group its own keys.
-SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}}
-_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false"}
+SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": dict}
+_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false",
+               dict: "một nhóm khóa theo tên mẫu, ví dụ 'mau: {kiem-tra: {danh_so: [phan, la_ma, so]}}'"}
 
 
 def _shown(value) -> str:
@@ -198,6 +205,17 @@ def _read_settings(path: Path) -> dict:
                                     here)
 
     check(loaded.data, SETTINGS_SHAPE, ())
+    for name, declared in (loaded.data.get("mau") or {}).items():  # what each template kind declares
+        here = ("mau", name)
+        if not isinstance(declared, dict):
+            raise TemplateError(f"phải là một nhóm khóa, ví dụ '{name}: {{danh_so: [phan, la_ma, so]}}'; đang ghi: "
+                                f"{_shown(declared)}", loaded.location(here), here)
+        try:
+            parse_scheme(declared.get("danh_so"))
+        except SchemeError as exc:
+            where = here + ("danh_so",) + exc.path
+            raise TemplateError(exc.message, loaded.location(where, key=isinstance(where[-1], str) and
+                                                             where[-1] not in ("danh_so", "kieu", "dem_lai")), where) from None
     return loaded.data
 
 
@@ -250,6 +268,10 @@ class TemplateLibrary:
                     else:
                         merged[key] = value
         return merged
+
+    def declaration(self, name: str) -> dict:
+        """What cau-hinh.yaml files along the search path declare about the template kind `name` (`mau: {name: …}`)."""
+        return (self.settings.get("mau") or {}).get(name) or {}
 
     def find_file(self, relative: str) -> Path | None:
         """The first `relative` file along the search path; a link out of its folder is an error (see `inside`)."""
