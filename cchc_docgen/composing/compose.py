@@ -271,9 +271,10 @@ class Composer:
                 level = 0 if heading.group(1) == "=" else len(heading.group(1))
                 style = heading_style(heading.group(3)) if heading.group(3) else ""
                 if style is None:
-                    raise TemplateError(f"mẫu '{template_name}': kiểu đánh số '{{{heading.group(3)}}}' không có, ở đề "
-                                        f"mục {line!r}; ghi {{-}} (không đánh số) hoặc một trong: "
-                                        + ", ".join("{" + name + "}" for name in STYLES))
+                    raise TemplateLineError(f"mẫu '{template_name}': kiểu đánh số '{{{heading.group(3)}}}' không có, ở "
+                                            f"đề mục {line!r}; ghi {{-}} (không đánh số) hoặc một trong: "
+                                            + ", ".join("{" + name + "}" for name in STYLES),
+                                            re.escape("{" + heading.group(3) + "}") + r"\s*$")
                 blocks.append(Heading(level, _template_inline(heading.group(2), template_name), style != "khong",
                                       style=style))
             else:
@@ -317,24 +318,30 @@ class Composer:
                            "'::: noi_dung'")
             else:
                 message = f"khoi(...) phải đứng riêng một dòng: '{_shown_line(text, self.inserted_keys)}'"
-            raise MisplacedContent(key, f"mẫu '{self.template_name}': {message}")
+            raise misplaced_content(key, f"mẫu '{self.template_name}': {message}")
 
     def refuse_unplaced(self) -> None:
         """Content a khoi() call made but the template never printed (kept in a variable, say) would vanish."""
         placed = {self.inserted_keys[index] for index in self.levels}
         for key in self.inserted_keys:
             if key not in placed:
-                raise MisplacedContent(key, f"mẫu '{self.template_name}': nội dung mục '{key}' do khoi('{key}') tạo "
+                raise misplaced_content(key, f"mẫu '{self.template_name}': nội dung mục '{key}' do khoi('{key}') tạo "
                                             "ra không được in vào văn bản (giữ trong một biến mà không in ra?), nên "
                                             "nội dung của đơn vị sẽ bị mất")
 
 
-class MisplacedContent(TemplateError):
-    """The ward's content of section `key` would not reach the document; located at the khoi('key') call."""
+class TemplateLineError(TemplateError):
+    """A problem seen in the template's output; `pattern` finds the template line it comes from (template_line),
+    looked up only when the error is reported."""
 
-    def __init__(self, key: str, message: str):
+    def __init__(self, message: str, pattern: str):
         super().__init__(message)
-        self.key = key
+        self.pattern = pattern
+
+
+def misplaced_content(key: str, message: str) -> TemplateLineError:
+    """The ward's content of section `key` would not reach the document: located at the khoi('key') call."""
+    return TemplateLineError(message, r"\bkhoi\(\s*[\"']" + re.escape(key) + r"[\"']")
 
 
 def _shown_line(line: str, keys: list[str] | None = None) -> str:
@@ -346,12 +353,12 @@ def _shown_line(line: str, keys: list[str] | None = None) -> str:
     return _MARKER.sub(shown, line).strip()
 
 
-def khoi_call_site(template: ReportTemplate, key: str) -> Location | None:
-    """Where the template (or a file it extends) calls khoi('key'); read only to report a problem."""
-    call = re.compile(r"\bkhoi\(\s*[\"']" + re.escape(key) + r"[\"']")
+def template_line(template: ReportTemplate, pattern: str) -> Location | None:
+    """The first line of the template (or a file it extends) where `pattern` is found."""
+    found = re.compile(pattern)
     for filename in template.library.text_chain(template.name):
         for number, line in enumerate(Path(filename).read_text(encoding="utf-8").splitlines(), 1):
-            if call.search(line):
+            if found.search(line):
                 return Location(filename, number)
     return None
 
@@ -488,8 +495,8 @@ def compose(context: dict, template: ReportTemplate) -> Document:
                 composer.refuse_markers(part, name)
         body = composer.parse_body(parts["noi_dung"], template.name)
         composer.refuse_unplaced()
-    except MisplacedContent as exc:
-        exc.location = khoi_call_site(template, exc.key)
+    except TemplateLineError as exc:
+        exc.location = template_line(template, exc.pattern)
         raise
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
