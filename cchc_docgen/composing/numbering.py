@@ -35,7 +35,7 @@ from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.model import Heading, Text
 
 LEVELS = 6  # "=" (parts) and "#" … "#####"
-# The style name, how its first number looks (for messages), and the pattern of a number written that way.
+# Each style by name, with how its first number looks (shown in messages).
 STYLES = {
     "phan": "A.",
     "la_ma": "I.",
@@ -67,6 +67,9 @@ _WRITTEN = {
     "gach": re.compile(r"(-) (?=\S)"),
     "cong": re.compile(r"(\+) (?=\S)"),
 }
+
+# What every pattern of _WRITTEN starts with: one test turns away the usual heading ("Cải cách …") at once.
+_MAYBE_WRITTEN = re.compile(r"[0-9]|[IVX]+\.|[A-ZĐ]\.|[a-zđ][.)]|[-+] ")
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def heading_style(word: str) -> str | None:
 def _written_number(heading: Heading, own_style: str):
     """The number the author wrote at the heading's start, taken out of its text: (number, style), or None."""
     first = heading.content[0] if heading.content else None
-    if not isinstance(first, Text):
+    if not isinstance(first, Text) or not _MAYBE_WRITTEN.match(first.text):
         return None
     for style in (own_style, *_WRITTEN):
         pattern = _WRITTEN.get(style)
