@@ -96,6 +96,12 @@ class _Group(_VietnameseHelp, click.Group):
             sys.exit(1)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
+        except BrokenPipeError:
+            # The program reading our output closed it (`docgen validate … | head -1`): stop quietly. Standard
+            # output is pointed at /dev/null so that Python's own flush at exit does not fail a second time.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            click.echo("Lỗi: chương trình đọc kết quả đã đóng đầu ra trước khi docgen ghi xong", err=True)
+            sys.exit(1)
 
 
 @click.group("docgen", cls=_Group, context_settings=CONTEXT)
@@ -133,6 +139,8 @@ def _guarded(action):
     except DocgenError as exc:
         click.echo(f"Lỗi: {exc}" if "\n" not in str(exc) else f"Lỗi:\n{exc}", err=True)
         sys.exit(1)
+    except BrokenPipeError:
+        raise  # the reader of our output left (`| head`): said once, by the group
     except Exception as exc:  # a bug of ours: say so plainly; DOCGEN_DEBUG=1 shows the traceback
         if os.environ.get("DOCGEN_DEBUG"):
             raise
@@ -372,8 +380,13 @@ def schema_command(template_name, province, template_dirs):
     from cchc_docgen.templating.library import library_for
 
     def run():
-        usage = scaffold.template_usage(library_for(template_dirs, province).get(template_name)) if template_name else None
-        return json.dumps(scaffold.narrowed_schema(usage), ensure_ascii=False, indent=1)
+        library = library_for(template_dirs, province)
+        if template_name:
+            template = library.get(template_name)
+            schema = scaffold.narrowed_schema(scaffold.template_usage(template), template.schema)
+        else:
+            schema = scaffold.narrowed_schema(None, library.schema())
+        return json.dumps(schema, ensure_ascii=False, indent=1)
 
     click.echo(_guarded(run))
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import errno
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from cchc_docgen.errors import DocgenError
@@ -191,11 +193,10 @@ def write_atomically(path: Path, content: bytes) -> None:
     else:
         mode = _new_file_mode()
     remove_stale_temporaries(directory)
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise DocgenError(f"không ghi được vào thư mục {directory}: {why(exc)}") from None
-    try:
+        with _interruptions_held():  # a temporary file that exists is one the cleanup below knows
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -203,10 +204,28 @@ def write_atomically(path: Path, content: bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:  # also KeyboardInterrupt (and SIGTERM, made one by the CLI): never leave it
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(exc, OSError):
+            if tmp is None:
+                raise DocgenError(f"không ghi được vào thư mục {directory}: {why(exc)}") from None
             raise DocgenError(f"không ghi được tệp {path}: {why(exc)}") from None
         raise
+
+
+@contextmanager
+def _interruptions_held():
+    """Ctrl-C and SIGTERM wait until the block is over. Making the temporary file is one system call, and one
+    that a busy disk makes slow: a signal that arrived during it would stop Python between the file being made
+    and its name being known, leaving it behind."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

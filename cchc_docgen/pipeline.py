@@ -65,21 +65,29 @@ class Pipeline:
         """A data file (str or Path), or a mapping as yaml.safe_load returns it."""
         return read(data)
 
+    def choose_template(self, loaded: loader.LoadedData, template_name: str | None = None):
+        """(library, template or None): the unit's province (tinh) puts that province's templates in front of
+        the national base; the template is the one asked for, else the data's `mau` (None when neither names
+        one). Chosen before the data is checked: what its folders declare (sections, figure groups) is part of
+        the check."""
+        data = loaded.data
+        library = self.library.for_province(data["tinh"] if isinstance(data.get("tinh"), str) else None)
+        name = template_name or (data["mau"] if isinstance(data.get("mau"), str) else None)
+        return library, (library.get(name) if name else None)
+
     def prepare(self, loaded: loader.LoadedData, template_name: str | None = None) -> Prepared:
-        validate.validate(loaded)
-        # The unit's province (tinh) puts that province's templates in front of the national base.
-        library = self.library.for_province(loaded.data.get("tinh"))
-        name = template_name or loaded.data.get("mau")
-        if not name:
+        library, template = self.choose_template(loaded, template_name)
+        schema = template.schema if template else library.schema()
+        validate.validate(loaded, schema)
+        if template is None:
             raise TemplateError(NO_TEMPLATE, loaded.location(()) if loaded.file != IN_MEMORY else None)
-        template = library.get(name)
         with located(loaded):
-            context = compute.compute(loaded.data)
+            context = compute.compute(loaded.data, schema)
         return Prepared(loaded, library, template, context)
 
     def compose(self, prepared: Prepared) -> Document:
         with located(prepared.loaded):
-            return compose.compose(prepared.context, prepared.template)
+            return compose_report(prepared.loaded, prepared.context, prepared.template)
 
     def findings(self, prepared: Prepared) -> list:
         """The consistency checks, and what the reader noticed in the file's text, at their file positions."""
@@ -101,22 +109,29 @@ class Pipeline:
         file = str(data) if isinstance(data, (str, Path)) else IN_MEMORY
         try:
             loaded = self.read(data)
-            validate.validate(loaded)
-            with located(loaded):
-                context = compute.compute(loaded.data)
         except DocgenError as exc:
             return checks.from_error(exc, file)
-        library = self.library.for_province(loaded.data.get("tinh"))
-        template, findings = None, []
+        findings: list = []
         try:
-            name = template_name or loaded.data.get("mau")
-            if not name:
-                raise TemplateError(NO_TEMPLATE)
-            template = library.get(name)
-            with located(loaded):
-                compose.compose(context, template)
-        except DocgenError as exc:
+            library, template = self.choose_template(loaded, template_name)
+            if template is None:
+                findings = checks.from_error(TemplateError(NO_TEMPLATE), file)
+        except DocgenError as exc:  # no such template: the data is still checked against what the library knows
+            library, template = self.library, None
             findings = checks.from_error(exc, file)
+        schema = template.schema if template else library.schema()
+        try:
+            validate.validate(loaded, schema)
+            with located(loaded):
+                context = compute.compute(loaded.data, schema)
+        except DocgenError as exc:
+            return findings + checks.from_error(exc, file)
+        if template is not None:
+            try:
+                with located(loaded):
+                    compose_report(loaded, context, template)
+            except DocgenError as exc:
+                findings = checks.from_error(exc, file)
         return findings + _findings(loaded, context, library, template)
 
 
@@ -135,6 +150,19 @@ def located(loaded: loader.LoadedData):
         yield
     except DocgenError as exc:
         raise locate(exc, loaded) from None
+
+
+def compose_report(loaded: loader.LoadedData, context: dict, template) -> Document:
+    """The document of a text template (composing/compose.py) or of a Word form, which is filled in whole by
+    writers/form.py: its document carries the .docx it makes (the writers ask it, see writers/__init__.py)."""
+    if template.kind == "form":
+        from cchc_docgen.writers import form
+
+        return form.compose(loaded, context, template)
+    if loaded.data.get("truong_rieng"):  # only a Word form reads them: they would vanish from the report
+        raise DataError(f"trường riêng (truong_rieng) chỉ dùng với mẫu Word khai báo chúng; mẫu '{template.name}' là mẫu "
+                        "nội dung (.md.j2) nên không in chúng", path=("truong_rieng",), at_key=True)
+    return compose.compose(context, template)
 
 
 def read(data) -> loader.LoadedData:

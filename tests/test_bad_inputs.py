@@ -141,6 +141,36 @@ def generate_layout_internals(folder: Path, out: Path) -> Path:
     return valid_copy(folder)
 
 
+def with_catalog(folder: Path, catalog: str, so_lieu: str) -> Path:
+    """A templates folder `mau` with the Phụ lục catalog `vong`, and valid data that fills it in."""
+    (folder / "mau" / "phu-luc").mkdir(parents=True)
+    (folder / "mau" / "phu-luc" / "vong.yaml").write_text(catalog, encoding="utf-8")
+    data = folder / "data.yaml"
+    data.write_text((CORPUS / "valid.yaml").read_text(encoding="utf-8")
+                    + f"phu_luc:\n  - bieu: vong\n    so_lieu: {so_lieu}\n", encoding="utf-8")
+    return data
+
+
+def generate_ratio_cycle(folder: Path, out: Path) -> Path:
+    return with_catalog(folder, "tieu_de: Vòng\nchi_tieu:\n"
+                                "  - ma: a\n    ten: Dòng a\n    ty_le: [b, c]\n"
+                                "  - ma: b\n    ten: Dòng b\n    ty_le: [a, c]\n"
+                                "  - {ma: c, ten: Dòng c}\n", "{c: 5}")
+
+
+def generate_total_cycle(folder: Path, out: Path) -> Path:
+    return with_catalog(folder, "tieu_de: Vòng\nchi_tieu:\n"
+                                "  - ma: tong_ho_so\n    ten: Tổng hồ sơ\n    tong: con\n    con:\n"
+                                "      - {ma: x, ten: Hồ sơ x}\n"
+                                "      - {ma: ty_le_x, ten: Tỷ lệ x, ty_le: [x, tong_ho_so]}\n", "{x: 5}")
+
+
+def generate_ratio_unknown_row(folder: Path, out: Path) -> Path:
+    return with_catalog(folder, "tieu_de: Vòng\nchi_tieu:\n"
+                                "  - ma: a\n    ten: Dòng a\n    ty_le: [c, khong_co]\n"
+                                "  - {ma: c, ten: Dòng c}\n", "{c: 5}")
+
+
 def generate_read_only_output(folder: Path, out: Path) -> Path:
     out.chmod(0o444)
     return valid_copy(folder)
@@ -219,6 +249,15 @@ def test_the_manifest_names_existing_files_and_generators():
     listed = {case.get("file") for case in CASES}
     unused = {p.name for p in CORPUS.glob("*.yaml")} - listed - {"cases.yaml", "special-text.yaml"}
     assert not unused, f"corpus files no case uses: {unused}"
+
+
+def test_the_readme_names_every_section_of_the_manifest():
+    """tests/bad_inputs/README.md says what docgen promises for each family of cases: a new section must be there."""
+    manifest = (CORPUS / "cases.yaml").read_text(encoding="utf-8")
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    sections = [name.split(" (")[0] for name in re.findall(r"^# --- (.+?) -+$", manifest, re.M)]
+    assert len(sections) > 10
+    assert [name for name in sections if f'"{name}' not in readme] == []
 
 
 def test_the_real_command_prints_no_traceback(tmp_path):
@@ -578,3 +617,53 @@ def test_sua_ma_rewrites_only_the_legacy_text(tmp_path, name, changed):
     assert not leftovers(tmp_path)
     again = invoke("validate", "--sua-ma", data)
     assert f"{data}: không có chữ gõ bằng bảng mã cũ (TCVN3, VNI); tệp giữ nguyên" in again.output
+
+
+# --- Phụ lục formulas and emphasis around a footnote (issue 13) -----------------------------------------------
+
+def test_a_ratio_chain_1200_rows_deep_renders_and_validates(tmp_path):
+    """Row i is the ratio of row i+1 to itself, down to the one row the ward fills in: each row waits for the
+    next, 1,200 deep (deeper than Python's recursion limit)."""
+    import docx
+
+    rows = 1200
+    catalog = "tieu_de: Chuỗi tỷ lệ\nchi_tieu:\n" + "".join(
+        f"  - {{ma: r{i}, ten: Dòng {i}, don_vi: '%', ty_le: [r{i + 1}, r{i + 1}]}}\n" for i in range(rows - 1))
+    catalog += f"  - {{ma: r{rows - 1}, ten: Dòng {rows - 1}, don_vi: Hồ sơ}}\n"
+    data = with_catalog(tmp_path, catalog, f"{{r{rows - 1}: 5}}")
+    out = tmp_path / "o.docx"
+    with deadline(TIME_LIMIT):
+        result = invoke("render", data, "--templates", tmp_path / "mau", "-o", out)
+        checked = invoke("validate", data, "--templates", tmp_path / "mau")
+    assert result.exit_code == 0, result.output[-500:]
+    assert checked.exit_code == 0 and checked.output == f"{data}: không có lỗi\n", checked.output[-500:]
+    table = docx.Document(str(out)).tables[-1]
+    values = [row.cells[3].text for row in table.rows]
+    assert values == ["Số liệu"] + ["100"] * (rows - 1) + ["5"]
+
+
+def test_bold_runs_on_both_sides_of_a_footnote(tmp_path):
+    """'**' opened before a footnote closes after it: the words on both sides are bold, the note is the note's
+    own text; an unpaired '**' inside the note prints as written."""
+    data = valid_with(tmp_path, 'noi_dung:\n  the_che:\n    - "**Đậm ^[chú thích] vẫn đậm**"\n'
+                                '    - "**Đậm ^[chú **thích] x**"\n')
+    out, md = tmp_path / "o.docx", tmp_path / "o.md"
+    assert invoke("render", data, "-o", out).exit_code == 0
+    assert invoke("render", data, "-o", md, "-f", "md").exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+
+    def runs(paragraph):
+        for run in paragraph.iter(W + "r"):
+            if run.find(W + "footnoteReference") is not None:
+                yield "¹"
+            elif run.find(W + "t") is not None:
+                yield (run.find(W + "t").text, run.find(f"{W}rPr/{W}b") is not None)
+
+    paragraphs = [list(runs(p)) for p in body.iter(W + "p") if "Đậm" in "".join(t.text or "" for t in p.iter(W + "t"))]
+    assert paragraphs == [[("Đậm ", True), "¹", (" vẫn đậm", True)], [("Đậm ", True), "¹", (" x", True)]]
+    note_texts = ["".join(t.text for t in n.iter(W + "t")) for n in notes.iter(W + "footnote") if n.get(W + "type") is None]
+    assert [t.strip() for t in note_texts] == ["chú thích", "chú **thích"]
+    text = md_unescaped(md)
+    assert "**Đậm** [^1] **vẫn đậm**" in text and "[^2]: chú **thích" in text

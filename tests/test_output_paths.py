@@ -219,3 +219,14 @@ def test_sigterm_stops_a_batch_leaving_whole_files_only(tmp_path):
     for path in written:
         assert zipfile.ZipFile(path).testzip() is None
     assert not leftovers(out)
+
+
+def test_a_reader_that_leaves_early_is_no_internal_error(tmp_path):
+    """`docgen validate … | head -1`: the pipe closes before docgen has written everything."""
+    data = valid_copy(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "cchc_docgen", "validate", *[str(data)] * 50],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(60)
+    assert "lỗi nội bộ" not in stderr.lower() and "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr

@@ -434,8 +434,8 @@ SCHEMA_VIOLATIONS = [
 @pytest.mark.parametrize("text", SCHEMA_VIOLATIONS)
 def test_quick_schema_check_never_passes_what_jsonschema_refuses(text):
     loaded = loader.loads(text)
-    assert list(validate._validator().iter_errors(loaded.data))  # jsonschema refuses it …
-    assert validate._quick_check()(loaded.data) is False  # … and so does the quick check
+    assert list(validate._compiled(None).validator.iter_errors(loaded.data))  # jsonschema refuses it …
+    assert validate._compiled(None).quick(loaded.data) is False  # … and so does the quick check
 
 
 def test_quick_schema_check_passes_every_example():
@@ -443,8 +443,8 @@ def test_quick_schema_check_passes_every_example():
 
     for example in EXAMPLES.glob("*.yaml"):
         loaded = loader.load(example)
-        assert validate._quick_check()(loaded.data), example.name
-        assert not list(validate._validator().iter_errors(loaded.data)), example.name
+        assert validate._compiled(None).quick(loaded.data), example.name
+        assert not list(validate._compiled(None).validator.iter_errors(loaded.data)), example.name
 
 
 def _scalars(node):

@@ -187,11 +187,11 @@ def _wait_measured(child, seconds):
 
 
 def test_a_huge_string_repetition_is_stopped(tmp_path):
-    _refused_in_time(tmp_path, "{{ 'a' * 10**8 }}", 2.5)
+    _refused_in_time(tmp_path, "{{ 'a' * 10**8 }}", 10)
 
 
 def test_nested_loops_are_stopped(tmp_path):
-    _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 2.5)
+    _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 10)
 
 
 def test_printing_a_huge_number_is_a_template_error(attempt):

@@ -94,12 +94,15 @@ def bottom_rule(paragraph, indent_mm):
     set_font(run, 2)
 
 
-def no_borders(table):
+def no_borders(table, line="nil"):
+    """The table's borders: none, or `line` ("single": thin lines, as a form's tables)."""
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
+        el.set(qn("w:val"), line)
+        if line != "nil":
+            el.set(qn("w:sz"), "4")
         borders.append(el)
     tbl_pr.append(borders)
 

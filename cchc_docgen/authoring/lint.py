@@ -248,10 +248,8 @@ def _lint_used_files(env, filename, lines, tree) -> list[Finding]:
 def lint_text_chain(library, name: str) -> list[Finding]:
     """The text template NAME and every file it extends, checked together (a child's `{% set %}` is seen by
     its parent)."""
-    from cchc_docgen.reading.validate import load_schema
-
     env = library.env
-    schema = load_schema()
+    schema = library.schema(name)  # the package's, with what the template folders declare of this kind
     shape = _Shape(schema)
     findings: list[Finding] = []
     parsed = []
@@ -399,6 +397,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 def _part_title(name: str) -> str:
     if name == "word/document.xml":
         return "thân văn bản"
+    if name == "word/footnotes.xml":
+        return "chú thích cuối trang (footnotes.xml)"
     kind = "đầu trang" if "header" in name else "chân trang"
     return f"{kind} ({name.rsplit('/', 1)[1]})"
 
@@ -484,12 +484,14 @@ def _normalize_tag(tag: str) -> str:
     return "" if re.fullmatch(r"\{%\s*(vm|hm)\s*%\}", tag) else tag
 
 
-def lint_layout(path) -> list[Finding]:
-    """Problems of a layout .docx, each located by part, paragraph or table cell, with the text around it."""
+def lint_layout(path, form=None) -> list[Finding]:
+    """Problems of a layout .docx, each located by part, paragraph or table cell, with the text around it.
+    With `form` (a Word form, templating/forms.WordForm: `path` is its .docx) the form's tags are checked
+    against what a form is filled with instead (lint_form_tags), its footnotes too, and it needs no body tag."""
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from cchc_docgen.writers.docx import layout_env
+    from cchc_docgen.writers.docx import FOOTNOTES_PART, layout_env
 
     path = Path(path)
     out: list[Finding] = []
@@ -507,12 +509,13 @@ def lint_layout(path) -> list[Finding]:
                                        + (f"; phần {too_big[0]} vượt {MAX_TEMPLATED_PART_BYTES // 1024} KB" if too_big else "")
                                        + ")", Location(str(path)))]
             every_part = [(n, archive.read(n)) for n in archive.namelist()]
-            parts = {n: data for n, data in every_part if TEMPLATED_PART.match(n)}
+            parts = {n: data for n, data in every_part
+                     if TEMPLATED_PART.match(n) or (form is not None and n == FOOTNOTES_PART)}
     except (zipfile.BadZipFile, OSError) as exc:
         return [Finding(ERROR, f"tệp bố cục hỏng hoặc không đọc được ({exc})", Location(str(path)))]
     if "word/document.xml" not in parts:
         return [Finding(ERROR, "tệp bố cục không phải tài liệu Word (.docx)", Location(str(path)))]
-    env = layout_env()
+    env = layout_env() if form is None else _form_env(form)
     patcher = DocxTemplate.__new__(DocxTemplate)
     patched_parts = {}
     for name in sorted(parts, key=lambda n: (n != "word/document.xml", n)):
@@ -522,7 +525,7 @@ def lint_layout(path) -> list[Finding]:
         except etree.XMLSyntaxError as exc:
             add(ERROR, f"XML hỏng ({exc})", _part_title(name))
             continue
-        patched = patched_parts[name] = patcher.patch_xml(xml)
+        patched = patched_parts[name] = patcher.patch_xml(xml) if form is None else _form_patched(patcher, xml)
         skeleton = []  # (normalized tag, where, text around)
         for paragraph, where in _paragraphs(root):
             runs = [t.text or "" for t in paragraph.iter(W + "t")]
@@ -551,20 +554,20 @@ def lint_layout(path) -> list[Finding]:
                                "xóa rồi gõ lại cả thẻ", place, _around(text, m.start(), m.end()))
                     continue
                 skeleton.append((tag, place, _around(text, m.start(), m.end())))
-        out.extend(_lint_skeleton(env, skeleton, path))
+        out.extend(_lint_skeleton(env, skeleton, path) if form is None else lint_form_tags(env, skeleton, path, form))
         if not any(f.is_error for f in out):
             try:
                 env.from_string(patched)
             except jinja2.TemplateSyntaxError as exc:
                 add(ERROR, vietnamese_syntax_message(exc.message), _part_title(name))
-    for place, problem, text in body_place_problems(patched_parts, parts):
+    for place, problem, text in body_place_problems(patched_parts, parts) if form is None else ():
         add(ERROR, problem, place, text)
     if not any(f.is_error for f in out):  # what render refuses besides: a DOCTYPE, a relationship to nothing, …
         problem = layout_problem(every_part)
         if problem:
             out.append(Finding(ERROR, problem, Location(str(path))))
     if not any(f.is_error for f in out):
-        for where, warning in lint_styles(dict(every_part), _base_layout_parts()):
+        for where, warning in lint_styles(dict(every_part), _base_layout_parts(), form is not None):
             add(WARNING, warning, where)
     return out
 
@@ -651,11 +654,12 @@ def _points(size: float) -> str:
     return f"{size:g}".replace(".", ",")
 
 
-def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes]) -> list[tuple[str, str]]:
+def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes], form: bool = False) -> list[tuple[str, str]]:
     """(where, warning) for each style the writer uses that is missing from the layout or differs from what
     Decree 30 asks (Times New Roman; body text 13–14 pt) or, for footnotes, from the national base layout.
     Opening and saving a layout in LibreOffice renames some styles (FootnoteText → Footnote) and leaves the
-    footnotes in the default style: this is how an author finds out."""
+    footnotes in the default style: this is how an author finds out. A Word form (`form`) draws its own body:
+    of the writer's styles only the footnote style is asked of it (its footnotes are written in it)."""
     from cchc_docgen.writers import docx as writer
 
     if "word/styles.xml" not in parts:
@@ -665,7 +669,7 @@ def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes]) -> list[t
     out = []
     fallback = styles.default_id
     for style_id, what in _style_names().items():
-        if style_id in styles.by_id:
+        if style_id in styles.by_id or form:  # a form's own styles are read by name below
             continue
         if style_id not in base.by_id:
             continue
@@ -684,9 +688,15 @@ def lint_styles(parts: dict[str, bytes], base_parts: dict[str, bytes]) -> list[t
         if not BODY_SIZES[0] <= size <= BODY_SIZES[1]:
             out.append((where, f"{label}: cỡ chữ {_points(size)} pt; Nghị định 30/2020/NĐ-CP yêu cầu "
                                f"{BODY_SIZES[0]}–{BODY_SIZES[1]} pt cho chữ thân văn bản"))
-    note = writer.STYLE_NOTE_TEXT
-    if note in styles.by_id and note in base.by_id and styles.summary(note) != base.summary(note):
-        out.append((where, f"kiểu '{note}' (chữ chú thích): {styles.summary(note)}; bố cục gốc: {base.summary(note)}"
+    note = base_note = writer.STYLE_NOTE_TEXT
+    if form:  # a form's footnotes take its footnote style by name, whatever its id (writers/form.py)
+        from cchc_docgen.writers.form import footnote_styles
+
+        note = footnote_styles(parts["word/styles.xml"], parts.get(writer.FOOTNOTES_PART))[0]
+    if note in styles.by_id and base_note in base.by_id and styles.summary(note) != base.summary(base_note):
+        named = f" (tên '{styles.name(note)}')" if note != base_note else ""
+        out.append((where, f"kiểu '{note}'{named} (chữ chú thích): {styles.summary(note)}; bố cục gốc: "
+                           f"{base.summary(base_note)}"
                            + ("" if styles.font(note) == DECREE_FONT else
                               f" (Nghị định 30/2020/NĐ-CP yêu cầu phông {DECREE_FONT})")))
     return out
@@ -745,6 +755,60 @@ def _lint_skeleton(env, skeleton, path) -> list[Finding]:
     return out
 
 
+# --- Word forms ------------------------------------------------------------------------------------------
+
+FORM_HELPERS = ("chu_thich", "loi", "RichText")  # what writers/form.py offers a form besides the data
+
+
+def _form_patched(patcher, xml: str) -> str:
+    from cchc_docgen.writers.form import quotes_in_tags
+
+    return quotes_in_tags(patcher.patch_xml(xml))
+
+
+def _form_env(form):
+    from cchc_docgen.writers.form import form_environment
+
+    return form_environment(form.library)
+
+
+def lint_form_tags(env, skeleton, path, form) -> list[Finding]:
+    """A Word form's tags (one per line, as _lint_skeleton has them) checked as a text template's are: syntax,
+    unknown variables, fields and filters, against the merged schema (the data schema, the fields the form
+    declares, the header and signature lines; templating/forms.merged_schema). Each finding names the tag's
+    part, table cell and paragraph."""
+    from cchc_docgen.templating.forms import merged_schema
+
+    source = "\n".join(tag for tag, _, _ in skeleton)
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return _lint_skeleton(env, skeleton, path)  # its syntax messages, located the same way
+    schema = merged_schema(form)
+    declared, aliases = set(), {}
+    _collect_declared(tree, declared, aliases)
+    known = set(schema["properties"]) | set(FORM_HELPERS) | set(env.globals) | _LOCALS
+    out = []
+    for f in _lint_tree(env, _Shape(schema), str(path), source.split("\n"), tree, declared, aliases, known):
+        tag, place, text = skeleton[f.location.line - 1]
+        out.append(Finding(f.level, f"{place}: {f.message}", Location(str(path)), (), f"«{text}»"))
+    return out
+
+
+def _form_of(library, path: Path):
+    """The Word form a .docx named on the command line is, read with its folder first on the search path (its
+    declaration from the folders' cau-hinh.yaml), or None when it is a layout."""
+    from cchc_docgen.templating.library import DEFAULT_LAYOUT, TEXT_SUFFIX, library_for
+
+    if path.name == DEFAULT_LAYOUT:
+        return None
+    folder = library_for([path.parent, *library.extra_dirs], library.province)
+    if folder.find_file(path.stem + TEXT_SUFFIX) is not None:
+        return None
+    form = folder.get(path.stem)
+    return form if Path(form.path).resolve() == path.resolve() else None
+
+
 # --- everything -------------------------------------------------------------------------------------------
 
 def lint_catalogs(library) -> list[Finding]:
@@ -760,16 +824,45 @@ def lint_catalogs(library) -> list[Finding]:
     return out
 
 
+def lint_declarations(library) -> list[Finding]:
+    """Each report kind a cau-hinh.yaml declares has its template, and each `ke_thua` names a known kind."""
+    from cchc_docgen.templating.library import SETTINGS_FILE
+
+    out = []
+    known = set(library.names) | set(library.declared_names)
+    where = next((Location(str(root / SETTINGS_FILE)) for root in library.search_path
+                  if (root / SETTINGS_FILE).is_file()), None)
+    for name in library.declared_names:
+        if library.find_file(name + ".md.j2") is None and library.find_file(name + ".docx") is None:
+            out.append(Finding(ERROR, f"mẫu '{name}' được khai báo (mau.{name}) nhưng không có tệp {name}.md.j2 "
+                                      f"hay {name}.docx trong các thư mục mẫu", where, ("mau", name)))
+        try:
+            base = library.declaration(name).get("ke_thua")
+        except DocgenError as exc:
+            out.append(Finding(ERROR, exc.message, where, ("mau", name)))
+            continue
+        if base and base not in known:
+            out.append(Finding(ERROR, f"mẫu '{name}' kế thừa mẫu không có: '{base}'; các mẫu: {', '.join(sorted(known))}",
+                               where, ("mau", name, "ke_thua")))
+    return out
+
+
 def lint(library, targets=()) -> list[Finding]:
     """Lint the named templates (names, or paths of .md.j2/.docx files), or every template, layout and catalog
     of the library when none is named."""
     findings: list[Finding] = []
     layouts: list[Path] = []
     names: list[str] = []
+    forms = []
     for target in targets:
         path = Path(target)
         if path.suffix == ".docx" and path.is_file():
-            layouts.append(path)
+            try:
+                form = _form_of(library, path)
+            except DocgenError as exc:
+                findings.append(Finding(ERROR, exc.message, exc.location or Location(str(path)), exc.path))
+                continue
+            forms.append(form) if form is not None else layouts.append(path)
         elif str(target).endswith(".j2") and path.is_file():
             findings.extend(_lint_text_file(library, path))
         else:
@@ -777,7 +870,14 @@ def lint(library, targets=()) -> list[Finding]:
     if not targets:
         names = list(library.names)
         findings.extend(lint_catalogs(library))
+        findings.extend(lint_declarations(library))
     for name in names:
+        if library.find_file(name + ".md.j2") is None and name in library.names:  # a Word form
+            try:
+                forms.append(library.get(name))
+            except DocgenError as exc:
+                findings.append(Finding(ERROR, exc.message, exc.location, exc.path))
+            continue
         if library.find_file(name + ".md.j2") is None:
             known = ", ".join(library.names)
             findings.append(Finding(ERROR, f"không có mẫu '{name}'; các mẫu hiện có: {known}"))
@@ -788,6 +888,8 @@ def lint(library, targets=()) -> list[Finding]:
             layouts.append(layout)
     for layout in layouts:
         findings.extend(lint_layout(layout))
+    for form in forms:
+        findings.extend(lint_layout(form.path, form))
     return dedupe(findings)
 
 

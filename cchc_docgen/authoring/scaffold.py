@@ -99,13 +99,17 @@ def template_usage(template, year: int | None = None) -> Usage:
     from cchc_docgen.composing import compose
     from cchc_docgen.domain import compute
 
+    if template.kind == "form":  # a Word form: read from its tags (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.usage(template)
     year = year or dt.date.today().year
     uses_period = reads_variable(template, "ky_bao_cao")
     candidates = [template.name] if template.name in fmt.PERIOD_KINDS else []
     candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
     last_error = None
     for period in candidates if uses_period else [None]:
-        context = compute.compute(sample_data(template.name, period, year))
+        context = compute.compute(sample_data(template.name, period, year), template.schema)
         sections, figures = [], []
         context["noi_dung"] = _Recording(context["noi_dung"], sections)
         context["so_lieu"] = _Recording(context["so_lieu"], figures)
@@ -138,7 +142,7 @@ def template_usage(template, year: int | None = None) -> Usage:
             parts = compose.split_parts(text, template.name)
         except DocgenError:
             parts = {}
-        known = set(_SAMPLE_FIGURES)
+        known = set(template.schema["$defs"]["so_lieu"]["properties"])  # the package's and the declared groups
         return Usage(template.name, period, [s for s in sections if s != "ket_luan"] + (["ket_luan"] if "ket_luan" in sections else []),
                      [f for f in figures if f in known], parts)
     raise TemplateError(f"mẫu '{template.name}' không nhận dữ liệu của kỳ báo cáo nào: {last_error}")
@@ -153,11 +157,12 @@ def schema_file():
     return SCHEMA_PATH
 
 
-def narrowed_schema(usage: Usage | None = None) -> dict:
-    """The data schema; with a template's usage, `noi_dung` lists only that template's sections."""
+def narrowed_schema(usage: Usage | None = None, schema: dict | None = None) -> dict:
+    """The data schema (`schema`: a library's, with what its folders declare; by default the package's); with a
+    template's usage, `noi_dung` lists only that template's sections."""
     from cchc_docgen.reading.validate import load_schema
 
-    schema = copy.deepcopy(load_schema())
+    schema = copy.deepcopy(load_schema() if schema is None else schema)
     if usage is not None:
         noi_dung = schema["properties"]["noi_dung"]
         noi_dung["properties"] = {k: v for k, v in noi_dung["properties"].items() if k in usage.sections or k == "ket_luan"}
@@ -241,12 +246,14 @@ def _props(schema, *path):
 
 def skeleton(library, name: str, province: str | None = None, year: int | None = None) -> str:
     """The YAML skeleton of a data file for template `name` (see the module docstring)."""
-    from cchc_docgen.reading.validate import load_schema
-
     year = year or dt.date.today().year
     template = library.get(name)
+    if template.kind == "form":  # a Word form: the fields its tags read (authoring/form_scaffold.py)
+        from cchc_docgen.authoring import form_scaffold
+
+        return form_scaffold.skeleton(library, template, province, year)
     usage = template_usage(template, year)
-    schema = load_schema()
+    schema = template.schema  # the package's, with the sections and figure groups the folders declare
     w = _Writer(schema)
     P = lambda *path: _props(schema, *path)  # noqa: E731
 
@@ -256,16 +263,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
                 "# của khối muốn dùng. Tệp này sinh được văn bản ngay (chỗ chưa điền in ra để trống).",
                 "# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx",
                 "# Dòng đầu cho VS Code (tiện ích YAML) gợi ý và kiểm tra khi gõ; xem 'docgen schema' trong README.", ""]
-    w.field("mau", name, P("mau"))
-    w.field("tinh", province or "", P("tinh"))
-    w.lines.append("")
-    w.group("co_quan", P("co_quan"))
-    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
-    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
-    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
-    w.field("don_vi", "phường", P("co_quan", "don_vi"), 2, off=True)
-    w.field("ten_viet_tat", "UBND", P("co_quan", "ten_viet_tat"), 2, off=True)
-    w.lines.append("")
+    organ_fields(w, P, name, province)
     w.group("van_ban", P("van_ban"))
     w.field("so", None, P("van_ban", "so"), 2)
     default_sign = usage.parts.get("ky_hieu", "").strip()
@@ -294,11 +292,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     w.group("noi_nhan", P("noi_nhan"))
     w.field("danh_sach", ["Như trên", BLANK], P("noi_nhan", "danh_sach"), 2)  # Kính gửi above: Decree 30, II.9.b
     w.field("luu", "VT", P("noi_nhan", "luu"), 2)
-    w.lines.append("")
-    w.group("nguoi_ky", P("nguoi_ky"))
-    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
-    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
-    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
+    signer_fields(w, P)
     if usage.figures:
         w.lines.append("")
         _figures(w, schema, usage.figures)
@@ -309,6 +303,28 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
         w.lines.append("")
         _appendices(w, schema, catalogs)
     return "\n".join(w.lines) + "\n"
+
+
+def organ_fields(w: _Writer, P, name: str, province: str | None) -> None:
+    """mau, tinh and the issuing organ: how every skeleton starts (a Word form's too, form_scaffold.py)."""
+    w.field("mau", name, P("mau"))
+    w.field("tinh", province or "", P("tinh"))
+    w.lines.append("")
+    w.group("co_quan", P("co_quan"))
+    w.field("chu_quan", "", P("co_quan", "chu_quan"), 2)
+    w.field("ten", [BLANK, BLANK], P("co_quan", "ten"), 2)
+    w.field("ten_goi", BLANK, P("co_quan", "ten_goi"), 2)
+    w.field("don_vi", "phường", P("co_quan", "don_vi"), 2, off=True)
+    w.field("ten_viet_tat", "UBND", P("co_quan", "ten_viet_tat"), 2, off=True)
+    w.lines.append("")
+
+
+def signer_fields(w: _Writer, P) -> None:
+    w.lines.append("")
+    w.group("nguoi_ky", P("nguoi_ky"))
+    w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
+    w.field("chuc_vu", BLANK, P("nguoi_ky", "chuc_vu"), 2)
+    w.field("ho_ten", BLANK, P("nguoi_ky", "ho_ten"), 2)
 
 
 def _readable(markup: str) -> str:
@@ -328,7 +344,7 @@ def _figures(w: _Writer, schema: dict, groups: list[str]) -> None:
         for key, sub in node["properties"].items():
             if "$ref" in sub and sub["$ref"].endswith("/ty_so"):
                 w.field(key, {"dat": 0, "tong": 0}, sub, 4)
-            elif sub.get("type") == "integer":
+            elif sub.get("type") in ("integer", "number") or sub.get("$ref", "").endswith("/so_nguyen"):
                 w.field(key, 0, sub, 4)
             elif sub.get("type") == "object":
                 w.field(key, {"Tên lĩnh vực": 0}, sub, 4)
@@ -347,7 +363,9 @@ def _sections(w: _Writer, schema: dict, usage: Usage) -> None:
     for key in usage.sections:
         if key == "ket_luan":
             continue
-        w.field(key, [], noi_dung["properties"][key], 2)
+        declared = noi_dung["properties"].get(key) or {
+            "description": f"Mục '{key}' của mẫu (chưa khai báo trong cau-hinh.yaml của thư mục mẫu: docgen lint báo)"}
+        w.field(key, [], declared, 2)
     w.field("ket_luan", "", noi_dung["properties"]["ket_luan"], 2)
 
 

@@ -33,7 +33,7 @@ from decimal import Decimal
 from cchc_docgen.composing.header import so_ky_hieu
 from cchc_docgen.composing.inline import InlineError, parse_inline
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.errors import DataError, ErrorList, Location, TemplateError
+from cchc_docgen.errors import DataError, ErrorList, TemplateError
 from cchc_docgen.model import Appendix, Cell, Table, Text
 from cchc_docgen.reading import loader
 
@@ -69,6 +69,14 @@ class Catalog:
     roots: list[Indicator]
     by_id: dict[str, Indicator]
 
+    def inputs(self, indicator: Indicator) -> list[Indicator]:
+        """The rows a derived row is computed from (none for a row the ward fills in)."""
+        if indicator.sums_children:
+            return indicator.children
+        if indicator.ratio:
+            return [self.by_id[i] for i in indicator.ratio]
+        return []
+
 
 def _catalog_error(loaded, path, message) -> TemplateError:
     return TemplateError(message, loaded.location(path), path)
@@ -81,6 +89,7 @@ def load_catalog(name: str, file_path) -> Catalog:
     if not isinstance(data.get("chi_tieu"), list) or not data["chi_tieu"]:
         raise _catalog_error(loaded, ("chi_tieu",), "danh mục chỉ tiêu cần danh sách 'chi_tieu'")
     by_id: dict[str, Indicator] = {}
+    paths: dict[str, tuple] = {}  # where each row is written, for the messages about its formula
 
     def build(items, path, depth) -> list[Indicator]:
         out = []
@@ -102,6 +111,7 @@ def load_catalog(name: str, file_path) -> Catalog:
             indicator = Indicator(spec["ma"], spec["ten"], depth, str(spec.get("don_vi", "")), str(spec.get("giai_thich", "")),
                                   tuple(ratio) if ratio else None, spec.get("tong") == "con", bool(spec.get("phu")))
             by_id[indicator.id] = indicator
+            paths[indicator.id] = here
             indicator.children = build(spec.get("con") or [], here + ("con",), depth + 1)
             if indicator.sums_children and not indicator.children:
                 raise _catalog_error(loaded, here + ("tong",), "chỉ tiêu tính tổng cần có chỉ tiêu con")
@@ -110,41 +120,82 @@ def load_catalog(name: str, file_path) -> Catalog:
 
     roots = build(data["chi_tieu"], ("chi_tieu",), 0)
     for indicator in by_id.values():
-        for ref in indicator.ratio or ():
+        for k, ref in enumerate(indicator.ratio or ()):
             if ref not in by_id:
-                raise TemplateError(f"danh mục '{name}': chỉ tiêu '{indicator.id}' tính tỷ lệ từ mã không có: '{ref}'",
-                                    Location(str(file_path)))
-    return Catalog(name, str(file_path), str(data.get("tieu_de", "")), data.get("huong") == "ngang", roots, by_id)
+                raise _catalog_error(loaded, paths[indicator.id] + ("ty_le", k),
+                                     f"danh mục '{name}': chỉ tiêu '{indicator.id}' tính tỷ lệ từ mã không có: '{ref}'")
+    catalog = Catalog(name, str(file_path), str(data.get("tieu_de", "")), data.get("huong") == "ngang", roots, by_id)
+    cycle = _find_cycle(catalog)
+    if cycle:
+        first = cycle[0]
+        raise _catalog_error(loaded, paths[first.id] + ("tong" if first.sums_children else "ty_le",),
+                             f"danh mục '{name}': công thức tính vòng {' → '.join(repr(i.id) for i in cycle)} "
+                             "(dòng trước tính từ dòng sau); sửa ty_le hoặc tong để không dòng nào được tính từ "
+                             "chính nó")
+    return catalog
+
+
+def _find_cycle(catalog: Catalog) -> list[Indicator] | None:
+    """A chain of derived rows that leads back to its first row ([a, b, a]), or None.
+
+    Depth-first with an explicit stack: a valid catalog may chain thousands of rows, deeper than Python recursion.
+    """
+    done: set[str] = set()
+    for start in catalog.by_id.values():
+        if start.id in done:
+            continue
+        path, pending, on_path = [start], [iter(catalog.inputs(start))], {start.id}
+        while path:
+            following = next(pending[-1], None)
+            if following is None:
+                on_path.discard(path[-1].id)
+                done.add(path.pop().id)
+                pending.pop()
+            elif following.id in on_path:
+                return path[[i.id for i in path].index(following.id):] + [following]
+            elif following.id not in done:
+                path.append(following)
+                pending.append(iter(catalog.inputs(following)))
+                on_path.add(following.id)
+    return None
 
 
 class FigureValues:
-    """The ward's values with derived rows computed on demand (and cycles refused)."""
+    """The ward's values with derived rows computed on demand (load_catalog has refused cycles)."""
 
     def __init__(self, catalog: Catalog, given: dict, context_path):
         self.catalog = catalog
         self.given = given
         self.path = context_path
         self.cache: dict[str, object] = {}
-        self.active: set[str] = set()
 
     def value(self, indicator: Indicator):
         if indicator.id in self.cache:
             return self.cache[indicator.id]
-        if indicator.id in self.active:
-            raise TemplateError(f"danh mục '{self.catalog.name}': công thức của '{indicator.id}' tự tham chiếu vòng")
-        self.active.add(indicator.id)
+        # The rows it is computed from first, with an explicit stack rather than recursion: a catalog may chain
+        # a ratio of a ratio of … thousands of rows deep.
+        stack = [indicator]
+        while stack:
+            current = stack[-1]
+            if current.id in self.cache:  # reached twice (two rows share an input)
+                stack.pop()
+                continue
+            missing = [i for i in self.catalog.inputs(current) if i.id not in self.cache]
+            if missing:
+                stack.extend(missing)
+            else:
+                self.cache[stack.pop().id] = self._compute(current)
+        return self.cache[indicator.id]
+
+    def _compute(self, indicator: Indicator):
+        """The value of one row whose inputs are all in the cache."""
         if indicator.sums_children:
-            parts = [self.number(child) for child in indicator.children]
-            known = [p for p in parts if p is not None]
-            result = sum(known) if known else None
-        elif indicator.ratio:
+            known = [p for p in (self.number(child) for child in indicator.children) if p is not None]
+            return sum(known) if known else None
+        if indicator.ratio:
             part, whole = (self.number(self.catalog.by_id[i]) for i in indicator.ratio)
-            result = None if part is None or not whole else fmt.percent_value(part, whole)
-        else:
-            result = self.given.get(indicator.id)
-        self.active.discard(indicator.id)
-        self.cache[indicator.id] = result
-        return result
+            return None if part is None or not whole else fmt.percent_value(part, whole)
+        return self.given.get(indicator.id)
 
     def number(self, indicator: Indicator):
         value = self.value(indicator)

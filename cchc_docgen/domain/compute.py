@@ -36,10 +36,10 @@ def _sum_present(group: dict, keys) -> int:
     return sum(group.get(k) or 0 for k in keys)
 
 
-def _derive_figures(so_lieu: dict) -> dict:
-    # The groups the schema names are the ones templates know; an absent one is None, so a template can write
-    # `{% if so_lieu.ho_so %}`.
-    groups = load_schema()["$defs"]["so_lieu"]["properties"]
+def _derive_figures(so_lieu: dict, schema: dict) -> dict:
+    # The groups the schema names (the package's and those the template folders declare) are the ones templates
+    # know; an absent one is None, so a template can write `{% if so_lieu.ho_so %}`.
+    groups = schema["$defs"]["so_lieu"]["properties"]
     for name in groups:
         group = so_lieu.setdefault(name, None)
         # Every known field is present (None when not given), so templates can test `x is none` safely.
@@ -82,9 +82,11 @@ def _derive_period(ky: dict) -> None:
     ky["ten_ky_toi"] = fmt.next_period_phrase(ky["loai"], ky["so"], ky["nam"])
 
 
-def compute(raw: dict) -> dict:
+def compute(raw: dict, schema: dict | None = None) -> dict:
     """Return the template context for one report's data (as read); raise DataError, naming the field, where
-    the data contradicts itself."""
+    the data contradicts itself. `schema`: the data's schema with what the template folders declare
+    (templating.library.TemplateLibrary.schema), by default the package's."""
+    schema = load_schema() if schema is None else schema
     # The parts this stage fills in are copied; the ward's content (noi_dung, phu_luc: most of the data) is
     # only read, so it is shared rather than deep-copied.
     data = {key: (value if key in ("noi_dung", "phu_luc") else copy.deepcopy(value)) for key, value in raw.items()}
@@ -127,9 +129,9 @@ def compute(raw: dict) -> dict:
     quyen = nguoi_ky.get("tham_quyen") or []
     nguoi_ky["tham_quyen"] = [quyen] if isinstance(quyen, str) else quyen
 
-    data["so_lieu"] = _derive_figures(data.get("so_lieu") or {})
+    data["so_lieu"] = _derive_figures(data.get("so_lieu") or {}, schema)
     noi_dung = data.setdefault("noi_dung", {})
-    for key in load_schema()["properties"]["noi_dung"]["properties"]:
+    for key in schema["properties"]["noi_dung"]["properties"]:
         noi_dung.setdefault(key, None)
     data.setdefault("tinh", "")
     data.setdefault("phu_luc", [])

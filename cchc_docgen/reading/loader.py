@@ -511,6 +511,91 @@ def _syntax_message(problem: str, char: str = "") -> str:
     return f"lỗi cú pháp YAML: {problem}"
 
 
+def _quoted(text: str) -> str:
+    """`text` as a single-quoted YAML value (a single quote inside is written twice)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote_the_value(lines: list[str], mark) -> str:
+    """How to write the plain value that starts at `mark` with a '*' or '&' YAML took for a reference: quoted."""
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    lead, value = line[:mark.column].strip(), line[mark.column:].split(" #")[0].rstrip()
+    if len(value) > 60:
+        value = value[:59] + "…"
+    what = "dòng" if lead in ("", "-") else "giá trị"
+    return f"{what} bắt đầu bằng dấu '{value[:1]}' phải đặt trong dấu nháy: {lead + ' ' if lead else ''}{_quoted(value)}"
+
+
+def _refuse_scalar_anchors(source: str | bytes, file: str, text_of) -> None:
+    """A DataError at the first anchor on a value ("- &neo x"): the composer drops it without a word, so the
+    text would print as "x". (An anchor on a list or mapping loses no text; using it is refused by _Builder.)
+    Looked for in the parser's events, for a file with a '&' that the quick pass did not read (it refuses
+    anchors itself); the path of each value is followed to name the field."""
+    parser = _Loader(source)
+    frames: list[list] = []  # per open collection: [its path, the current key (mapping) or index (list)]
+    try:
+        while (event := parser.get_event()) is not None and event.__class__ is not yaml.StreamEndEvent:
+            kind = event.__class__
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
+                frames.pop()
+                if frames and not isinstance(frames[-1][1], int):
+                    frames[-1][1] = None  # the mapping's value is done: a key comes next
+                continue
+            if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START \
+                    and kind is not yaml.AliasEvent:
+                continue
+            path, is_key = (), False
+            if frames:
+                frame = frames[-1]
+                if isinstance(frame[1], int):
+                    frame[1] += 1
+                    path = frame[0] + (frame[1],)
+                elif frame[1] is None:
+                    is_key, frame[1] = True, event.value if kind is _SCALAR else "?"
+                    path = frame[0] + (frame[1],)
+                else:
+                    path = frame[0] + (frame[1],)
+                    if kind is _SCALAR or kind is yaml.AliasEvent:
+                        frame[1] = None
+            if kind is _SCALAR and event.anchor is not None:
+                mark = event.start_mark
+                advice = (_quote_the_value(text_of().split("\n"), mark) if not event.style and not is_key
+                          else "hãy viết đầy đủ giá trị")
+                raise DataError(f"không hỗ trợ tham chiếu YAML (&neo / *bí_danh); {advice}",
+                                Location(file, mark.line + 1, mark.column + 1), path)
+            if kind is _MAPPING_START or kind is _SEQUENCE_START:
+                frames.append([path, -1 if kind is _SEQUENCE_START else None])
+    finally:
+        parser.dispose()
+
+
+def _quoting_advice(exc: yaml.MarkedYAMLError, text: str):
+    """(message, mark) for the two syntax errors that come from text not quoted as it should be, where PyYAML's
+    own words blame something else; None for any other error. Only a broken file gets here."""
+    lines = text.split("\n")
+    if exc.context in ("while scanning an alias", "while scanning an anchor") and exc.context_mark:
+        # "- **Đậm:** nội dung": YAML reads a value opening with '*' (or '&') as a reference
+        return "lỗi cú pháp YAML: " + _quote_the_value(lines, exc.context_mark), exc.context_mark
+    mark = exc.problem_mark
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    before = line[:mark.column].rstrip() if mark else ""
+    after = line[mark.column:mark.column + 1] if mark else ""
+    quote = before[-1:]
+    if quote not in ("'", '"') or before.find(quote) == len(before) - 1 or not (after.isalnum() or after in "'\""):
+        return None
+    # 'ten_goi: "UBND "X""': a quoted value ended at an inner quote and text follows it
+    opening = before.find(quote)
+    lead, value = line[:opening].strip(), line[opening:].split(" #")[0].rstrip()
+    inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value
+    lead = lead + " " if lead else ""
+    if quote == '"':
+        escaped = '"' + inner.replace('"', '\\"') + '"'
+        return ("lỗi cú pháp YAML: giá trị trong dấu nháy kép có dấu nháy kép bên trong: dùng dấu nháy đơn bên "
+                f"ngoài ({lead}{_quoted(inner)}) hoặc viết \\\" cho dấu nháy bên trong ({lead}{escaped})", mark)
+    return ("lỗi cú pháp YAML: giá trị trong dấu nháy đơn có dấu nháy đơn bên trong: viết '' cho mỗi dấu nháy "
+            f"đơn bên trong ({lead}{_quoted(inner)})", mark)
+
+
 def _char_at(text: str, mark) -> str:
     if mark is None:
         return ""
@@ -571,6 +656,8 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         except _NotPlain:
             pass
         loader.dispose()
+        if ("&" if isinstance(source, str) else b"&") in source:
+            _refuse_scalar_anchors(source, file, text_of)
         loader = _Loader(source)  # the reference pass composes the node graph from the start
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
@@ -578,10 +665,14 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         builder = _Builder(file, loader, hints)
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        advice = _quoting_advice(exc, text_of())
+        if advice:
+            message, mark = advice
+        else:
+            mark = exc.problem_mark or exc.context_mark
+            message = _syntax_message(exc.problem or exc.context or "lỗi cú pháp", _char_at(text_of(), mark))
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        problem = exc.problem or exc.context or "lỗi cú pháp"
-        raise DataError(_syntax_message(problem, _char_at(text_of(), mark)), where) from None
+        raise DataError(message, where) from None
     except yaml.reader.ReaderError as exc:  # invalid UTF-8, a control character (libyaml reads as it parses)
         raise _unprintable_error(text_of(), exc.character, file) from None
     except yaml.YAMLError as exc:
@@ -679,7 +770,10 @@ def load(path: str | Path) -> LoadedData:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DataError(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)", Location(name))
+            # One decimal, rounded up: a file just over the limit must not read "20 MB; tối đa 20 MB".
+            tenths = -(-size * 10 // (1024 * 1024))
+            raise DataError(f"tệp quá lớn ({tenths // 10},{tenths % 10} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)",
+                            Location(name))
         # Read no more than the limit: a device or a pipe (/dev/zero, /dev/urandom) states no size and never ends.
         # A file is read as large as it states (read(n) sets n bytes aside first: 20 MB of fresh memory for every
         # file costs page faults), then on to the limit if it has grown meanwhile.

@@ -41,12 +41,36 @@ def load_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=1)
-def _validator():
-    # jsonschema is imported only to explain data that failed the quick check: it costs ~0.1 s at start-up.
-    import jsonschema
+class _Compiled:
+    """What validating against one schema needs, made once per schema: the package's, or a template library's
+    with the sections and figure groups its folders declare (templating.library.TemplateLibrary.schema)."""
 
-    return jsonschema.Draft202012Validator(load_schema())
+    def __init__(self, schema: dict):
+        self.schema = schema  # (held: the cache below is keyed by its id)
+        self.quick = _compile(schema, schema, {}) if _quick_check_usable(schema) else None
+        self.declared_fields = _declared_fields(schema)
+        self.figure_groups = frozenset(schema["$defs"]["so_lieu"]["properties"])
+        self._validator = None
+
+    @property
+    def validator(self):
+        if self._validator is None:
+            # jsonschema is imported only to explain data that failed the quick check: ~0.1 s at start-up.
+            import jsonschema
+
+            self._validator = jsonschema.Draft202012Validator(self.schema)
+        return self._validator
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(schema: dict | None) -> _Compiled:
+    schema = load_schema() if schema is None else schema
+    found = _COMPILED.get(id(schema))
+    if found is None or found.schema is not schema:
+        found = _COMPILED[id(schema)] = _Compiled(schema)
+    return found
 
 
 def _type_of(value) -> str:
@@ -75,13 +99,45 @@ def _most_relevant(errors):
     return min(errors, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
 
 
-def _message(error) -> tuple[str, tuple, bool]:
+def _text_split_by_colon(error) -> bool:
+    """Whether a value that may be text is a one-field mapping whose field name reads like words: what YAML makes
+    of "- Kết quả: đạt yêu cầu", an unquoted ': ' in a sentence. (Field names are snake_case without diacritics.)"""
+    value = error.instance
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((name, item),) = value.items()
+    if not isinstance(name, str) or isinstance(item, (dict, list)) or not any(
+            ch.isspace() or ord(ch) > 127 for ch in name):
+        return False
+    root = load_schema()
+    for option in error.validator_value:
+        kinds = _follow_refs(option, root).get("type", ())
+        if "string" in ([kinds] if isinstance(kinds, str) else kinds):
+            return True
+    return False
+
+
+def _colon_message(loaded: LoadedData, path: tuple, mapping: dict) -> str:
+    """What to write instead of the mapping YAML made of a sentence with ': ': the sentence as written, quoted."""
+    ((name, item),) = mapping.items()
+    node = loaded.node(path + (name,))
+    written = node.value if isinstance(getattr(node, "value", None), str) else ("" if item is None else str(item))
+    sentence = f"{name}: {written}".rstrip()
+    quoted = "'" + sentence.replace("'", "''") + "'"
+    in_brackets = getattr(loaded.node(path), "flow_style", False)  # an item of a [ … ] list has no '- '
+    return ("dấu ': ' trong câu làm YAML hiểu thành một trường; đặt cả dòng trong dấu nháy: "
+            + (quoted if in_brackets else f"- {quoted}"))
+
+
+def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
     """(Vietnamese message, field path, whether to point at the key rather than the value)."""
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
     if kind in ("oneOf", "anyOf") and error.context:
-        return _message(_most_relevant(error.context))
+        if _text_split_by_colon(error):
+            return _colon_message(loaded, path, value), path, False
+        return _message(_most_relevant(error.context), loaded)
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         return f"thiếu trường bắt buộc '{missing[0]}'", path, False
@@ -144,9 +200,7 @@ def _check_keywords(node) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _quick_check_usable() -> bool:
-    schema = load_schema()
+def _quick_check_usable(schema: dict) -> bool:
     return all(set(n) <= _QUICK_KEYWORDS for n in _schema_nodes(schema)) and _check_keywords(schema)
 
 
@@ -301,12 +355,6 @@ def _compile(schema: dict, root: dict, compiled: dict):
     return fits
 
 
-@lru_cache(maxsize=1)
-def _quick_check():
-    schema = load_schema()
-    return _compile(schema, schema, {}) if _quick_check_usable() else None
-
-
 # Bounds the schema does not state, on values that would otherwise make a render crawl or run out of memory.
 MAX_TABLE_COLUMNS = 63  # Word's own limit
 MAX_NUMBER_DIGITS = 10  # a document number (van_ban.so); Python refuses int() of a string over 4300 digits
@@ -356,12 +404,11 @@ def thousands_dot_message(text: str, decimals_allowed: bool) -> str:
     return message
 
 
-def _number_errors(loaded: LoadedData, error) -> None:
+def _number_errors(loaded: LoadedData, error, known) -> None:
     """Counts written with a thousands dot, in the figures a ward may give as any number: its own groups of
     `so_lieu` (the schema's own fields take integers only, and say so) and the values of a Phụ lục."""
     data = loaded.data
     so_lieu = data.get("so_lieu")
-    known = load_schema()["$defs"]["so_lieu"]["properties"]
     if isinstance(so_lieu, dict):
         for name, group in so_lieu.items():
             if name in known:
@@ -412,13 +459,13 @@ def _split_number_errors(loaded: LoadedData, row_path, row: list, error) -> None
                   row_path + (c,))
 
 
-def _limit_errors(loaded: LoadedData) -> list[DataError]:
+def _limit_errors(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
     errors = []
 
     def error(message, path):
         errors.append(DataError(message, loaded.location(path), path))
 
-    _number_errors(loaded, error)
+    _number_errors(loaded, error, compiled.figure_groups)
     check_splits = None
 
     so = (loaded.data.get("van_ban") or {}).get("so") if isinstance(loaded.data.get("van_ban"), dict) else None
@@ -457,12 +504,10 @@ _ITEM = 0  # in a schema path: any list index; (_ANY, names): a field of any nam
 _ANY = "*"
 
 
-@lru_cache(maxsize=1)
-def _declared_fields() -> tuple[dict, list]:
+def _declared_fields(root: dict) -> tuple[dict, list]:
     """(field name → the schema paths that declare it, [(path, own field names) of every mapping that takes fields
     of any name]). A path holds names, _ITEM for a list's items and (_ANY, declared names) for a field of any
     other name."""
-    root = load_schema()
     declared: dict = {}
     open_maps: list = []
 
@@ -518,12 +563,12 @@ def _at(value, path):
     return value
 
 
-def _misplaced_keys(loaded: LoadedData) -> list[DataError]:
+def _misplaced_keys(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
     """A field the schema knows only at another level, met in a mapping that takes fields of any name (so_lieu's
     own figures, a field's breakdown): a key dedented out of its group, or indented into the group below, which
     the schema alone would take as a figure of its own and the report would drop. It is one only when its group
     (one level down or up) is in the data without it."""
-    declared, open_maps = _declared_fields()
+    declared, open_maps = compiled.declared_fields
     errors = []
     for map_path, own in open_maps:
         for data_path, mapping in _matching(loaded.data, map_path, ()):
@@ -565,20 +610,22 @@ def _matching(value, schema_path, path):
         yield from _matching(value[step], rest, path + (step,))
 
 
-def validate(loaded: LoadedData) -> None:
-    """Raise ErrorList with every schema violation, in file order; return None when the data fits."""
-    misplaced = _misplaced_keys(loaded)
-    quick = _quick_check()
+def validate(loaded: LoadedData, schema: dict | None = None) -> None:
+    """Raise ErrorList with every violation of `schema` (by default the package's; a template library's adds
+    what its folders declare), in file order; return None when the data fits."""
+    compiled = _compiled(schema)
+    misplaced = _misplaced_keys(loaded, compiled)
+    quick = compiled.quick
     if quick is not None and quick(loaded.data):
-        limits = misplaced + _limit_errors(loaded)
+        limits = misplaced + _limit_errors(loaded, compiled)
         if limits:
             raise ErrorList(sorted(limits, key=lambda e: (e.location.line or 0, e.location.column or 0)))
         return
     errors = list(misplaced)
     seen = {(e.message, e.path) for e in misplaced}
     misplaced_paths = [e.path for e in misplaced]
-    for error in _validator().iter_errors(loaded.data):
-        message, path, at_key = _message(error)
+    for error in compiled.validator.iter_errors(loaded.data):
+        message, path, at_key = _message(error, loaded)
         if error.validator == "type" and isinstance(error.instance, float):
             written = thousands_dot_text(error.instance)
             if written:
@@ -587,7 +634,7 @@ def validate(loaded: LoadedData) -> None:
             continue
         seen.add((message, path))
         errors.append(DataError(message, loaded.location(path, key=at_key), path))
-    errors = errors or _limit_errors(loaded)
+    errors = errors or _limit_errors(loaded, compiled)
     if errors:
         errors.sort(key=lambda e: (e.location.line or 0, e.location.column or 0))
         raise ErrorList(errors)

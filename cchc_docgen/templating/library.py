@@ -9,12 +9,15 @@ so a folder overrides only what it contains. A text template may extend another 
 
 from __future__ import annotations
 
+import copy
+import difflib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -23,6 +26,7 @@ from cchc_docgen.composing.inline import escape
 from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import Location, TemplateError
+from cchc_docgen.templating import forms
 from cchc_docgen.templating.cache import bytecode_cache
 from cchc_docgen.templating.sandbox import (
     BoundedSandbox,
@@ -132,11 +136,21 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
 class ReportTemplate:
     """A named template: its compiled text template and where its layout is. Compiled once, used for many documents."""
 
+    kind: ClassVar[str] = "text"  # a Word form is "form" (templating/forms.py): the pipeline composes it otherwise
     name: str
     text: jinja2.Template
     text_path: Path
     layout_path: Path
     library: "TemplateLibrary"
+
+    @cached_property
+    def schema(self) -> dict:
+        """The data's schema for this kind: the package's, with what the template folders declare of it."""
+        return self.library.schema(self.name)
+
+    @cached_property
+    def declaration(self) -> dict:
+        return self.library.declaration(self.name)
 
     @cached_property
     def names_read(self) -> set[str]:
@@ -150,7 +164,7 @@ class ReportTemplate:
     @property
     def numbering(self):
         """The `danh_so` of the template kind's declaration: its numbering scheme (composing.numbering)."""
-        return self.library.declaration(self.name).get("danh_so")
+        return self.declaration.get("danh_so")
 
     @cached_property
     def reads_period(self) -> bool:
@@ -159,10 +173,42 @@ class ReportTemplate:
         return any(re.search(r"\bky_bao_cao\b", source) for source in self.library.sources(self.name))
 
 
-# What a cau-hinh.yaml may hold: a key's type, or for a group its own keys.
-SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": dict}
-_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false",
-               dict: "một nhóm khóa theo tên mẫu, ví dụ 'mau: {kiem-tra: {danh_so: [phan, la_ma, so]}}'"}
+class Named:
+    """In SETTINGS_SHAPE: a group whose keys are names the author chooses (report kinds, sections, figure
+    groups, fields), each holding `shape`."""
+
+    def __init__(self, shape: dict, what: str):
+        self.shape, self.what = shape, what
+
+
+# The types a declared figure may have (cau-hinh.yaml: mau.NAME.so_lieu.GROUP.truong.FIELD.kieu) and their schema.
+FIGURE_TYPES = {
+    "so_nguyen": {"$ref": "#/$defs/so_nguyen"},  # a count
+    "so": {"type": "number"},  # any number (a percentage, an amount)
+    "chu": {"type": "string"},  # a text (a decision's number, a note)
+    "ty_so": {"$ref": "#/$defs/ty_so"},  # {dat, tong}: so many of so many
+}
+SECTION_SHAPE = {"tieu_de": str, "mo_ta": str, "van_ban": bool}
+FIGURE_GROUP_SHAPE = {"mo_ta": str, "truong": Named({"kieu": tuple(FIGURE_TYPES), "mo_ta": str}, "trường")}
+
+
+def _check_numbering(value, loaded, here: tuple) -> None:
+    """A kind's `danh_so` (composing.numbering.parse_scheme), its problem located at the entry or key."""
+    try:
+        parse_scheme(value)
+    except SchemeError as exc:
+        where = here + exc.path
+        at_key = bool(exc.path) and isinstance(exc.path[-1], str) and exc.path[-1] not in ("kieu", "dem_lai")
+        raise TemplateError(exc.message, loaded.location(where, key=at_key), where) from None
+
+
+KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": _check_numbering, "muc": Named(SECTION_SHAPE, "mục"),
+              "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu")}
+# What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
+# A function checks a group of its own (Word forms' declarations: templating/forms.py).
+SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu"),
+                  "mau_word": forms.check_declarations}
+_TYPE_NAMES = {str: "một chuỗi chữ", bool: "true hoặc false", list: "một danh sách [ … ]"}
 
 
 def _shown(value) -> str:
@@ -191,10 +237,27 @@ def _read_settings(path: Path) -> dict:
         for key, value in data.items():
             here = path_ + (key,)
             if key not in shape:
-                raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu; các khóa được dùng: "
+                close = difflib.get_close_matches(str(key), list(shape), n=1)
+                hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""
+                raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu{hint}; các khóa được dùng: "
                                     f"{', '.join(shape)}", loaded.location(here, key=True), here)
             wanted = shape[key]
-            if isinstance(wanted, dict):
+            if isinstance(wanted, Named):
+                if not isinstance(value, dict):
+                    raise TemplateError(f"phải là một nhóm, mỗi {wanted.what} một khóa; đang ghi: {_shown(value)}",
+                                        loaded.location(here), here)
+                for name, item in value.items():
+                    if not isinstance(item, dict):
+                        raise TemplateError(f"{wanted.what} '{name}' phải là một nhóm khóa ({', '.join(wanted.shape)})"
+                                            f"; đang ghi: {_shown(item)}", loaded.location(here + (name,)), here + (name,))
+                    check(item, wanted.shape, here + (name,))
+            elif isinstance(wanted, tuple):
+                if value not in wanted:
+                    raise TemplateError(f"phải là một trong: {', '.join(wanted)}; đang ghi: {_shown(value)}",
+                                        loaded.location(here), here)
+            elif callable(wanted) and not isinstance(wanted, type):
+                wanted(value, loaded, here)
+            elif isinstance(wanted, dict):
                 if not isinstance(value, dict):
                     first = next(iter(wanted))
                     raise TemplateError(f"phải là một nhóm khóa ({', '.join(wanted)}), ví dụ '{key}: {{{first}: true}}'"
@@ -205,17 +268,6 @@ def _read_settings(path: Path) -> dict:
                                     here)
 
     check(loaded.data, SETTINGS_SHAPE, ())
-    for name, declared in (loaded.data.get("mau") or {}).items():  # what each template kind declares
-        here = ("mau", name)
-        if not isinstance(declared, dict):
-            raise TemplateError(f"phải là một nhóm khóa, ví dụ '{name}: {{danh_so: [phan, la_ma, so]}}'; đang ghi: "
-                                f"{_shown(declared)}", loaded.location(here), here)
-        try:
-            parse_scheme(declared.get("danh_so"))
-        except SchemeError as exc:
-            where = here + ("danh_so",) + exc.path
-            raise TemplateError(exc.message, loaded.location(where, key=isinstance(where[-1], str) and
-                                                             where[-1] not in ("danh_so", "kieu", "dem_lai")), where) from None
     return loaded.data
 
 
@@ -258,20 +310,20 @@ class TemplateLibrary:
 
     def _settings(self) -> dict:
         merged: dict = {}
+        self._declared: list[dict] = []  # each folder's `mau:` declarations, the national base first
         for root in reversed(self.search_path):
             path = root / SETTINGS_FILE
             if path.is_file():
                 refuse_outside(path, [root])
-                for key, value in _read_settings(path).items():
+                read = _read_settings(path)
+                if read.get("mau"):
+                    self._declared.append(read["mau"])
+                for key, value in read.items():
                     if isinstance(value, dict) and isinstance(merged.get(key), dict):
                         merged[key] = {**merged[key], **value}
                     else:
                         merged[key] = value
         return merged
-
-    def declaration(self, name: str) -> dict:
-        """What cau-hinh.yaml files along the search path declare about the template kind `name` (`mau: {name: …}`)."""
-        return (self.settings.get("mau") or {}).get(name) or {}
 
     def find_file(self, relative: str) -> Path | None:
         """The first `relative` file along the search path; a link out of its folder is an error (see `inside`)."""
@@ -282,18 +334,63 @@ class TemplateLibrary:
                 return candidate
         return None
 
+    def declaration(self, name: str) -> dict:
+        """What the template folders declare of report kind `name` (cau-hinh.yaml, `mau: {name: …}`): its title,
+        sections (`muc`), figure groups (`so_lieu`), numbering (`danh_so`). Folders nearer the front of the search
+        path win key by key (a province adds a section to a national kind without restating the others), and
+        `ke_thua: other` starts from the other kind's declaration."""
+        return self._declaration(name, ())
+
+    def _declaration(self, name: str, seen: tuple) -> dict:
+        if name in seen:
+            raise TemplateError(f"khai báo mẫu kế thừa vòng quanh: {' → '.join((*seen, name))} (ke_thua trong "
+                                f"{SETTINGS_FILE})")
+        merged: dict = {}
+        for folder in self._declared:
+            _merge_into(merged, folder.get(name) or {})
+        base = merged.get("ke_thua")
+        if base:
+            inherited = copy.deepcopy(self._declaration(base, (*seen, name)))
+            inherited.pop("ten", None)
+            merged = _merge_into(inherited, merged)
+        return merged
+
+    @cached_property
+    def declared_names(self) -> list[str]:
+        return sorted({name for folder in self._declared for name in folder})
+
+    def schema(self, name: str | None = None) -> dict:
+        """The data's JSON Schema for report kind `name` (every kind of the library when None): the package's,
+        with the sections and figure groups the template folders declare. Made once per library and kind."""
+        cache = self.__dict__.setdefault("_schemas", {})
+        if name not in cache:
+            from cchc_docgen.reading.validate import load_schema
+
+            kinds = [name] if name else sorted(set(self.names) | set(self.declared_names))
+            declarations = [self.declaration(kind) for kind in kinds]
+            if not any(d.get("muc") or d.get("so_lieu") for d in declarations):
+                cache[name] = load_schema()  # nothing declared: the package's own (compiled once for all)
+            else:
+                cache[name] = _declared_schema(load_schema(), declarations)
+        return cache[name]
+
     @cached_property
     def names(self) -> list[str]:
         found = set()
         for root in self.search_path:
             if root.is_dir():
                 found.update(p.name[: -len(TEXT_SUFFIX)] for p in root.glob("*" + TEXT_SUFFIX) if not p.name.startswith("_"))
-        return sorted(found)
+        return sorted(found | set(forms.form_names(self)))
 
     def get(self, name: str) -> ReportTemplate:
         if name in self._cache:
             return self._cache[name]
         text_path = self.find_file(name + TEXT_SUFFIX)
+        if text_path is None:  # a Word form TEN.docx (templating/forms.py)?
+            form = forms.find_form(self, name)
+            if form is not None:
+                self._cache[name] = form
+                return form
         if text_path is None or name.startswith("_") or "/" in name:
             known = ", ".join(self.names) or "(không có)"
             raise TemplateError(f"không có mẫu '{name}'; các mẫu hiện có: {known}")
@@ -328,6 +425,37 @@ class TemplateLibrary:
         return [_JINJA_COMMENT.sub("", Path(f).read_text(encoding="utf-8")) for f in self.text_chain(name)]
 
 
+def _merge_into(target: dict, source: dict) -> dict:
+    """`source` merged into `target` key by key, groups recursively (the nearer folder's value wins)."""
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+def _declared_schema(base: dict, declarations: list[dict]) -> dict:
+    """`base` with each declared section as a field of noi_dung and each declared figure group as a group of
+    so_lieu, described in Vietnamese from the declaration (for validate, `docgen new`, `docgen schema`)."""
+    schema = copy.deepcopy(base)
+    sections = schema["properties"]["noi_dung"]["properties"]
+    groups = schema["$defs"]["so_lieu"]["properties"]
+    for declaration in declarations:
+        for key, section in (declaration.get("muc") or {}).items():
+            if section.get("van_ban") is False:
+                continue  # a heading the template fills alone: the ward writes nothing there
+            title, about = section.get("tieu_de", ""), section.get("mo_ta", "")
+            described = ": ".join(part for part in (title, about) if part) or key
+            sections[key] = {**sections.get(key, {"$ref": "#/$defs/muc_noi_dung"}), "description": described}
+        for key, group in (declaration.get("so_lieu") or {}).items():
+            fields = {name: {**FIGURE_TYPES[spec.get("kieu", "so_nguyen")], "description": spec.get("mo_ta", name)}
+                      for name, spec in (group.get("truong") or {}).items()}
+            groups[key] = {"type": "object", "description": group.get("mo_ta", key), "properties": fields,
+                           "additionalProperties": False}
+    return schema
+
+
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
 _JINJA_COMMENT = re.compile(r"{#.*?#}", re.DOTALL)
 _LIBRARIES: dict[tuple, TemplateLibrary] = {}
@@ -357,8 +485,13 @@ def describe_templates(library: TemplateLibrary) -> str:
              "Thứ tự tìm mẫu: " + " → ".join(where(p) for p in library.search_path), ""]
     for name in library.names:
         template = library.get(name)
+        if template.kind == "form":
+            lines.append(f"{name}{' — ' + template.description if template.description else ''}")
+            lines.append(f"  mẫu Word: {where(template.path)}")
+            continue
         chain = library.text_chain(name)
-        lines.append(name)
+        title = library.declaration(name).get("ten")
+        lines.append(f"{name} — {title}" if title else name)
         lines.append(f"  nội dung: {where(chain[0])}")
         lines.extend(f"    kế thừa: {where(parent)}" for parent in chain[1:])
         lines.append(f"  bố cục:   {where(template.layout_path)}")

@@ -16,4 +16,6 @@ def write(document, fmt: str = "docx") -> bytes:
     """The document in format `fmt` ("docx" or "md"); an unknown format is an error, not a .docx."""
     if fmt not in WRITERS:
         raise DocgenError(f"không có định dạng '{fmt}'; các định dạng: {', '.join(FORMATS)}")
+    if getattr(document, "package", None) is not None:  # a filled Word form (writers/form.py) writes itself
+        return import_module("cchc_docgen.writers.form").write(document, fmt)
     return import_module(WRITERS[fmt]).write(document)
