@@ -38,6 +38,7 @@ class Heading:
     numbered: bool = True
     number: str = ""  # filled by the composer, e.g. "II." or "2.1."
     explicit: bool = False  # written by the ward: kept even with nothing under it (only template headings are pruned)
+    style: str = ""  # a numbering style for this heading alone ("## … {chu_cai}"); "" takes its level's
 
 
 @dataclass(slots=True)

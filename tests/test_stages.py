@@ -327,7 +327,9 @@ def test_unknown_template_variable_is_a_template_error(tmp_path):
         compose.compose(compute.compute(loaded.data), TemplateLibrary([tmp_path]).get("hong"))
 
 
-def test_numbered_heading_under_an_unnumbered_one_continues_the_numbering():
+def test_numbered_heading_under_an_unnumbered_one_starts_its_own_count():
+    # Issue 20: it belongs to the unnumbered heading, so it does not take a place among that heading's siblings
+    # ("Đào tạo" stays 1.1.); a decimal number extends its parent's, and this parent has none.
     text = MINIMAL + """noi_dung:
   cong_vu:
     - muc: "* Vị trí việc làm"
@@ -339,8 +341,8 @@ def test_numbered_heading_under_an_unnumbered_one_continues_the_numbering():
       noi_dung: [y]
 """
     headings = [(b.number, plain_text(b.content)) for b in build(text).blocks if isinstance(b, Heading)]
-    assert headings[1:] == [("1.", "Cải cách chế độ công vụ"), ("", "* Vị trí việc làm"), ("1.1.", "Con có số"),
-                            ("1.2.", "Đào tạo")]
+    assert headings[1:] == [("1.", "Cải cách chế độ công vụ"), ("", "* Vị trí việc làm"), ("1.", "Con có số"),
+                            ("1.1.", "Đào tạo")]
 
 
 ROWSPAN_TABLE = MINIMAL + """noi_dung:

@@ -5,28 +5,39 @@ The text template renders to a small line markup, split into named parts by `:::
     ::: loai_van_ban          BÁO CÁO
     ::: ky_hieu               BC-UBND
     ::: trich_yeu             the title under BÁO CÁO
-    ::: noi_dung              the body:  "# …" / "## …" … "##### …" headings (numbered automatically:
-                              I. / 1. / 1.1. / 1.1.1. / a); "… {-}" for an unnumbered one), "- …" and
-                              "+ …" list items, any other non-empty line a paragraph
+    ::: noi_dung              the body:  "= …" (a part), "# …" / "## …" … "##### …" headings, numbered by the
+                              template kind's scheme (composing.numbering; by default A. / I. / 1. / 1.1. /
+                              1.1.1. / a)); "… {-}" for an unnumbered one, "… {chu_cai}" (any style name) for
+                              another style for that heading alone; "- …" and "+ …" list items, any other
+                              non-empty line a paragraph
     ::: ket_luan              the closing paragraph; "./." is added
 
 The ward's own content (`noi_dung.<muc>` in the YAML) is not pasted into that text: `khoi('muc')` turns it into
 model blocks directly and leaves a placeholder line, so nothing a ward writes is ever read as markup or as
 template code. A heading left without any content under it is dropped, so an empty section leaves no trace.
+
+Jinja's idioms keep that content: what super(), self.<block>(), a macro or caller() returns and what
+`{% set x %}…{% endset %}` captures is template output (Raw, see templating.library.TextTemplateSandbox), printed
+as it is. The placeholder line is internal: one the template escapes (`~`, a text filter), alters, keeps back
+or prints outside `::: noi_dung` is a TemplateError at the khoi() call, never text in the document.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+import secrets
 from contextlib import nullcontext
+from pathlib import Path
 
 import jinja2
 
 from cchc_docgen.composing.header import build_header
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
+from cchc_docgen.composing.numbering import STYLES, SchemeError, heading_style, number_headings, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import build_appendices
-from cchc_docgen.errors import DataError, TemplateError
+from cchc_docgen.errors import DataError, Location, TemplateError
 from cchc_docgen.model import (
     Cell,
     Document,
@@ -48,14 +59,16 @@ from cchc_docgen.templating.sandbox import (
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
-_TOKEN = "\ue000"  # a private-use character: never in real text, not whitespace to str.strip()
-_TOKEN_LINE = re.compile(r"^\ue000(\d+):(\d*)\ue000$")
-# Data text that holds the character itself reaches the markup escaped ("\\\ue000"), so only a bare one is ours.
-_UNESCAPED_TOKEN = re.compile(r"(?<!\\)\ue000")
-_HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(\s+\{-\})?$")
-# Vietnamese letters used for points a), b), c), d), đ), … (no f, j, w, z), as in legal documents.
-_POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
-_PART_LETTERS = "ABCDEGHIKLMNOPQRSTUVXY"
+# khoi() leaves a marker line, "\ue000MARK:N:CAP\ue000", where the N-th content it made goes. U+E000 is a private-use
+# character: never in real text, not whitespace to str.strip(). Data text that holds it reaches the markup escaped
+# ("\\\ue000"), so only a bare one is a marker; MARK, random for each document, tells our markers from anything a
+# ward could write, even when a template escapes one by printing it as text. Digits only: `{% filter upper %}`
+# leaves them as they are.
+_TOKEN = "\ue000"
+_TOKEN_LINE = re.compile(r"^\ue000(\d{9}):(\d+):(\d*)\ue000$")
+_MARKER = re.compile(r"(\\?)\ue000(?:(\d{9}):(\d+):(\d*)\\?\ue000)?")
+# A heading line; "{-}" or "{style}" at its end numbers it another way (numbering.heading_style).
+_HEADING = re.compile(r"^(=|#{1,5})\s+(.*?)(?:\s+\{(\w+|-)\})?$")
 # Figures filters usable in {=…|filter}: those that take one value.
 _FIGURE_FILTERS = ("so", "hai_so", "bang_chu", "tien_bang_chu", "la_ma")
 
@@ -68,7 +81,10 @@ class Composer:
         self.template_name = template_name
         self.context = context
         self.inserted: list[list] = []
+        self.inserted_keys: list[str] = []  # the section each of `inserted` came from
+        self.levels: dict[int, list[int]] = {}  # the ward's heading levels of each content placed, before placing
         self.used_sections: set[str] = set()
+        self.mark = f"{secrets.randbelow(10**9):09d}"
 
     # --- the ward's content -------------------------------------------------
 
@@ -199,7 +215,8 @@ class Composer:
         for text in offered.values():
             blocks.extend(self.markup_paragraphs(text))
         self.inserted.append(blocks)
-        return Raw(f"\n{_TOKEN}{len(self.inserted) - 1}:{cap or ''}{_TOKEN}\n")
+        self.inserted_keys.append(key)
+        return Raw(f"\n{_TOKEN}{self.mark}:{len(self.inserted) - 1}:{cap or ''}{_TOKEN}\n")
 
     def check_all_sections_used(self, template_name: str) -> None:
         """Content the template has no place for would silently vanish: refuse it instead."""
@@ -244,22 +261,106 @@ class Composer:
             if not line:
                 continue
             token = _TOKEN_LINE.match(line)
-            if token:
-                start = int(token.group(2)) if token.group(2) else level + 1
-                for block in self.inserted[int(token.group(1))]:
-                    if isinstance(block, Heading):
-                        block.level = min(block.level + start - 1, MAX_LEVEL)
-                    blocks.append(block)
+            if token and token.group(1) == self.mark:
+                blocks.extend(self.place(int(token.group(2)), int(token.group(3)) if token.group(3) else level + 1))
                 continue
-            if _UNESCAPED_TOKEN.search(line):
-                raise TemplateError(f"mẫu '{template_name}': khoi(...) phải đứng riêng một dòng: {line!r}")
+            if _TOKEN in line:
+                self.refuse_markers(line, "noi_dung")
             heading = _HEADING.match(line)
             if heading:
                 level = 0 if heading.group(1) == "=" else len(heading.group(1))
-                blocks.append(Heading(level, _template_inline(heading.group(2), template_name), heading.group(3) is None))
+                style = heading_style(heading.group(3)) if heading.group(3) else ""
+                if style is None:
+                    raise TemplateLineError(f"mẫu '{template_name}': kiểu đánh số '{{{heading.group(3)}}}' không có, ở "
+                                            f"đề mục {line!r}; ghi {{-}} (không đánh số) hoặc một trong: "
+                                            + ", ".join("{" + name + "}" for name in STYLES),
+                                            re.escape("{" + heading.group(3) + "}") + r"\s*$")
+                blocks.append(Heading(level, _template_inline(heading.group(2), template_name), style != "khong",
+                                      style=style))
             else:
                 blocks.append(markup_paragraph(line, template_name))
         return blocks
+
+
+    def place(self, index: int, start: int) -> list:
+        """The content of the index-th khoi() call, its headings moved to start at level `start`. Template output
+        printed twice (a {% set %} capture, a macro's result) places the content twice: the second time a copy,
+        numbered on its own."""
+        blocks = self.inserted[index]
+        if index in self.levels:
+            blocks = copy.deepcopy(blocks)
+        headings = [block for block in blocks if isinstance(block, Heading)]
+        for heading, level in zip(headings, self.levels.setdefault(index, [h.level for h in headings])):
+            heading.level = min(level + start - 1, MAX_LEVEL)
+        return blocks
+
+    def refuse_markers(self, text: str, part: str) -> None:
+        """A khoi() marker anywhere but alone on a line of `::: noi_dung`, or one the template altered, would
+        leave the ward's content out of the document and the marker in it: stop, naming the section."""
+        for found in _MARKER.finditer(text):
+            escaped, mark, index = found.group(1), found.group(2), found.group(3)
+            if mark != self.mark:
+                if escaped:
+                    continue  # the character in the ward's text, escaped as data
+                if self.mark in text:
+                    raise TemplateError(f"mẫu '{self.template_name}': dấu đặt chỗ mà khoi() để lại đã bị sửa (bởi một "
+                                        "bộ lọc như replace hay một hàm xử lý chuỗi), nên nội dung của đơn vị sẽ bị "
+                                        "mất: kết quả của khoi(), super() hoặc macro chỉ được in nguyên")
+                raise TemplateError(f"mẫu '{self.template_name}' in ra ký tự nội bộ U+E000 (dấu đặt chỗ của khoi): "
+                                    f"'{_shown_line(text)}'; mẫu không được tự viết ký tự này")
+            key = self.inserted_keys[int(index)]
+            if escaped:
+                message = (f"nội dung mục '{key}' (khoi) bị in ra như chữ thường, nên nội dung của đơn vị sẽ bị mất: "
+                           "kết quả của khoi(), super(), macro hay {% set %}…{% endset %} phải được in nguyên "
+                           "{{ … }}, không qua phép nối '~', bộ lọc hay hàm xử lý chuỗi")
+            elif part != "noi_dung":
+                message = (f"khoi('{key}') nằm trong phần '::: {part}'; nội dung của đơn vị chỉ đặt được trong phần "
+                           "'::: noi_dung'")
+            else:
+                message = f"khoi(...) phải đứng riêng một dòng: '{_shown_line(text, self.inserted_keys)}'"
+            raise misplaced_content(key, f"mẫu '{self.template_name}': {message}")
+
+    def refuse_unplaced(self) -> None:
+        """Content a khoi() call made but the template never printed (kept in a variable, say) would vanish."""
+        placed = {self.inserted_keys[index] for index in self.levels}
+        for key in self.inserted_keys:
+            if key not in placed:
+                raise misplaced_content(key, f"mẫu '{self.template_name}': nội dung mục '{key}' do khoi('{key}') tạo "
+                                            "ra không được in vào văn bản (giữ trong một biến mà không in ra?), nên "
+                                            "nội dung của đơn vị sẽ bị mất")
+
+
+class TemplateLineError(TemplateError):
+    """A problem seen in the template's output; `pattern` finds the template line it comes from (template_line),
+    looked up only when the error is reported."""
+
+    def __init__(self, message: str, pattern: str):
+        super().__init__(message)
+        self.pattern = pattern
+
+
+def misplaced_content(key: str, message: str) -> TemplateLineError:
+    """The ward's content of section `key` would not reach the document: located at the khoi('key') call."""
+    return TemplateLineError(message, r"\bkhoi\(\s*[\"']" + re.escape(key) + r"[\"']")
+
+
+def _shown_line(line: str, keys: list[str] | None = None) -> str:
+    """A line of template output as the author wrote it: each marker shown as the khoi() call that made it."""
+    def shown(found) -> str:
+        if keys is not None and found.group(3) is not None and int(found.group(3)) < len(keys):
+            return "{{ khoi('" + keys[int(found.group(3))] + "') }}"
+        return "<U+E000>"
+    return _MARKER.sub(shown, line).strip()
+
+
+def template_line(template: ReportTemplate, pattern: str) -> Location | None:
+    """The first line of the template (or a file it extends) where `pattern` is found."""
+    found = re.compile(pattern)
+    for filename in template.library.text_chain(template.name):
+        for number, line in enumerate(Path(filename).read_text(encoding="utf-8").splitlines(), 1):
+            if found.search(line):
+                return Location(filename, number)
+    return None
 
 
 class _SentenceSlot:
@@ -327,44 +428,14 @@ def prune_empty_sections(blocks: list) -> list:
     return [block for block, kept in zip(blocks, has_content) if kept]
 
 
-def number_headings(blocks: list) -> None:
-    """A. (parts, "= " in templates) / I. / 1. / 1.1. / 1.1.1. / a), restarting below each higher heading;
-    parts and level 1 in capitals.
-
-    A number's depth is its level less the unnumbered headings above it, so a numbered heading under an
-    unnumbered one ("* Kết quả …") continues its grandparent's numbering instead of showing a number nobody
-    printed, and "1." directly under a part reads "1.", not "I.1.".
-    """
-    open_headings: list[Heading] = []  # the current heading at each level, outermost first
-    counters: dict[int | None, int] = {}
-    for block in blocks:
-        if not isinstance(block, Heading):
-            continue
-        if block.level <= 1:
-            for t in block.content:
-                if isinstance(t, Text):
-                    t.text = t.text.upper()
-        while open_headings and open_headings[-1].level >= block.level:
-            open_headings.pop()
-        ancestors = list(open_headings)
-        open_headings.append(block)
-        if not block.numbered:
-            continue
-        numbered = [h for h in ancestors if h.numbered]
-        key = id(numbered[-1]) if numbered else None
-        counters[key] = n = counters.get(key, 0) + 1
-        depth = block.level - sum(1 for h in ancestors if not h.numbered and h.level >= 1)
-        parent = numbered[-1] if numbered and numbered[-1].level >= 2 else None
-        if depth <= 0:
-            block.number = _PART_LETTERS[(n - 1) % len(_PART_LETTERS)] + "."
-        elif depth == 1:
-            block.number = fmt.to_roman(n) + "."
-        elif depth >= MAX_LEVEL:
-            block.number = _POINT_LETTERS[(n - 1) % len(_POINT_LETTERS)] + ")"
-        elif depth == 2 or parent is None:
-            block.number = f"{n}."
-        else:  # 1.1. / 1.1.1.: the parent's number and this one's
-            block.number = f"{parent.number}{n}."
+def numbering_scheme(template: ReportTemplate):
+    """The template kind's numbering scheme (`mau.<name>.danh_so` in cau-hinh.yaml), the default when none."""
+    try:
+        return parse_scheme(template.numbering)
+    except SchemeError as exc:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.path)
+        raise TemplateError(f"mẫu '{template.name}': cách đánh số 'mau.{template.name}.danh_so{where}' trong "
+                            f"cau-hinh.yaml: {exc.message}") from None
 
 
 def end_with_closing_mark(blocks: list) -> None:
@@ -397,7 +468,11 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         raise TemplateError(f"mẫu '{template.name}' bị chặn khi truy cập '{attribute.group(1) if attribute else '?'}': "
                             "mẫu chạy trong môi trường cách ly, không được dùng phần bên trong của Python") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
+        helper = re.match(r"'(\w+)' is undefined", exc.message or "")
+        # As in Jinja, a file brought in by {% import %} sees only the globals, not what the render is given.
+        hint = ("; tệp macro được {% import %} cần 'with context' để dùng " + helper.group(1) + "(), ví dụ "
+                '{% import "_macro.md.j2" as m with context %}') if helper and helper.group(1) in helpers else ""
+        raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}{hint}") from None
     except fmt.FormattingError as exc:
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", path=("so_lieu",)) from None
     except OutsideTemplateFolder as exc:
@@ -414,14 +489,23 @@ def compose(context: dict, template: ReportTemplate) -> Document:
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
     parts = split_parts(text, template.name)
+    try:
+        for name, part in parts.items():
+            if name != "noi_dung" and _TOKEN in part:
+                composer.refuse_markers(part, name)
+        body = composer.parse_body(parts["noi_dung"], template.name)
+        composer.refuse_unplaced()
+    except TemplateLineError as exc:
+        exc.location = template_line(template, exc.pattern)
+        raise
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
         if name in parts:
             parts[name] = "".join(t.text for t in parse_inline(parts[name]) if isinstance(t, Text))
-    blocks = prune_empty_sections(composer.parse_body(parts["noi_dung"], template.name))
+    blocks = prune_empty_sections(body)
     if parts.get("ket_luan"):
         blocks.append(Paragraph(parse_inline(parts["ket_luan"])))
-    number_headings(blocks)
+    number_headings(blocks, numbering_scheme(template))
     end_with_closing_mark(blocks)
     header = build_header(context, parts)
     document = Document(header, blocks, build_appendices(context, template.library, header), template.layout_path)

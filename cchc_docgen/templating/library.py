@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from cchc_docgen.composing.inline import escape
+from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating import forms
@@ -49,6 +50,18 @@ def builtin_templates_dir() -> Path:
 
 class Raw(str):
     """Template output that is already markup: printed as is, not escaped."""
+
+
+class TextTemplateSandbox(BoundedSandbox):
+    """The sandbox of text templates. Whatever Jinja renders and hands back as a value instead of printing it (what
+    `super()`, `self.block()`, a macro or `caller()` returns, a `{% set x %}…{% endset %}` capture, the text a
+    `{% filter %}` receives) is template output, already markup with the ward's content placed by khoi(); it is
+    Raw, so printing it does not escape it a second time as if it were data text. Jinja joins all of these with
+    `environment.concat`, the one place to say so (Jinja's own way, autoescape and Markup, escapes for HTML)."""
+
+    @staticmethod
+    def concat(pieces):
+        return Raw(BoundedSandbox.concat(pieces))
 
 
 def _finalize(value):
@@ -103,7 +116,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         # so an override can extend the very file it replaces.
         jinja2.PrefixLoader({d.name: ConfinedFileSystemLoader(str(d)) for d in builtin.iterdir() if d.is_dir()}),
     ])
-    env = BoundedSandbox(
+    env = TextTemplateSandbox(
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -148,6 +161,11 @@ class ReportTemplate:
         return set().union(*(jinja2.meta.find_undeclared_variables(self.library.env.parse(source))
                              for source in self.library.sources(self.name)))
 
+    @property
+    def numbering(self):
+        """The `danh_so` of the template kind's declaration: its numbering scheme (composing.numbering)."""
+        return self.declaration.get("danh_so")
+
     @cached_property
     def reads_period(self) -> bool:
         """Whether the template or a file it extends names ky_bao_cao, the reporting period (a plan does not).
@@ -172,7 +190,19 @@ FIGURE_TYPES = {
 }
 SECTION_SHAPE = {"tieu_de": str, "mo_ta": str, "van_ban": bool}
 FIGURE_GROUP_SHAPE = {"mo_ta": str, "truong": Named({"kieu": tuple(FIGURE_TYPES), "mo_ta": str}, "trường")}
-KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": list, "muc": Named(SECTION_SHAPE, "mục"),
+
+
+def _check_numbering(value, loaded, here: tuple) -> None:
+    """A kind's `danh_so` (composing.numbering.parse_scheme), its problem located at the entry or key."""
+    try:
+        parse_scheme(value)
+    except SchemeError as exc:
+        where = here + exc.path
+        at_key = bool(exc.path) and isinstance(exc.path[-1], str) and exc.path[-1] not in ("kieu", "dem_lai")
+        raise TemplateError(exc.message, loaded.location(where, key=at_key), where) from None
+
+
+KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": _check_numbering, "muc": Named(SECTION_SHAPE, "mục"),
               "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu")}
 # What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
 # A function checks a group of its own (Word forms' declarations: templating/forms.py).
