@@ -45,6 +45,7 @@ from cchc_docgen.templating.sandbox import (
     template_limits,
     template_seconds,
 )
+from cchc_docgen.templating.undefined import missing_field_error
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
@@ -397,7 +398,7 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         raise TemplateError(f"mẫu '{template.name}' bị chặn khi truy cập '{attribute.group(1) if attribute else '?'}': "
                             "mẫu chạy trong môi trường cách ly, không được dùng phần bên trong của Python") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}") from None
+        raise missing_field_error(exc, context, template.name, [*helpers, *template.library.env.globals]) from None
     except fmt.FormattingError as exc:
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", path=("so_lieu",)) from None
     except OutsideTemplateFolder as exc:

@@ -64,6 +64,20 @@ def _derive_figures(so_lieu: dict, schema: dict) -> dict:
     return so_lieu
 
 
+class Figures(dict):
+    """A `so_lieu` map (the report's, a period's, or one of their groups). A template may test a figure or group
+    the data does not have (`{% if so_lieu.de_an_06 %}`: false), which it may not do with any other field; see
+    templating.undefined.DataUndefined."""
+
+
+def _as_figures(so_lieu: dict) -> Figures:
+    figures = Figures(so_lieu)
+    for name, group in figures.items():
+        if isinstance(group, dict):
+            figures[name] = Figures(group)
+    return figures
+
+
 def _derive_period(ky: dict) -> None:
     """The reporting window (given, or the Decree 09/2019 cut-off) and the period's names."""
     if ky["loai"] == "quy" and ky.get("so") is None:
@@ -129,7 +143,7 @@ def compute(raw: dict, schema: dict | None = None) -> dict:
     quyen = nguoi_ky.get("tham_quyen") or []
     nguoi_ky["tham_quyen"] = [quyen] if isinstance(quyen, str) else quyen
 
-    data["so_lieu"] = _derive_figures(data.get("so_lieu") or {}, schema)
+    data["so_lieu"] = _derive_figures(_as_figures(data.get("so_lieu") or {}), schema)
     noi_dung = data.setdefault("noi_dung", {})
     for key in schema["properties"]["noi_dung"]["properties"]:
         noi_dung.setdefault(key, None)
