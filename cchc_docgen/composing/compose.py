@@ -17,6 +17,7 @@ template code. A heading left without any content under it is dropped, so an emp
 
 from __future__ import annotations
 
+import difflib
 import re
 from contextlib import nullcontext
 
@@ -70,6 +71,7 @@ class Composer:
         self.context = context
         self.inserted: list[list] = []
         self.used_sections: set[str] = set()
+        self.sentence_names: set[str] = set()  # every standard sentence a khoi() offered
 
     # --- the ward's content -------------------------------------------------
 
@@ -188,7 +190,11 @@ class Composer:
         # section again is the template's doing, and counts.
         with budget_paused() if first_use else nullcontext():
             blocks = self.blocks_from_data(items, path)
-        offered = {name: text for name, text in (cau_mau or {}).items() if str(text).strip()}
+        self.sentence_names.update(cau_mau or {})
+        switches = self.context["cau_mau"]
+        # A sentence the data switched off (cau_mau: {ho_so: false}) prints nothing, at its slot or after the section.
+        offered = {name: text for name, text in (cau_mau or {}).items()
+                   if switches.get(name, True) and str(text).strip()}
         placed = []
         for i, block in enumerate(blocks):
             if isinstance(block, _SentenceSlot):
@@ -210,6 +216,17 @@ class Composer:
                 raise DataError(f"mẫu '{template_name}' không có mục '{key}': nội dung này sẽ không được in; "
                                 "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp", path=path, at_key=True)
 
+    def check_sentence_switches(self, template_name: str) -> None:
+        """A switch (cau_mau: {ten: false}) for a sentence the template does not have would silently do nothing."""
+        for name in self.context["cau_mau"]:
+            if name not in self.sentence_names:
+                known = sorted(self.sentence_names)
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; có phải ý bạn là '{close[0]}'?" if close else (
+                    f"; các câu mẫu của mẫu này: {', '.join(known)}" if known else "; mẫu này không có câu mẫu nào")
+                raise DataError(f"mẫu '{template_name}' không có câu mẫu '{name}'{hint}", path=("cau_mau", name),
+                                at_key=True)
+
     def markup_paragraphs(self, text: str) -> list:
         return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
 
@@ -225,8 +242,10 @@ class Composer:
         return default
 
     def loi(self, message: str, truong: str | None = None):
-        """Stop with a data error: `truong` ("ky_bao_cao.loai") names the field the message is about."""
-        path = tuple(truong.split(".")) if truong else ()
+        """Stop with a data error: `truong` ("ky_bao_cao.loai", "ky_bao_cao[1].loai") names the field the message
+        is about."""
+        path = tuple(int(step) if step.isdigit() else step
+                     for step in re.split(r"\.|\[(\d+)\]\.?", truong) if step) if truong else ()
         raise DataError(str(message), path=path)
 
     @staticmethod
@@ -414,7 +433,11 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
+    composer.check_sentence_switches(template.name)
     parts = split_parts(text, template.name)
+    # The line under the title is the data's when it sets one (van_ban.phu_de), or drops it ("" / false).
+    if context["van_ban"]["phu_de"] is not None:
+        parts["thoi_gian"] = escape(context["van_ban"]["phu_de"])
     # The header lines are plain text: read the markup only to unescape data text in them.
     for name in ("loai_van_ban", "ky_hieu", "trich_yeu", "thoi_gian"):
         if name in parts:
