@@ -24,6 +24,7 @@ from cchc_docgen.domain.formatting import (
     percent_value,
     period_phrase,
     period_window,
+    periods_phrase,
     quarter_name,
     ratio_phrase,
     to_roman,
@@ -332,6 +333,15 @@ def test_quarter_name_rejects(n):
 def test_period_phrases(kind, number, year, phrase, next_phrase):
     assert period_phrase(kind, number, year) == phrase
     assert next_period_phrase(kind, number, year) == next_phrase
+
+
+@pytest.mark.parametrize(("phrases", "joined"), [
+    (["quý III năm 2024"], "quý III năm 2024"),
+    (["năm 2023", "quý I năm 2024"], "năm 2023 và quý I năm 2024"),
+    (["quý III năm 2023", "quý IV năm 2023", "quý I năm 2024"], "quý III năm 2023, quý IV năm 2023 và quý I năm 2024"),
+])
+def test_several_periods_are_named_in_a_row(phrases, joined):
+    assert periods_phrase(phrases) == joined
 
 
 @pytest.mark.parametrize(

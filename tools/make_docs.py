@@ -111,6 +111,9 @@ def _schema_rows(schema: dict) -> list[tuple[str, str, str]]:
             description = sub.get("description") or full.get("description", "")
             required = key in node.get("required", [])
             rows.append((".".join(here), kind(sub), ("**Bắt buộc.** " if required else "") + description))
+            # A period's own figures (ky_bao_cao.so_lieu) have the shape of so_lieu, whose fields are listed once.
+            if sub.get("$ref") == "#/$defs/so_lieu" and len(here) > 1:
+                continue
             if "properties" in full and (here[0] != "noi_dung" or len(here) == 1):
                 walk(full, here)  # a section of noi_dung is a list of blocks: see README for their shape
             elif "properties" in resolve(full.get("items", {})):
@@ -159,7 +162,13 @@ def reference() -> str:
     lines += ["## Biến dữ liệu", "", "Mỗi trường của tệp dữ liệu YAML là một biến của mẫu nội dung, cùng tên: "
               "`{{ co_quan.ten_goi }}`, `{{ so_lieu.ho_so.tiep_nhan }}`. Trường không ghi trong dữ liệu có giá trị "
               "`none` (in ra rỗng); nhóm số liệu chuẩn nào không có thì cả nhóm là `none`, nên viết "
-              "`{% if so_lieu.ho_so %}`. Ngày là ngày thật (in `19/01/2024`, dùng được `|ngay_dai`).", "",
+              "`{% if so_lieu.ho_so %}`. Nhóm số liệu riêng của tỉnh mà có đơn vị không khai báo cũng thử được như "
+              "vậy: `{% if so_lieu.de_an_06 %}` là sai khi dữ liệu không có nhóm này; nhưng in, tính hay so sánh nó "
+              "ngoài khối `{% if %}` đó là lỗi, báo tệp mẫu, dòng và tên trường. Ngoài `so_lieu`, thử một trường "
+              "không có (`{% if co_quan.ten_gio %}`) cũng là lỗi (thường là gõ sai tên); muốn thử thật thì viết "
+              "`is defined`. Báo cáo gồm nhiều kỳ (`ky_bao_cao` là danh sách) vẫn cho mẫu một `ky_bao_cao` (tên nối "
+              "các kỳ, từ ngày của kỳ đầu đến ngày của kỳ cuối, loại, năm và kỳ tới theo kỳ cuối); từng kỳ và số liệu "
+              "riêng của nó ở `ky_bao_cao.cac_ky`. Ngày là ngày thật (in `19/01/2024`, dùng được `|ngay_dai`).", "",
               "| biến | kiểu | mô tả |", "|---|---|---|"]
     lines += [f"| `{path}` | {_cell(kind)} | {_cell(text)} |" for path, kind, text in _schema_rows(schema)]
     lines.append("")

@@ -44,7 +44,9 @@ SECTION_HELPERS = ("khoi", "ten_muc", "co_noi_dung")
 DERIVED_VARIABLES = {
     "ky_bao_cao.ten": "Tên kỳ báo cáo, ví dụ: quý III năm 2024; 6 tháng đầu năm 2024.",
     "ky_bao_cao.ten_ky_toi": "Tên kỳ tiếp theo, ví dụ: quý IV năm 2024; 6 tháng cuối năm 2024.",
-    "van_ban.nam": "Năm của văn bản (năm của ngày ký, hoặc năm của kỳ báo cáo khi chưa có ngày).",
+    "ky_bao_cao.cac_ky": "Các kỳ của báo cáo, theo thứ tự (một kỳ: danh sách một phần tử); mỗi kỳ có loai, so, nam, "
+                         "tu_ngay, den_ngay, ten, ten_ky_toi, truong và so_lieu riêng của kỳ.",
+    "ky_bao_cao.truong": "Trường của kỳ (cuối) trong dữ liệu, để báo lỗi đúng chỗ: loi(…, ky_bao_cao.truong ~ \".loai\").",
     "so_lieu.nhiem_vu_ke_hoach.con_lai": "Số nhiệm vụ còn lại: de_ra − hoan_thanh.",
     "so_lieu.ho_so.tong": "Tổng số hồ sơ của kỳ: ky_truoc_chuyen_sang + tiep_nhan.",
     "so_lieu.ho_so.dang_giai_quyet": "Số hồ sơ đang giải quyết: tong − da_giai_quyet.",
@@ -163,7 +165,9 @@ class _Shape:
     """What fields exist below a context variable, read from the JSON Schema plus the computed ones."""
 
     def __init__(self, schema: dict):
-        self.schema = schema
+        # A template sees the report's period as one object whatever the data wrote (compute joins a list of
+        # periods into one), so its fields are those of one period.
+        self.schema = {**schema, "properties": {**schema["properties"], "ky_bao_cao": {"$ref": "#/$defs/ky"}}}
 
     def resolve(self, node):
         while isinstance(node, dict) and "$ref" in node:

@@ -25,6 +25,7 @@ or prints outside `::: noi_dung` is a TemplateError at the khoi() call, never te
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import secrets
 from contextlib import nullcontext
@@ -34,7 +35,13 @@ import jinja2
 
 from cchc_docgen.composing.header import build_header
 from cchc_docgen.composing.inline import InlineError, escape, parse_inline
-from cchc_docgen.composing.numbering import STYLES, SchemeError, heading_style, number_headings, parse_scheme
+from cchc_docgen.composing.numbering import (
+    STYLES,
+    SchemeError,
+    heading_style,
+    number_headings,
+    parse_scheme,
+)
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import build_appendices
 from cchc_docgen.errors import DataError, Location, TemplateError
@@ -56,6 +63,7 @@ from cchc_docgen.templating.sandbox import (
     template_limits,
     template_seconds,
 )
+from cchc_docgen.templating.undefined import missing_field_error
 
 MAX_LEVEL = 5
 _PART = re.compile(r"^:::\s*([a-z_]+)\s*$")
@@ -85,6 +93,7 @@ class Composer:
         self.levels: dict[int, list[int]] = {}  # the ward's heading levels of each content placed, before placing
         self.used_sections: set[str] = set()
         self.mark = f"{secrets.randbelow(10**9):09d}"
+        self.sentence_names: set[str] = set()  # every standard sentence a khoi() offered
 
     # --- the ward's content -------------------------------------------------
 
@@ -203,7 +212,11 @@ class Composer:
         # section again is the template's doing, and counts.
         with budget_paused() if first_use else nullcontext():
             blocks = self.blocks_from_data(items, path)
-        offered = {name: text for name, text in (cau_mau or {}).items() if str(text).strip()}
+        self.sentence_names.update(cau_mau or {})
+        switches = self.context["cau_mau"]
+        # A sentence the data switched off (cau_mau: {ho_so: false}) prints nothing, at its slot or after the section.
+        offered = {name: text for name, text in (cau_mau or {}).items()
+                   if switches.get(name, True) and str(text).strip()}
         placed = []
         for i, block in enumerate(blocks):
             if isinstance(block, _SentenceSlot):
@@ -226,6 +239,17 @@ class Composer:
                 raise DataError(f"mẫu '{template_name}' không có mục '{key}': nội dung này sẽ không được in; "
                                 "hãy chuyển nó sang mục khác hoặc dùng mẫu phù hợp", path=path, at_key=True)
 
+    def check_sentence_switches(self, template_name: str) -> None:
+        """A switch (cau_mau: {ten: false}) for a sentence the template does not have would silently do nothing."""
+        for name in self.context["cau_mau"]:
+            if name not in self.sentence_names:
+                known = sorted(self.sentence_names)
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; có phải ý bạn là '{close[0]}'?" if close else (
+                    f"; các câu mẫu của mẫu này: {', '.join(known)}" if known else "; mẫu này không có câu mẫu nào")
+                raise DataError(f"mẫu '{template_name}' không có câu mẫu '{name}'{hint}", path=("cau_mau", name),
+                                at_key=True)
+
     def markup_paragraphs(self, text: str) -> list:
         return [markup_paragraph(line.strip(), self.template_name) for line in str(text).splitlines() if line.strip()]
 
@@ -241,8 +265,10 @@ class Composer:
         return default
 
     def loi(self, message: str, truong: str | None = None):
-        """Stop with a data error: `truong` ("ky_bao_cao.loai") names the field the message is about."""
-        path = tuple(truong.split(".")) if truong else ()
+        """Stop with a data error: `truong` ("ky_bao_cao.loai", "ky_bao_cao[1].loai") names the field the message
+        is about."""
+        path = tuple(int(step) if step.isdigit() else step
+                     for step in re.split(r"\.|\[(\d+)\]\.?", truong) if step) if truong else ()
         raise DataError(str(message), path=path)
 
     @staticmethod
@@ -469,10 +495,12 @@ def compose(context: dict, template: ReportTemplate) -> Document:
                             "mẫu chạy trong môi trường cách ly, không được dùng phần bên trong của Python") from None
     except jinja2.UndefinedError as exc:
         helper = re.match(r"'(\w+)' is undefined", exc.message or "")
-        # As in Jinja, a file brought in by {% import %} sees only the globals, not what the render is given.
-        hint = ("; tệp macro được {% import %} cần 'with context' để dùng " + helper.group(1) + "(), ví dụ "
-                '{% import "_macro.md.j2" as m with context %}') if helper and helper.group(1) in helpers else ""
-        raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}{hint}") from None
+        if helper and helper.group(1) in helpers:
+            # As in Jinja, a file brought in by {% import %} sees only the globals, not what the render is given.
+            raise TemplateError(f"mẫu '{template.name}' dùng biến không có: {exc.message}; tệp macro được "
+                                "{% import %} cần 'with context' để dùng " + helper.group(1) + "(), ví dụ "
+                                '{% import "_macro.md.j2" as m with context %}') from None
+        raise missing_field_error(exc, context, template.name, [*helpers, *template.library.env.globals]) from None
     except fmt.FormattingError as exc:
         raise DataError(f"không định dạng được số liệu khi dựng mẫu '{template.name}': {exc}", path=("so_lieu",)) from None
     except OutsideTemplateFolder as exc:
@@ -488,7 +516,11 @@ def compose(context: dict, template: ReportTemplate) -> Document:
         raise TemplateError(f"mẫu '{template.name}' đòi một phép tính quá lớn ({type(exc).__name__}): "
                             "hãy kiểm tra range(), phép nhân chuỗi hoặc vòng lặp") from None
     composer.check_all_sections_used(template.name)
+    composer.check_sentence_switches(template.name)
     parts = split_parts(text, template.name)
+    # The line under the title is the data's when it sets one (van_ban.phu_de), or drops it ("" / false).
+    if context["van_ban"]["phu_de"] is not None:
+        parts["thoi_gian"] = escape(context["van_ban"]["phu_de"])
     try:
         for name, part in parts.items():
             if name != "noi_dung" and _TOKEN in part:

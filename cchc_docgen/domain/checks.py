@@ -345,12 +345,16 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
     ky = context.get("ky_bao_cao") if reports_on_period else None
     ngay = context["van_ban"].get("ngay")
     if ky:
-        standard = fmt.period_window(ky["loai"], ky.get("so"), ky["nam"])
-        for index, key in enumerate(("tu_ngay", "den_ngay")):
-            if (raw.get("ky_bao_cao") or {}).get(key) and abs((ky[key] - standard[index]).days) > WINDOW_SLACK_DAYS:
-                c.add(WARNING, f"ngày {fmt.format_date_short(ky[key])} cách xa mốc của kỳ {ky['ten']} theo Nghị định "
-                               f"09/2019/NĐ-CP ({fmt.format_date_short(standard[index])}); kiểm tra lại kỳ hoặc năm báo cáo",
-                      ("ky_bao_cao", key))
+        # Each period of the report (one, or several in a row: ky_bao_cao written as a list) against its own cut-off.
+        written = raw.get("ky_bao_cao")
+        for number, (period, given) in enumerate(zip(ky["cac_ky"], written if isinstance(written, list) else [written])):
+            here = ("ky_bao_cao", number) if isinstance(written, list) else ("ky_bao_cao",)
+            standard = fmt.period_window(period["loai"], period.get("so"), period["nam"])
+            for index, key in enumerate(("tu_ngay", "den_ngay")):
+                if given.get(key) and abs((period[key] - standard[index]).days) > WINDOW_SLACK_DAYS:
+                    c.add(WARNING, f"ngày {fmt.format_date_short(period[key])} cách xa mốc của kỳ {period['ten']} theo "
+                                   f"Nghị định 09/2019/NĐ-CP ({fmt.format_date_short(standard[index])}); kiểm tra lại kỳ "
+                                   "hoặc năm báo cáo", here + (key,))
         if ngay is not None:
             if ngay < ky["den_ngay"]:
                 c.add(ERROR, f"ngày văn bản {fmt.format_date_short(ngay)} trước ngày chốt số liệu của kỳ "

@@ -30,6 +30,7 @@ __all__ = [
     "quarter_name",
     "period_phrase",
     "next_period_phrase",
+    "periods_phrase",
     "period_window",
     "number_to_words",
     "money_in_words",
@@ -389,6 +390,18 @@ def next_period_phrase(kind, number=None, year=None) -> str:
     if kind == "9thang":
         return f"những tháng cuối năm {year}"
     return f"năm {year + 1}"
+
+
+def periods_phrase(phrases) -> str:
+    """Name a report on several periods in a row: the periods' names, the last joined by "và".
+
+    periods_phrase(["năm 2023", "quý I năm 2024"]) → năm 2023 và quý I năm 2024
+    periods_phrase(["quý III năm 2023", "quý IV năm 2023", "quý I năm 2024"]) → quý III năm 2023, quý IV năm 2023 và quý I năm 2024
+    """
+    phrases = list(phrases)
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " và " + phrases[-1]
 
 
 def period_window(kind, number=None, year=None) -> tuple[date, date]:

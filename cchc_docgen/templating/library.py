@@ -34,6 +34,7 @@ from cchc_docgen.templating.sandbox import (
     OutsideTemplateFolder,
     refuse_outside,
 )
+from cchc_docgen.templating.undefined import DataUndefined
 
 NATIONAL = "quoc-gia"
 TEXT_SUFFIX = ".md.j2"
@@ -121,7 +122,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=DataUndefined,
         finalize=_finalize,
         autoescape=False,
         bytecode_cache=bytecode_cache(search_path, settings),
