@@ -3,10 +3,14 @@
     python tools/make_docs.py            # rewrite docs/
     python tools/make_docs.py --check    # exit 1 when docs/ is out of date (tests/test_docs.py does the same)
 
-Filters and functions come from the template environment and their docstrings (the `{{ … }} → …` lines of
-cchc_docgen/formatting.py become the examples; the tests check those lines against the code); the composer's
-helpers from their docstrings; data variables from the JSON Schema's descriptions; computed variables and the
-layout's variables from cchc_docgen/lint.py, whose lists the tests keep equal to what the code produces.
+The reference is read by Vietnamese template authors, so it is Vietnamese throughout. Filters, functions and the
+composer's helpers are listed from the template environment and the Composer; their descriptions come from
+DESCRIPTIONS below (the docstrings are developer documentation, in English) and generating fails when one is
+missing, so a new filter cannot reach the reference without its Vietnamese text. The examples are the docstrings'
+`{{ … }} → …` lines (cchc_docgen/domain/formatting.py; the tests check those lines against the code). Data variables
+come from the JSON Schema's descriptions; computed variables and the layout's variables from
+cchc_docgen/authoring/lint.py, whose lists the tests keep equal to what the code produces; the blocks a province may
+override from the built-in templates themselves, parsed by the template environment.
 """
 
 from __future__ import annotations
@@ -21,17 +25,63 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT))
 
+from jinja2 import nodes  # noqa: E402
 from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_NAMESPACE  # noqa: E402
 
 from cchc_docgen.authoring import lint, scaffold  # noqa: E402
 from cchc_docgen.composing import compose  # noqa: E402
 from cchc_docgen.domain import formatting as fmt  # noqa: E402
 from cchc_docgen.reading.validate import load_schema  # noqa: E402
-from cchc_docgen.templating.library import library_for  # noqa: E402
+from cchc_docgen.templating.library import NATIONAL, SETTINGS_FILE, builtin_templates_dir, library_for  # noqa: E402
 
 HEADER = ("<!-- Tệp sinh tự động từ mã nguồn bằng `python tools/make_docs.py`; đừng sửa tay (kiểm thử "
           "tests/test_docs.py báo lỗi khi tệp cũ). -->\n")
 _EXAMPLE = re.compile(r"^\s*(\{\{.*\}\}|\w+\(.*\))\s+→\s+(.*)$")
+
+# What a template author reads about each filter, function and composer helper (the docstrings are English developer
+# documentation). Written for the author: what it does, its parameters, when to use it. `ty_le` is both a filter and
+# a function, hence one text for both.
+DESCRIPTIONS = {
+    # filters
+    "so": "Viết số theo lối Việt Nam: dấu chấm ngăn hàng nghìn, dấu phẩy trước phần thập phân. `decimals` là số chữ "
+          "số sau dấu phẩy, làm tròn nửa lên; không ghi thì bỏ các số 0 thừa ở cuối, và kết quả của một phép tính in "
+          "tối đa 3 chữ số thập phân. Số văn bản, năm trong dữ liệu in nguyên các chữ số, không có dấu chấm.",
+    "hai_so": "Viết số đếm theo lối văn bản hành chính: số từ 1 đến 9 thêm số 0 đằng trước (05), số khác in như "
+              "`so`. Dùng cho số nhiệm vụ, số hồ sơ, số người trong câu văn.",
+    "ngay": "In một ngày dạng ngày/tháng/năm. Nhận ngày trong dữ liệu hoặc chuỗi `YYYY-MM-DD`.",
+    "ngay_dai": "In ngày như trong dòng địa danh, ngày tháng của văn bản (Nghị định 30): ngày dưới 10 và tháng 1, "
+                "tháng 2 thêm số 0 đằng trước, các tháng khác thì không.",
+    "la_ma": "Viết số từ 1 đến 3999 bằng chữ số La Mã, ví dụ số thứ tự đề mục hay số quý.",
+    "ten_quy": "Tên quý từ số quý (1 đến 4), chữ thường, số quý viết bằng chữ số La Mã.",
+    "bang_chu": "Đọc số thành chữ (chữ thường), kể cả số thập phân và số âm. `le=true` đọc chữ số 0 ở hàng chục là "
+                "“lẻ” thay cho “linh”; `ngan=true` đọc “ngàn” thay cho “nghìn”; không ghi thì theo thiết lập `doc_so` "
+                "của tỉnh.",
+    "tien_bang_chu": "Đọc một số tiền (đồng, số nguyên không âm) thành chữ, viết hoa chữ cái đầu, thêm “đồng” ở "
+                     "cuối. `le`, `ngan` như ở `bang_chu`.",
+    "ty_le": "Tỷ lệ phần trăm của `part` trên `whole`, làm tròn nửa lên; viết `{{ part|ty_le(whole) }}` hoặc "
+             "`{{ ty_le(part, whole) }}`. Tỷ lệ tròn thì in không có phần thập phân, nếu không thì in đúng `decimals` "
+             "chữ số (mặc định 2). Khi `whole` bằng 0 không có tỷ lệ: kết quả là `if_zero` (mặc định: rỗng), nên "
+             "ghi `if_zero` khi câu văn cần một cụm chữ thay thế.",
+    # functions
+    "cum_ty_le": "Viết cụm quen dùng “x/y <đơn vị>, đạt tỷ lệ z%”. `unit` là đơn vị (mặc định “hồ sơ”), `decimals` "
+                 "và `if_zero` như ở `ty_le`; khi `whole` bằng 0 thì bỏ vế tỷ lệ, sau hai số là `if_zero`.",
+    "ten_ky": "Tên một kỳ báo cáo: `kind` là `quy`, `6thang`, `9thang` hoặc `nam`; `number` là số quý (chỉ với "
+              "`quy`); `year` là năm. Tên kỳ của chính báo cáo đã có sẵn trong `ky_bao_cao.ten`.",
+    "ten_ky_toi": "Tên kỳ tiếp theo sau một kỳ báo cáo, dùng cho đề mục phương hướng, nhiệm vụ; tham số như "
+                  "`ten_ky`. Kỳ tới của chính báo cáo đã có sẵn trong `ky_bao_cao.ten_ky_toi`.",
+    # the composer's helpers
+    "khoi": "Đặt tại đây nội dung đơn vị viết trong `noi_dung.<key>`, trên một dòng riêng. Các mục con của đơn vị "
+            "bắt đầu ở cấp `cap` (mặc định: thấp hơn đề mục đứng trước một cấp). `cau_mau` là bảng tên → câu chuẩn "
+            "(viết bằng cú pháp mẫu): câu được đặt vào chỗ đơn vị ghi `{cau_mau: tên}`, hoặc sau nội dung của mục.",
+    "ten_muc": "Tên đề mục: `tieu_de` đơn vị ghi cho `noi_dung.<key>` nếu có, nếu không thì tên mặc định `default` "
+               "của mẫu. Viết sau dấu đề mục: `# {{ ten_muc(\"the_che\", \"Cải cách thể chế\") }}`.",
+    "co_noi_dung": "Cho biết đơn vị có viết gì trong `noi_dung.<key>` không (true/false); dùng trong `{% if %}` để "
+                   "chỉ in một câu hay một đề mục khi mục có nội dung.",
+    "chu_thich": "Chú thích cuối trang có nội dung `text`, đặt ngay tại chỗ gọi. Chữ **đậm**, *nghiêng* trong dữ "
+                 "liệu được giữ; các ký hiệu khác in nguyên như đã viết.",
+    "loi": "Dừng dựng văn bản và báo lỗi dữ liệu với lời nhắn `message`. `truong` (ví dụ `\"ky_bao_cao.loai\"`) là "
+           "trường mà lời nhắn nói đến: thông báo lỗi chỉ đúng dòng của trường đó trong tệp dữ liệu.",
+}
 
 
 def _cell(text: str) -> str:
@@ -39,7 +89,8 @@ def _cell(text: str) -> str:
 
 
 def _doc_parts(obj) -> tuple[str, list[tuple[str, str]]]:
-    """(prose, examples) of a docstring: the `{{ … }} → …` lines are examples, the rest prose."""
+    """(prose, examples) of a docstring: the `{{ … }} → …` lines are examples, the rest prose (English, not shown;
+    the tests check it stays out of the reference)."""
     doc = inspect.getdoc(obj) or ""
     prose, examples = [], []
     for line in doc.splitlines():
@@ -72,10 +123,11 @@ def _signature(name: str, obj, drop_first: bool = False) -> str:
 
 
 def _entry(lines: list[str], title: str, signature: str, obj) -> None:
-    prose, examples = _doc_parts(obj)
-    lines += [f"### `{title}`", "", f"`{signature}`", ""]
-    if prose:
-        lines += [prose, ""]
+    if title not in DESCRIPTIONS:
+        raise KeyError(f"tools/make_docs.py: '{title}' has no Vietnamese description; add one to DESCRIPTIONS (the "
+                       f"reference is for Vietnamese template authors, the docstring is not shown)")
+    _, examples = _doc_parts(obj)
+    lines += [f"### `{title}`", "", f"`{signature}`", "", DESCRIPTIONS[title], ""]
     if examples:
         lines += ["| viết trong mẫu | kết quả |", "|---|---|"]
         lines += [f"| `{_cell(code)}` | {_cell(result)} |" for code, result in examples]
@@ -126,6 +178,178 @@ def _schema_rows(schema: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+_HEADING = re.compile(r"^(#{1,3}|=)\s+(.*)$")
+_DESCRIPTION_WIDTH = 260
+
+
+def _as_text(node) -> str:
+    """What a template expression or output prints, approximately and for a reader: text as written, a variable as
+    `{{ name }}`, the default title of `ten_muc(key, default)`, anything computed as "…"."""
+    if isinstance(node, nodes.TemplateData):
+        return node.data
+    if isinstance(node, nodes.Const):
+        return "" if node.value is None else str(node.value)
+    if isinstance(node, (nodes.Name, nodes.Getattr)):
+        return f"`{{{{ {_dotted(node)} }}}}`"
+    if isinstance(node, nodes.Filter) and node.node is not None and _dotted(node.node):
+        return f"`{{{{ {_dotted(node.node)}|{node.name} }}}}`"
+    if isinstance(node, nodes.Concat):
+        return "".join(_as_text(part) for part in node.nodes)
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "ten_muc" \
+            and len(node.args) == 2:
+        return _as_text(node.args[1])
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "khoi" \
+            and node.args and isinstance(node.args[0], nodes.Const):
+        return f"nội dung đơn vị viết trong `noi_dung.{node.args[0].value}`"
+    if isinstance(node, nodes.Or):
+        fallback = _as_text(node.right)
+        return f"{_as_text(node.left)}, nếu trống: {fallback}" if fallback else _as_text(node.left)
+    if isinstance(node, nodes.CondExpr):
+        shown = _as_text(node.expr1)
+        otherwise = "" if node.expr2 is None else _as_text(node.expr2)
+        return f"{shown} hoặc {otherwise}" if otherwise else f"[{shown}]"
+    if isinstance(node, nodes.Output):
+        return "".join(_as_text(child) for child in node.nodes)
+    if isinstance(node, (nodes.If, nodes.For, nodes.AssignBlock, nodes.Block)):
+        return "".join(_as_text(child) for child in node.body)
+    if isinstance(node, nodes.Assign):
+        return ""
+    return "…"
+
+
+def _dotted(node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr) and _dotted(node.node):
+        return f"{_dotted(node.node)}.{node.attr}"
+    return ""
+
+
+def _outside_nested_blocks(block: nodes.Block):
+    """The nodes of `block` in document order, a nested block's own nodes left out (it has a row of its own)."""
+    def walk(node):
+        for child in node.iter_child_nodes():
+            yield child
+            if not isinstance(child, nodes.Block):
+                yield from walk(child)
+    return walk(block)
+
+
+def _block_content(block: nodes.Block) -> str:
+    """One line of Vietnamese on what a block holds: its section heading, the figure group of a standard sentence,
+    or its first line of text."""
+    if block.name.startswith("cau_"):
+        groups = [_dotted(n) for n in block.find_all(nodes.Getattr)
+                  if isinstance(n.node, nodes.Name) and n.node.name == "so_lieu"]
+        return "Câu chuẩn" + (f" viết từ `{groups[0]}`" if groups else "")
+    text = "".join(_as_text(child) if not isinstance(child, nodes.Block) else "\n" for child in block.body)
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    for line in lines:
+        heading = _HEADING.match(line)
+        if heading:
+            return f"Đề mục “{heading.group(2)}”"
+    if not lines:
+        return "(trống)"
+    first = lines[0][0].upper() + lines[0][1:]
+    if len(first) <= _DESCRIPTION_WIDTH:
+        return first
+    # Cut at a space outside a `code` span, so the cell's markdown stays whole.
+    cut = max(i for i, c in enumerate(first[:_DESCRIPTION_WIDTH]) if c == " " and first[:i].count("`") % 2 == 0)
+    return first[:cut] + " …"
+
+
+def _sections_placed(block: nodes.Block) -> list[str]:
+    """The noi_dung sections a block places (`khoi("key")`), its nested blocks' left to their own rows."""
+    keys = []
+    for node in _outside_nested_blocks(block):
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "khoi" \
+                and node.args and isinstance(node.args[0], nodes.Const):
+            keys.append(node.args[0].value)
+    return keys
+
+
+def template_blocks(library, name: str) -> list[tuple[str, str, int, str, str, tuple[str, ...]]]:
+    """(block, file relative to templates/, line, content, enclosing block, sections placed) of every block template
+    `name` defines or inherits, in the order of the base file; a block defined again nearer the template wins."""
+    builtin = builtin_templates_dir().resolve()
+    found: dict[str, tuple] = {}
+    for filename in reversed(library.text_chain(name)):
+        path = Path(filename).resolve()
+        shown = path.relative_to(builtin).as_posix() if path.is_relative_to(builtin) else str(path)
+        tree = library.env.parse(path.read_text(encoding="utf-8"), name, filename)
+        enclosing = {}
+        for block in tree.find_all(nodes.Block):
+            for inner in block.find_all(nodes.Block):
+                enclosing.setdefault(inner.name, block.name)  # find_all is depth first: the outer block comes first
+        for block in tree.find_all(nodes.Block):
+            parent = enclosing.get(block.name) or (found[block.name][4] if block.name in found else "")
+            found[block.name] = (block.name, shown, block.lineno, _block_content(block), parent,
+                                 tuple(_sections_placed(block)))
+    return list(found.values())
+
+
+def _blocks_table(rows) -> list[str]:
+    lines = ["| khối | định nghĩa tại | nội dung | nằm trong khối | mục đặt trong khối (`noi_dung.…`) |",
+             "|---|---|---|---|---|"]
+    for block, file, line, content, parent, sections in rows:
+        lines.append(f"| `{block}` | `{file}:{line}` | {_cell(content)} | {f'`{parent}`' if parent else '—'} | "
+                     f"{', '.join(sections) or '—'} |")
+    return lines + [""]
+
+
+# Shown in the reference and rendered by tests/test_docs.py, so the examples keep working.
+OVERRIDE_EXAMPLE = """{% extends "quoc-gia/quy.md.j2" %}
+{% block ket_luan %}Trên đây là báo cáo công tác cải cách hành chính {{ ky_bao_cao.ten }} của {{ co_quan.ten_goi }}, \
+kính gửi Văn phòng UBND tỉnh tổng hợp{% endblock %}
+"""
+SUPER_EXAMPLE = """{% extends "quoc-gia/quy.md.j2" %}
+{% block ket_luan %}{{ super() }}; đề nghị các bộ phận chuyên môn tiếp tục triển khai các nhiệm vụ \
+{{ ky_bao_cao.ten_ky_toi }}{% endblock %}
+"""
+
+
+def overridable_blocks() -> list[str]:
+    national = library_for()
+    lines = ["## Các khối ghi đè được", "",
+             "Mỗi mẫu có sẵn chia văn bản thành các khối (`{% block TÊN %}` … `{% endblock %}`). Mẫu của tỉnh (thư "
+             "mục `templates/<tỉnh>/` hoặc thư mục `--templates`) kế thừa mẫu quốc gia bằng `{% extends … %}` rồi "
+             "chỉ viết lại khối cần đổi; các khối khác giữ nguyên. Viết lại một khối bao ngoài (ví dụ `chi_dao`) là "
+             "viết lại cả các khối nằm trong nó. Cột “định nghĩa tại” chỉ tệp và dòng (trong `templates/`) nơi "
+             "khối được định nghĩa lần cuối theo chuỗi kế thừa. Khối “(trống)” không in gì: "
+             "viết vào đó để thêm nội dung tại chỗ ấy.", "",
+             "Thay hẳn một khối, ví dụ câu kết của báo cáo quý (tệp `quy.md.j2` trong thư mục mẫu của tỉnh):", "",
+             "```jinja", OVERRIDE_EXAMPLE.rstrip("\n"), "```", "",
+             "Giữ nội dung của mẫu gốc và viết thêm: `{{ super() }}` in nội dung của khối trong mẫu được kế thừa.", "",
+             "```jinja", SUPER_EXAMPLE.rstrip("\n"), "```", "",
+             "Dấu `./.` cuối văn bản được thêm tự động. Sau khi sửa, kiểm tra bằng `docgen lint TÊN`.", ""]
+    groups: dict[tuple, list[str]] = {}
+    for name in national.names:
+        groups.setdefault(tuple(template_blocks(national, name)), []).append(name)
+    for rows, names in groups.items():
+        lines += [f"### Mẫu {', '.join(f'`{n}`' for n in names)}", ""]
+        lines += _blocks_table(rows)
+    for folder in sorted(p for p in builtin_templates_dir().iterdir() if p.is_dir() and p.name != NATIONAL):
+        if not (folder / SETTINGS_FILE).is_file():
+            continue
+        library = library_for(province=folder.name)
+        lines += [f"### Tỉnh {library.settings.get('ten', folder.name)} (`templates/{folder.name}/`)", ""]
+        changed: dict[tuple, list[str]] = {}  # a block the province writes again → the templates it changes
+        for name in library.names:
+            base = set(template_blocks(national, name)) if name in national.names else set()
+            for row in template_blocks(library, name):
+                if row not in base:
+                    changed.setdefault(row, []).append(name)
+        if not changed:
+            lines += ["Không ghi đè khối nào: các mẫu quốc gia được dùng nguyên.", ""]
+            continue
+        lines += ["Các khối thư mục của tỉnh viết lại (các khối khác như mẫu quốc gia):", "",
+                  "| mẫu | khối | định nghĩa tại | nội dung |", "|---|---|---|---|"]
+        lines += [f"| {', '.join(f'`{n}`' for n in names)} | `{row[0]}` | `{row[1]}:{row[2]}` | {_cell(row[3])} |"
+                  for row, names in changed.items()]
+        lines.append("")
+    return lines
+
+
 def reference() -> str:
     library = library_for()
     env = library.env
@@ -135,7 +359,8 @@ def reference() -> str:
              "Kiểm tra một mẫu: `docgen lint TÊN`.", "",
              "Mục lục: [Bộ lọc](#bộ-lọc) · [Hàm](#hàm) · [Hàm của trình dựng văn bản](#hàm-của-trình-dựng-văn-bản) · "
              "[Biến dữ liệu](#biến-dữ-liệu) · [Số liệu tính sẵn](#số-liệu-tính-sẵn) · "
-             "[Mục nội dung của từng mẫu](#mục-nội-dung-của-từng-mẫu) · [Biến của bố cục](#biến-của-bố-cục-docx)", ""]
+             "[Mục nội dung của từng mẫu](#mục-nội-dung-của-từng-mẫu) · "
+             "[Các khối ghi đè được](#các-khối-ghi-đè-được) · [Biến của bố cục](#biến-của-bố-cục-docx)", ""]
 
     lines += ["## Bộ lọc", "", "Viết sau giá trị: `{{ giá_trị|bộ_lọc }}` hoặc `{{ giá_trị|bộ_lọc(tham_số) }}`. "
               "`bang_chu`, `tien_bang_chu` đọc số theo thiết lập `doc_so` của tỉnh (`cau-hinh.yaml`). Ngoài các bộ "
@@ -173,7 +398,7 @@ def reference() -> str:
     lines += [f"| `{path}` | {_cell(kind)} | {_cell(text)} |" for path, kind, text in _schema_rows(schema)]
     lines.append("")
 
-    lines += ["## Số liệu tính sẵn", "", "Thêm vào dữ liệu trước khi dựng mẫu (`cchc_docgen/compute.py`); không "
+    lines += ["## Số liệu tính sẵn", "", "Thêm vào dữ liệu trước khi dựng mẫu (`cchc_docgen/domain/compute.py`); không "
               "ghi trong tệp dữ liệu.", "", "| biến | ý nghĩa |", "|---|---|"]
     lines += [f"| `{path}` | {_cell(text)} |" for path, text in lint.DERIVED_VARIABLES.items()]
     lines.append("")
@@ -187,14 +412,16 @@ def reference() -> str:
                      f"{', '.join(usage.figures) or '—'} |")
     lines.append("")
 
+    lines += overridable_blocks()
+
     lines += ["## Biến của bố cục (.docx)", "", "Tệp bố cục là mẫu docxtpl; các biến đã là chữ hoàn chỉnh để in "
               "(chữ hoa, dấu câu theo Nghị định 30). Biến là danh sách dòng thì in bằng "
               "`{%p for dong in ten_co_quan %}` … `{{ dong }}` … `{%p endfor %}`.", "",
               "| biến | nội dung |", "|---|---|"]
     lines += [f"| `{name}` | {_cell(lint.LAYOUT_VARIABLES.get(name, ''))} |" for name in lint.layout_variables()]
     lines.append("")
-    lines.append(f"Các ví dụ tính theo quy tắc làm tròn nửa lên của `cchc_docgen/formatting.py` "
-                 f"(ví dụ {{{{ ty_le(157, 200) }}}} → {fmt.format_percent(157, 200)}).")
+    lines.append(f"Các ví dụ tính theo quy tắc làm tròn nửa lên của `cchc_docgen/domain/formatting.py` "
+                 f"(ví dụ `{{{{ ty_le(157, 200) }}}}` → {fmt.format_percent(157, 200)}).")
     return "\n".join(lines) + "\n"
 
 
