@@ -87,13 +87,15 @@ def test_a_mapping_that_no_yaml_file_could_give_is_refused(value, message):
         cchc_docgen.load(value)
 
 
-def test_strict_raises_instead_of_returning_findings():
-    example = EXAMPLES / "thach-quy-9thang-2024.yaml"
-    findings = cchc_docgen.render(example).findings
-    if not findings:
-        pytest.skip("this example has no findings")
+def test_strict_raises_instead_of_returning_findings(tmp_path):
+    data = tmp_path / "mau-thuan.yaml"  # more applications resolved than received: a consistency finding
+    data.write_text((ROOT / "tests" / "bad_inputs" / "valid.yaml").read_text(encoding="utf-8")
+                    + "so_lieu:\n  ho_so: {tiep_nhan: 5, da_giai_quyet: 9}\n", encoding="utf-8")
+    findings = cchc_docgen.render(data).findings
+    assert findings and findings[0].path == ("so_lieu", "ho_so", "da_giai_quyet")
+    assert findings[0].location.file == str(data) and findings[0].location.line == 15
     with pytest.raises(cchc_docgen.DocgenError, match="--strict"):
-        cchc_docgen.render(example, strict=True)
+        cchc_docgen.render(data, strict=True)
 
 
 def test_validate_returns_findings_without_raising(tmp_path):
