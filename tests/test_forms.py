@@ -395,19 +395,31 @@ def test_a_sub_document_that_cannot_be_inserted_is_a_located_error(tmp_path, mak
     assert not out.exists()
 
 
-def test_a_sub_document_printed_inside_a_paragraph_is_refused(tmp_path):
+def subdoc_form(tmp_path, part: str, old: bytes, new: bytes) -> Path:
+    """A copy of the sub-document package's template folder whose form has `old` replaced by `new` in `part`."""
     folder = tmp_path / "mau"
     shutil.copytree(SUBDOC / "mau", folder)
     with zipfile.ZipFile(SUBDOC / "mau" / "bao-cao-thang.docx") as archive:
         parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"{{p truong_rieng.chi_tiet }}",
-                                                                    b"Xem {{ truong_rieng.chi_tiet }}")
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
     with zipfile.ZipFile(folder / "bao-cao-thang.docx", "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+    return folder
+
+
+@pytest.mark.parametrize("part, old, new, message", [
+    ("word/document.xml", b"{{p truong_rieng.chi_tiet }}", b"Xem {{ truong_rieng.chi_tiet }}",
+     "tài liệu chèn vào chỉ in được bằng thẻ {{p truong_rieng.chi_tiet }} đứng riêng một đoạn, không in bằng "
+     "{{ truong_rieng.chi_tiet }} giữa dòng chữ"),
+    ("word/header2.xml", b"</w:hdr>", b"<w:p><w:r><w:t>{{p truong_rieng.chi_tiet }}</w:t></w:r></w:p></w:hdr>",
+     "tài liệu chèn vào chỉ đặt được trong thân văn bản, không ở đầu trang (header2.xml)"),
+])
+def test_a_sub_document_printed_elsewhere_than_its_own_body_paragraph_is_refused(tmp_path, part, old, new, message):
+    folder = subdoc_form(tmp_path, part, old, new)
     data = subdoc_data(tmp_path, "chen/chi-tiet.docx")
     shutil.copytree(SUBDOC, tmp_path / "chen")
     result = run_cli("render", data, "--templates", folder, "-o", tmp_path / "x.docx")
-    assert (result.exit_code, result.output) == (1, (
-        f"Lỗi: {data}:66:13: trường 'truong_rieng.chi_tiet': tài liệu chèn vào chỉ in được bằng thẻ "
-        "{{p truong_rieng.chi_tiet }} đứng riêng một đoạn, không in bằng {{ truong_rieng.chi_tiet }} giữa dòng chữ\n"))
+    assert (result.exit_code, result.output) == (1, f"Lỗi: {data}:66:13: trường 'truong_rieng.chi_tiet': {message}\n")
+    assert not (tmp_path / "x.docx").exists()
