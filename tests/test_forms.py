@@ -246,7 +246,7 @@ def test_the_guide_runs(tmp_path):
     shutil.copytree(FORMATS, tmp_path / "tests" / "formats")
     docgen = Path(sys.executable).with_name("docgen")
     steps = _guide_steps()
-    assert len(steps) == 10
+    assert len(steps) == 11
     for command, reported in steps:
         assert command.startswith("docgen ")
         done = subprocess.run(str(docgen) + command[len("docgen"):], shell=True, cwd=tmp_path, capture_output=True,
@@ -257,6 +257,7 @@ def test_the_guide_runs(tmp_path):
         else:
             assert done.returncode == 0, (command, output)
     assert (tmp_path / "bao-cao.docx").is_file() and "[^4]:" in (tmp_path / "bao-cao.md").read_text(encoding="utf-8")
+    assert "Số liệu do bộ phận một cửa tổng hợp." in body_texts(tmp_path / "chen-van-ban.docx")
 
 
 def test_schema_for_a_form_keeps_the_sections_its_tags_read():
@@ -278,3 +279,147 @@ def test_richtext_and_a_whole_run_of_ward_text(tmp_path):
     assert ("**Ghi chú:** Tỷ lệ giải quyết tính trên số hồ sơ tiếp nhận của từng lĩnh vực[^2].\n"
             in out.read_text(encoding="utf-8"))
     assert run_cli("lint", "--templates", folder, "phu-luc-ho-so").exit_code == 0
+
+
+# --- a sub-document (kieu: van_ban) printed with {{p … }} -------------------------------------------------------
+
+SUBDOC = FORMATS / "bao-cao-thang" / "chen-van-ban"
+W_NS = W[1:-1]
+
+
+def subdoc_file(path: Path, body: str, notes: str | None = None) -> Path:
+    """A minimal .docx whose body is `body` (and whose footnotes, when given, are `notes`)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"/>')
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships" xmlns:w14="http://schemas.microsoft.com/office/word/2010/'
+                         'wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                         f'mc:Ignorable="w14"><w:body>{body}<w:sectPr/></w:body></w:document>')
+        if notes is not None:
+            archive.writestr("word/footnotes.xml", f'<w:footnotes xmlns:w="{W_NS}">{notes}</w:footnotes>')
+    return path
+
+
+def subdoc_data(tmp_path, value: str) -> Path:
+    text = (SUBDOC / "du-lieu.yaml").read_text(encoding="utf-8")
+    data = tmp_path / "du-lieu.yaml"
+    data.write_text(text.replace("chu_ky: ../chu-ky.png", "chu_ky: chu-ky.png").replace(
+        "chi_tiet: chi-tiet.docx", f"chi_tiet: {value}"), encoding="utf-8")
+    shutil.copy(FORMATS / "bao-cao-thang" / "chu-ky.png", tmp_path / "chu-ky.png")
+    return data
+
+
+def body_texts(path: Path) -> list:
+    """The body's blocks in order: a paragraph's text, or a table as its rows of cell texts."""
+    import docx
+
+    body = docx.Document(str(path)).element.body
+    out = []
+    for child in body:
+        if child.tag == W + "p":
+            out.append("".join(t.text or "" for t in child.iter(W + "t")))
+        elif child.tag == W + "tbl":
+            out.append([["".join(t.text or "" for t in tc.iter(W + "t")) for tc in tr.iter(W + "tc")]
+                        for tr in child.iter(W + "tr")])
+    return out
+
+
+def test_a_sub_document_is_inserted_where_the_form_prints_it(tmp_path):
+    out = tmp_path / "chen.docx"
+    result = run_cli("render", SUBDOC / "du-lieu.yaml", "--templates", SUBDOC / "mau", "-o", out)
+    assert result.exit_code == 0, result.output
+    blocks = body_texts(out)
+    at = blocks.index("III. KẾT QUẢ CHI TIẾT")
+    assert blocks[at + 1:at + 6] == [
+        "Kết quả chi tiết của bộ phận một cửa", "Bộ phận một cửa tiếp nhận hồ sơ đúng hạn trong cả kỳ.",
+        [["Ngày", "Số hồ sơ"], ["Thứ Hai", "42"]], "Số liệu do bộ phận một cửa tổng hợp.",
+        "Trên đây là báo cáo kết quả giải quyết thủ tục hành chính quý III năm 2024 của UBND phường Thạch Quý./."]
+    body = xml(out, "word/document.xml").find(W + "body")
+    assert len(body.findall(W + "sectPr")) == 1  # the form's own section only
+    bold = [r for r in body.iter(W + "r") if "".join(t.text or "" for t in r.iter(W + "t")) == "đúng hạn"]
+    assert len(bold) == 1 and bold[0].find(f"{W}rPr/{W}b") is not None
+
+
+def test_a_sub_documents_footnote_is_the_forms_and_a_style_it_lacks_falls_back(tmp_path):
+    sub = subdoc_file(tmp_path / "chi-tiet.docx",
+                      '<w:p w14:paraId="1A2B3C4D"><w:pPr><w:pStyle w:val="KieuRieng"/></w:pPr><w:r><w:t>Chi tiết'
+                      '</w:t></w:r><w:r><w:rPr><w:rStyle w:val="ChuThichRieng"/></w:rPr><w:footnoteReference w:id="7"/>'
+                      '</w:r></w:p>',
+                      '<w:footnote w:id="7"><w:p><w:pPr><w:pStyle w:val="ChuThichRieng2"/></w:pPr><w:r><w:footnoteRef/>'
+                      '</w:r><w:r><w:t xml:space="preserve"> Chú thích của tệp chèn vào.</w:t></w:r></w:p></w:footnote>')
+    out = tmp_path / "chen.docx"
+    result = run_cli("render", subdoc_data(tmp_path, sub.name), "--templates", SUBDOC / "mau", "-o", out)
+    assert result.output == f"Đã tạo {out} (mẫu bao-cao-thang, 5 chú thích).\n"
+    body, notes = xml(out, "word/document.xml"), xml(out, "word/footnotes.xml")
+    paragraph = next(p for p in body.iter(W + "p") if "".join(t.text or "" for t in p.iter(W + "t")) == "Chi tiết")
+    assert paragraph.find(f"{W}pPr/{W}pStyle") is None  # the form has no style KieuRieng: its default style
+    assert paragraph.attrib == {}  # Word's ignorable revision id left out
+    referenced = [r.get(W + "id") for r in body.iter(W + "footnoteReference")]
+    assert [int(i) for i in referenced] == sorted(int(i) for i in referenced) and len(referenced) == 5
+    last = next(n for n in notes.iter(W + "footnote") if n.get(W + "id") == referenced[-1])
+    assert "".join(t.text for t in last.iter(W + "t")).strip() == "Chú thích của tệp chèn vào."
+    md = tmp_path / "chen.md"
+    run_cli("render", subdoc_data(tmp_path, sub.name), "--templates", SUBDOC / "mau", "-f", "md", "-o", md)
+    assert "Chi tiết[^5]\n" in md.read_text(encoding="utf-8")
+    assert "[^5]: Chú thích của tệp chèn vào.\n" in md.read_text(encoding="utf-8")
+
+
+REL = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+@pytest.mark.parametrize("make, value, message", [
+    (None, "khong-co.docx", "không đọc được tài liệu 'khong-co.docx' (No such file or directory)"),
+    (None, "chu-ky.png", "'chu-ky.png' không phải tài liệu Word (.docx)"),
+    ("big", "lon.docx", "tài liệu 'lon.docx' quá lớn (tối đa 50 MB)"),
+    ('<w:p><w:r><w:drawing/></w:r></w:p>', "anh.docx",
+     "tài liệu chèn vào không được có hình ảnh hoặc liên kết ('anh.docx' có hình ảnh)"),
+    ('<w:p><w:hyperlink r:id="rId9"><w:r><w:t>x</w:t></w:r></w:hyperlink></w:p>', "lien-ket.docx",
+     "tài liệu chèn vào không được có hình ảnh hoặc liên kết ('lien-ket.docx' có liên kết tới phần khác của tệp)"),
+    ('<w:p><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:p>', "danh-sach.docx",
+     "tài liệu chèn vào 'danh-sach.docx' có danh sách đánh số hoặc gạch đầu dòng tự động của Word (hãy gõ số hoặc "
+     "dấu đầu dòng thành chữ), chưa chèn được"),
+    ('<w:p><w:r><w:footnoteReference w:id="3"/></w:r></w:p>', "thieu.docx",
+     "tài liệu 'thieu.docx' hỏng: chú thích số 3 không có trong tệp"),
+])
+def test_a_sub_document_that_cannot_be_inserted_is_a_located_error(tmp_path, make, value, message):
+    if make == "big":
+        with open(tmp_path / value, "wb") as big:
+            big.truncate(50 * 1024 * 1024 + 1)
+    elif make is not None:
+        subdoc_file(tmp_path / value, make)
+    data = subdoc_data(tmp_path, value)
+    out = tmp_path / "x.docx"
+    result = run_cli("render", data, "--templates", SUBDOC / "mau", "-o", out)
+    assert (result.exit_code, result.output) == (1, f"Lỗi: {data}:66:13: trường 'truong_rieng.chi_tiet': {message}\n")
+    assert not out.exists()
+
+
+def subdoc_form(tmp_path, part: str, old: bytes, new: bytes) -> Path:
+    """A copy of the sub-document package's template folder whose form has `old` replaced by `new` in `part`."""
+    folder = tmp_path / "mau"
+    shutil.copytree(SUBDOC / "mau", folder)
+    with zipfile.ZipFile(SUBDOC / "mau" / "bao-cao-thang.docx") as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(folder / "bao-cao-thang.docx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return folder
+
+
+@pytest.mark.parametrize("part, old, new, message", [
+    ("word/document.xml", b"{{p truong_rieng.chi_tiet }}", b"Xem {{ truong_rieng.chi_tiet }}",
+     "tài liệu chèn vào chỉ in được bằng thẻ {{p truong_rieng.chi_tiet }} đứng riêng một đoạn, không in bằng "
+     "{{ truong_rieng.chi_tiet }} giữa dòng chữ"),
+    ("word/header2.xml", b"</w:hdr>", b"<w:p><w:r><w:t>{{p truong_rieng.chi_tiet }}</w:t></w:r></w:p></w:hdr>",
+     "tài liệu chèn vào chỉ đặt được trong thân văn bản, không ở đầu trang (header2.xml)"),
+])
+def test_a_sub_document_printed_elsewhere_than_its_own_body_paragraph_is_refused(tmp_path, part, old, new, message):
+    folder = subdoc_form(tmp_path, part, old, new)
+    data = subdoc_data(tmp_path, "chen/chi-tiet.docx")
+    shutil.copytree(SUBDOC, tmp_path / "chen")
+    result = run_cli("render", data, "--templates", folder, "-o", tmp_path / "x.docx")
+    assert (result.exit_code, result.output) == (1, f"Lỗi: {data}:66:13: trường 'truong_rieng.chi_tiet': {message}\n")
+    assert not (tmp_path / "x.docx").exists()

@@ -111,8 +111,11 @@ def skeleton(library, form, province: str | None = None, year: int | None = None
             if kind == "anh":
                 w.field(name, "anh/ten-anh.png", node, 2, off=True,
                         note="Bỏ '# ' và ghi đường dẫn ảnh khi có; để trống thì không in ảnh.")
+            elif kind == "van_ban":
+                w.field(name, "tep-chen.docx", node, 2, off=True,
+                        note="Bỏ '# ' và ghi đường dẫn tệp Word khi có; để trống thì không chèn gì.")
             else:
                 w.field(name, _STARTS[kind], node, 2)
-        if all(spec.get("kieu") == "anh" for spec in form.own_fields.values()):
+        if all(spec.get("kieu") in ("anh", "van_ban") for spec in form.own_fields.values()):
             w.disable(start, 0)  # nothing switched on: an empty group would be no group
     return "\n".join(w.lines) + "\n"

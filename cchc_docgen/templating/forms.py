@@ -12,6 +12,7 @@ under `truong_rieng`:
         ky_hieu: BC-UBND
         truong_rieng:
           chu_ky: {mo_ta: Ảnh chữ ký của người ký, kieu: anh, rong_mm: 35}
+          chi_tiet: {mo_ta: Tệp Word chèn vào nguyên thân, kieu: van_ban}   # printed with {{p truong_rieng.chi_tiet }}
 
 A declared form without its .docx is an error naming the declaration. Rendering is writers/form.py.
 """
@@ -36,6 +37,8 @@ FIELD_KINDS = {
     "danh_sach": ("danh sách các đoạn chữ", {"type": "array", "items": {"type": "string"}}),
     "bang": ("danh sách các dòng, mỗi dòng là các cột 'tên: giá trị'",
              {"type": "array", "items": {"type": "object", "additionalProperties": {"type": ["string", "number"]}}}),
+    "van_ban": ("đường dẫn một tệp Word .docx, tính từ thư mục của tệp dữ liệu, in bằng {{p … }}",
+                {"type": "string", "minLength": 1}),
 }
 _DECLARATION_KEYS = {"mo_ta": str, "ky_hieu": str, OWN_FIELDS: dict}
 _FIELD_KEYS = {"mo_ta": str, "kieu": str, "rong_mm": (int, float)}

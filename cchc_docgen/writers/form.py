@@ -8,7 +8,9 @@ globals) plus the header and signature lines under the names a layout (bo-cuc.do
 by a tag is read as inline markup (`**đậm**`, `*nghiêng*`, `^[chú thích]`, `{=so_lieu.x}`), and what is not
 plain text is printed as a placeholder that is replaced, after rendering, by runs in the run's own format and
 by real footnote references, numbered in document order together with the form's own footnotes, in the form's
-footnote style. A declared image field prints as a picture.
+footnote style. A declared image field prints as a picture; a declared sub-document field (kieu: van_ban, docxtpl's
+Subdoc) printed by `{{p … }}` as the other .docx's paragraphs and tables, in the form's styles, its footnotes the
+form's (_read_subdoc says what it may not hold).
 
 The result is a FormDocument: the package's bytes, and the text of the filled form as document blocks (what
 the Markdown output and the footnote count read).
@@ -22,7 +24,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -104,6 +106,12 @@ class LoadedForm:
         ids = [int(i) for i in re.findall(rb'<w:footnote\b[^>]*\bw:id="(-?\d+)"', notes or b"")]
         self.first_note_id = max(ids, default=0) + 1
         self.note_style, self.ref_style = footnote_styles(by_name.get("word/styles.xml", b""), notes)
+
+    @cached_property
+    def style_ids(self) -> set:
+        """The ids of the form's styles (read only for a sub-document, whose styles must be the form's)."""
+        styles = dict(self.parts).get("word/styles.xml", b"")
+        return {m.decode("utf-8") for m in re.findall(rb'<w:style\b[^>]*\bw:styleId="([^"]+)"', styles)}
 
 
 _TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
@@ -261,6 +269,8 @@ class _Fill:
             return value
         if isinstance(value, _Image):
             return self.placeholder([value], str(value.path))
+        if isinstance(value, _Subdoc):
+            return self.placeholder([value], value.written)
         if isinstance(value, dict):
             raise TemplateError(f"mẫu Word '{self.template_name}' in ra cả một nhóm trường ({', '.join(map(str, value))})"
                                 "; hãy in từng trường, ví dụ {{ nhom.truong }}, hoặc lặp qua các khối bằng {%p for %}")
@@ -390,6 +400,8 @@ def _own_values(loaded, template) -> dict:
         value = given.get(name)
         if spec.get("kieu") == "anh" and value:
             value = _read_image(loaded, ("truong_rieng", name), value, spec.get("rong_mm", DEFAULT_IMAGE_MM))
+        elif spec.get("kieu") == "van_ban" and value:
+            value = _read_subdoc(loaded, ("truong_rieng", name), value)
         values[name] = value
     return values
 
@@ -428,17 +440,137 @@ def _fits(value, schema) -> bool:
 
 def _read_image(loaded, path, value: str, width_mm: float) -> _Image:
     """A declared image, its file named relative to the data file: PNG or JPEG, its size read from its header."""
-    base = Path(loaded.file).parent if loaded.file and Path(loaded.file).is_file() else Path.cwd()
-    file = (base / value).resolve()
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise DataError(f"không đọc được ảnh '{value}' ({exc.strerror or exc})", loaded.location(path), path) from None
+    file, data = _read_beside_data(loaded, path, value, "ảnh")
     size = _image_size(data)
     if size is None:
         raise DataError(f"'{value}' không phải ảnh PNG hoặc JPEG", loaded.location(path), path)
     extension = "png" if data.startswith(b"\x89PNG") else "jpeg"
     return _Image(file, data, extension, size[0], size[1], float(width_mm))
+
+
+def _read_beside_data(loaded, path, value: str, what: str) -> tuple[Path, bytes]:
+    """The file a declared field names, relative to the data file's folder (the working folder for data read
+    from standard input); one larger than a layout may be is refused before it is read."""
+    base = Path(loaded.file).parent if loaded.file and Path(loaded.file).is_file() else Path.cwd()
+    file = (base / value).resolve()
+    try:
+        if file.stat().st_size > docx_writer.MAX_LAYOUT_BYTES:
+            raise DataError(f"{what} '{value}' quá lớn (tối đa {docx_writer.MAX_LAYOUT_BYTES // 2 ** 20} MB)",
+                            loaded.location(path), path)
+        return file, file.read_bytes()
+    except OSError as exc:
+        raise DataError(f"không đọc được {what} '{value}' ({exc.strerror or exc})", loaded.location(path),
+                        path) from None
+
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# What a sub-document's body may hold besides paragraphs and tables, and is left out: the sections (the form
+# keeps its own page setup) and bookmarks (their ids and names would collide with the form's; nothing prints).
+_SUBDOC_DROPPED = {W + "sectPr", W + "bookmarkStart", W + "bookmarkEnd"}
+# What a sub-document cannot bring, as its elements → why (the form would need parts it does not have).
+_SUBDOC_REFUSED = {
+    W + "drawing": "hình ảnh", W + "pict": "hình ảnh", W + "object": "hình ảnh",
+    W + "numPr": "danh sách đánh số hoặc gạch đầu dòng tự động của Word (hãy gõ số hoặc dấu đầu dòng thành chữ)",
+    W + "endnoteReference": "chú thích cuối văn bản (endnote; hãy dùng chú thích cuối trang)",
+    W + "commentReference": "lời bình (comment; hãy xóa lời bình)",
+    W + "commentRangeStart": "lời bình (comment; hãy xóa lời bình)",
+}
+_NO_RELATIONSHIPS = "tài liệu chèn vào không được có hình ảnh hoặc liên kết"
+
+
+@dataclass
+class _Subdoc:
+    """A declared van_ban field's value: the body of another .docx (its paragraphs and tables, checked), which
+    `{{p truong_rieng.TEN }}` prints in place of its paragraph; its footnotes become the form's."""
+
+    written: str  # the path as the data wrote it
+    field: tuple  # where the data holds it
+    blocks: list  # w:p and w:tbl elements
+    notes: dict  # the sub-document's footnote id → its w:footnote element
+    note_style: str  # the sub-document's footnote text and reference style ids (become the form's)
+    ref_style: str
+
+    def __str__(self):  # (a filter such as |upper on it sees the path)
+        return self.written
+
+
+def _read_subdoc(loaded, path, value: str) -> _Subdoc:
+    """A declared sub-document, named relative to the data file: a .docx within the layout size limits whose
+    body holds paragraphs and tables that refer to no other part of its package (see _SUBDOC_REFUSED)."""
+    from lxml import etree
+
+    def refuse(message):
+        return DataError(message, loaded.location(path), path)
+
+    file, data = _read_beside_data(loaded, path, value, "tài liệu")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > 4 * docx_writer.MAX_LAYOUT_BYTES:
+                raise refuse(f"tài liệu '{value}' giải nén ra quá lớn")
+            parts = [(i.filename, archive.read(i)) for i in infos
+                     if i.filename in ("word/document.xml", "word/styles.xml", docx_writer.FOOTNOTES_PART)]
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError, RuntimeError):
+        raise refuse(f"'{value}' không phải tài liệu Word (.docx)") from None
+    by_name = dict(parts)
+    if "word/document.xml" not in by_name:
+        raise refuse(f"'{value}' không phải tài liệu Word (.docx)")
+    for name, xml in parts:
+        if len(xml) > docx_writer.MAX_TEMPLATED_PART_BYTES:
+            raise refuse(f"tài liệu '{value}' quá lớn: phần {name} {len(xml) // 1024} KB; tối đa "
+                         f"{docx_writer.MAX_TEMPLATED_PART_BYTES // 1024} KB")
+        problem = docx_writer._xml_problem(xml)
+        if problem:
+            raise refuse(f"tài liệu '{value}' hỏng: phần {name} {problem}")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(by_name["word/document.xml"], parser)
+    body = root.find(W + "body")
+    notes_root = etree.fromstring(by_name[docx_writer.FOOTNOTES_PART], parser) \
+        if docx_writer.FOOTNOTES_PART in by_name else None
+    blocks = []
+    for child in body if body is not None else ():
+        if child.tag in (W + "p", W + "tbl"):
+            blocks.append(child)
+        elif isinstance(child.tag, str) and child.tag not in _SUBDOC_DROPPED:
+            raise refuse(f"tài liệu chèn vào '{value}' có phần không phải đoạn văn hay bảng "
+                         f"({etree.QName(child).localname}), chưa chèn được")
+    notes = {}
+    for element in blocks:
+        _clean_subdoc(element, _ignorable(root), refuse, value)
+        for reference in element.iter(W + "footnoteReference"):
+            found = None if notes_root is None else next(
+                (n for n in notes_root.iter(W + "footnote") if n.get(W + "id") == reference.get(W + "id")), None)
+            if found is None:
+                raise refuse(f"tài liệu '{value}' hỏng: chú thích số {reference.get(W + 'id')} không có trong tệp")
+            _clean_subdoc(found, _ignorable(notes_root), refuse, value)
+            notes[reference.get(W + "id")] = found
+    note_style, ref_style = footnote_styles(by_name.get("word/styles.xml", b""), by_name.get(docx_writer.FOOTNOTES_PART))
+    return _Subdoc(value, path, blocks, notes, note_style, ref_style)
+
+
+def _clean_subdoc(element, ignorable: set, refuse, value: str) -> None:
+    """Check a sub-document's block (or footnote) and leave out what does not carry over (_SUBDOC_DROPPED, and
+    what its own markup-compatibility declaration says a reader may ignore: Word's revision ids)."""
+    if element.tag in _SUBDOC_REFUSED:
+        why = _SUBDOC_REFUSED[element.tag]
+        raise refuse(f"{_NO_RELATIONSHIPS} ('{value}' có {why})" if why == "hình ảnh"
+                     else f"tài liệu chèn vào '{value}' có {why}, chưa chèn được")
+    for attribute in list(element.attrib):
+        namespace = attribute.partition("}")[0][1:]
+        if namespace == R_NS:
+            raise refuse(f"{_NO_RELATIONSHIPS} ('{value}' có liên kết tới phần khác của tệp)")
+        if namespace in ignorable:
+            del element.attrib[attribute]
+    for child in list(element):
+        if not isinstance(child.tag, str) or child.tag in _SUBDOC_DROPPED or child.tag.partition("}")[0][1:] in ignorable:
+            element.remove(child)
+        else:
+            _clean_subdoc(child, ignorable, refuse, value)
+
+
+def _ignorable(root) -> set:
+    """The namespaces a part's mc:Ignorable names: what a reader that does not know them may leave out."""
+    return {root.nsmap.get(prefix) for prefix in (root.get(f"{{{MC_NS}}}Ignorable") or "").split()} - {None}
 
 
 def _image_size(data: bytes) -> tuple[int, int] | None:
@@ -550,6 +682,8 @@ class _Package:
         return root
 
     def expand_run(self, name: str, run) -> None:
+        if run.getparent().tag != W + "p" and self.insert_subdoc(name, run):
+            return
         props = run.find(W + "rPr")
         out, current = [], None
         for child in [c for c in run if c is not props]:
@@ -609,7 +743,62 @@ class _Package:
             reference = run.makeelement(W + "footnoteReference", {W + "id": str(note_id)})
             run.append(reference)
             return run
+        if isinstance(item, _Subdoc):
+            field = ".".join(item.field)
+            raise DataError(f"tài liệu chèn vào chỉ in được bằng thẻ {{{{p {field} }}}} đứng riêng một đoạn, "
+                            f"không in bằng {{{{ {field} }}}} giữa dòng chữ", self.fill.loaded.location(item.field),
+                            item.field)
         return self.picture(name, item, props)
+
+    def insert_subdoc(self, name: str, run) -> bool:
+        """A sub-document printed by `{{p … }}` (its placeholder stands where the paragraph was, outside any
+        paragraph): its blocks in place of the placeholder. False for anything else."""
+        match = _PLACEHOLDER.fullmatch("".join(t.text or "" for t in run.iter(W + "t")))
+        items = self.fill.items[int(match.group(1))] if match else ()
+        if len(items) != 1 or not isinstance(items[0], _Subdoc):
+            return False
+        subdoc = items[0]
+        if name != "word/document.xml":
+            raise DataError(f"tài liệu chèn vào chỉ đặt được trong thân văn bản, không ở {_part_title(name)}",
+                            self.fill.loaded.location(subdoc.field), subdoc.field)
+        blocks = [copy.deepcopy(block) for block in subdoc.blocks]
+        for block in blocks:
+            for reference in block.iter(W + "footnoteReference"):
+                reference.set(W + "id", str(self.subdoc_note(subdoc, reference.get(W + "id"))))
+            self.own_styles(block, subdoc)
+        parent = run.getparent()
+        at = parent.index(run)
+        parent.remove(run)
+        if parent.tag == W + "tc" and at == len(parent) and blocks and blocks[-1].tag == W + "tbl":
+            blocks.append(parent.makeelement(W + "p", {}))  # Word requires a cell to end with a paragraph
+        for offset, block in enumerate(blocks):
+            parent.insert(at + offset, block)
+        return True
+
+    def subdoc_note(self, subdoc: _Subdoc, old_id: str) -> int:
+        """A sub-document's footnote as one of the form's, numbered after those before it."""
+        from lxml import etree
+
+        note_id = self.next_note_id
+        self.next_note_id += 1
+        note = copy.deepcopy(subdoc.notes[old_id])
+        note.set(W + "id", str(note_id))
+        self.own_styles(note, subdoc)
+        self.notes[note_id] = Note(_note_texts(note))
+        self.notes_xml.append(etree.tostring(note, encoding="unicode"))
+        return note_id
+
+    def own_styles(self, element, subdoc: _Subdoc) -> None:
+        """The form's styles on a sub-document's element: its footnote styles become the form's; a paragraph,
+        character or table style the form does not have is left out (the form's default style applies)."""
+        renamed = {subdoc.note_style: self.form.note_style, subdoc.ref_style: self.form.ref_style}
+        for tag in ("pStyle", "rStyle", "tblStyle"):
+            for style in list(element.iter(W + tag)):
+                value = renamed.get(style.get(W + "val"), style.get(W + "val"))
+                if value in self.form.style_ids:
+                    style.set(W + "val", value)
+                else:
+                    style.getparent().remove(style)
 
     def picture(self, name: str, image: _Image, props):
         from lxml import etree

@@ -7,6 +7,9 @@
   footnotes), a {%tr for %} table, a chu_thich() call, the signature with a declared image field.
 - phu-luc-ho-so/mau/phu-luc-ho-so.docx: an indicator sheet (Phụ lục) whose table has merged header cells, a
   {%tr for %} row per field of the declared table, and a computed total row.
+- bao-cao-thang/chen-van-ban/: the report with a declared sub-document field (kieu: van_ban) printed by
+  {{p truong_rieng.chi_tiet }}, the sub-document chi-tiet.docx (a heading (Word's Heading 1, which the form has too), a paragraph
+  with bold text, a table) and data naming both files.
 - */bien-the/: what lint must report: a tag split by a formatting run, and the form after LibreOffice saved it
   (made with soffice when it is installed; the stored file is used otherwise).
 
@@ -260,6 +263,37 @@ def _restyle_footnotes(saved: Path, target: Path) -> None:
             archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
+def subdoc_package(folder: Path) -> None:
+    """The report form with a sub-document field, its declaration, a sub-document and the data naming it."""
+    import docx
+
+    doc = report_form()
+    closing = next(p for p in doc.paragraphs if p.text.startswith("Trên đây là"))
+    for text in ("III. KẾT QUẢ CHI TIẾT", "{{p truong_rieng.chi_tiet }}"):
+        paragraph = _body_paragraph(doc, text, closing._p)
+    paragraph.runs[0].bold = False
+    doc.paragraphs[[p._p for p in doc.paragraphs].index(paragraph._p) - 1].runs[0].bold = True
+    _save(doc, folder / "mau" / "bao-cao-thang.docx")
+    settings = (HERE / "bao-cao-thang" / "mau" / "cau-hinh.yaml").read_text(encoding="utf-8")
+    (folder / "mau" / "cau-hinh.yaml").write_text(settings + (
+        "      chi_tiet:\n"
+        "        mo_ta: Tệp Word kết quả chi tiết của bộ phận một cửa, chèn nguyên thân vào mục III.\n"
+        "        kieu: van_ban\n"), encoding="utf-8")
+    sub = docx.Document()
+    sub.add_heading("Kết quả chi tiết của bộ phận một cửa", level=1)
+    paragraph = sub.add_paragraph("Bộ phận một cửa tiếp nhận hồ sơ ")
+    paragraph.add_run("đúng hạn").bold = True
+    paragraph.add_run(" trong cả kỳ.")
+    table = sub.add_table(rows=2, cols=2)
+    for cell, text in zip(table.rows[0].cells + table.rows[1].cells, ("Ngày", "Số hồ sơ", "Thứ Hai", "42")):
+        cell.text = text
+    sub.add_paragraph("Số liệu do bộ phận một cửa tổng hợp.")
+    _save(sub, folder / "chi-tiet.docx")
+    data = (HERE / "bao-cao-thang" / "du-lieu.yaml").read_text(encoding="utf-8")
+    (folder / "du-lieu.yaml").write_text(data.replace("chu_ky: chu-ky.png", "chu_ky: ../chu-ky.png\n"
+                                                      "  chi_tiet: chi-tiet.docx"), encoding="utf-8")
+
+
 def main() -> None:
     report = HERE / "bao-cao-thang" / "mau" / "bao-cao-thang.docx"
     _save(report_form(), report)
@@ -267,6 +301,7 @@ def main() -> None:
     _save(indicator_sheet(), HERE / "phu-luc-ho-so" / "mau" / "phu-luc-ho-so.docx")
     split_tag_variant(report, HERE / "bao-cao-thang" / "bien-the" / "the-bi-tach" / report.name)
     libreoffice_variant(report, HERE / "bao-cao-thang" / "bien-the" / "libreoffice" / report.name)
+    subdoc_package(HERE / "bao-cao-thang" / "chen-van-ban")
 
 
 if __name__ == "__main__":
