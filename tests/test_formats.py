@@ -17,7 +17,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import ROOT
 from test_bad_inputs import invoke
 
