@@ -108,6 +108,9 @@ class _Group(_VietnameseHelp, click.Group):
 @click.version_option(__version__, "--version", message="docgen %(version)s", help="Hiện phiên bản rồi thoát.")
 def main():
     """Sinh văn bản hành chính (báo cáo cải cách hành chính…) theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML."""
+    from cchc_docgen.templating import sandbox
+
+    sandbox.WHOLE_PROCESS_IS_OURS = True  # the templates' memory cap may be set however many threads run
     _stop_on_sigterm()
 
 

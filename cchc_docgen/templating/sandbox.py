@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import jinja2
@@ -241,12 +241,18 @@ def template_seconds() -> float:
     return seconds
 
 
+# Set by the `docgen` command: the process (and the batch workers forked from it) runs nothing but docgen, so
+# the memory cap may be set whatever threads it has (a pool's result-feeding thread, say).
+WHOLE_PROCESS_IS_OURS = False
+
+
 @contextmanager
 def template_limits(seconds: float | None = None):
     """Run a template under a time budget (a runaway loop is stopped after `seconds`) and, on Linux, a cap on
     the memory it may take (MAX_TEMPLATE_MEMORY: an allocation beyond it is a MemoryError, not the machine
-    swapping). Both need the main thread (a timer signal; a process-wide limit no other thread may be hit by),
-    as in the CLI and its worker processes; elsewhere only the block runs."""
+    swapping). The timer needs the main thread (a signal), as in the CLI and its worker processes; the memory
+    cap is process-wide, so it is set only while no other thread runs (a host application's threads must never
+    meet it). Elsewhere only the block runs."""
     seconds = template_seconds() if seconds is None else seconds
     if not (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
         yield
@@ -260,7 +266,8 @@ def template_limits(seconds: float | None = None):
     # (a `finally`, a cleanup) ran on instead of letting the first one through.
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
-        with _memory_cap(MAX_TEMPLATE_MEMORY):
+        capped = WHOLE_PROCESS_IS_OURS or threading.active_count() == 1
+        with _memory_cap(MAX_TEMPLATE_MEMORY) if capped else nullcontext():
             yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
