@@ -386,8 +386,9 @@ def _syntax_message(problem: str, char: str = "") -> str:
         problem = problem.replace("character", "character '\\t'", 1)
     for pattern, hint in _YAML_HINTS:
         if re.search(pattern, problem):
-            return f"lỗi cú pháp YAML: {hint} ({problem})"
-    return f"lỗi cú pháp YAML: {problem}"
+            return f"lỗi cú pháp YAML: {hint}"
+    # A problem with no Vietnamese wording yet: the YAML reader's own words, said to be its
+    return f"lỗi cú pháp YAML (thông báo gốc của bộ đọc YAML: {problem})"
 
 
 def _quoted(text: str) -> str:
