@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 
 import docx
@@ -250,3 +251,24 @@ def test_the_shipped_layouts_have_decree_30_styles():
     for layout in builtin_templates_dir().glob("*/bo-cuc.docx"):
         result = run_cli("lint", layout)
         assert result.output == f"Đã kiểm tra {layout}: không có lỗi\n", result.output
+
+
+def test_a_figure_group_neither_in_the_schema_nor_declared_is_a_warning(tmp_path):
+    """`{% if so_lieu.X %}` is false for a ward without group X, so a misspelt group would drop its sentence
+    silently: lint says so, with the likely name; a declared group is known."""
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "quy.md.j2").write_text("::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nx\n::: noi_dung\n"
+                                      "{% if so_lieu.ho_sO %}\nCó.\n{% endif %}\n{% if so_lieu.de_an %}\nCó.\n{% endif %}\n",
+                                      encoding="utf-8")
+    result = run_cli("lint", "--templates", folder, "quy")
+    assert result.exit_code == 0, result.output  # a warning
+    assert ("quy.md.j2:6: cảnh báo: nhóm số liệu 'so_lieu.ho_sO' không có trong mẫu dữ liệu hay khai báo của thư mục "
+            "mẫu; có phải ý bạn là 'ho_so'?") in result.output
+    assert "so_lieu.de_an'" in result.output
+    declared = tmp_path / "mau-khai-bao"  # (a library is kept per folder for the process's life: a new folder)
+    shutil.copytree(folder, declared)
+    (declared / "cau-hinh.yaml").write_text("mau:\n  quy:\n    so_lieu:\n      de_an:\n        mo_ta: Đề án\n",
+                                            encoding="utf-8")
+    result = run_cli("lint", "--templates", declared, "quy")
+    assert "so_lieu.de_an'" not in result.output and "so_lieu.ho_sO'" in result.output

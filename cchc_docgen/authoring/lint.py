@@ -14,6 +14,7 @@ Indicator catalogs (`phu-luc/*.yaml`) are read the way `render` reads them.
 
 from __future__ import annotations
 
+import difflib
 import re
 import zipfile
 from pathlib import Path
@@ -358,6 +359,14 @@ def _lint_tree(env, shape, filename, lines, tree, declared, aliases, known) -> l
             allowed = shape.fields(tuple(path))
             if allowed is None:  # open (so_lieu's own groups, a list, a string): only a known field is followed
                 if not _known_child(shape, path + [attr]):
+                    if path == ["so_lieu"]:
+                        # A group neither in the schema nor declared: `{% if so_lieu.X %}` is false for every ward
+                        # that lacks it, so a misspelt group would silently drop its sentence.
+                        groups = list(shape.schema["$defs"]["so_lieu"]["properties"])
+                        close = difflib.get_close_matches(attr, groups, n=1)
+                        add(WARNING, f"nhóm số liệu 'so_lieu.{attr}' không có trong mẫu dữ liệu hay khai báo của thư mục"
+                                     f" mẫu{f'; có phải ý bạn là {close[0]!r}?' if close else ''} (nếu là nhóm riêng "
+                                     "của các đơn vị, khai báo trong cau-hinh.yaml: mau.TÊN.so_lieu)", node.lineno)
                     break
             elif attr not in allowed:
                 add(ERROR, f"trường '{'.'.join(path + [attr])}' không có trong dữ liệu (schema) hay số liệu tính sẵn",
