@@ -423,3 +423,18 @@ def test_a_sub_document_printed_elsewhere_than_its_own_body_paragraph_is_refused
     result = run_cli("render", data, "--templates", folder, "-o", tmp_path / "x.docx")
     assert (result.exit_code, result.output) == (1, f"Lỗi: {data}:66:13: trường 'truong_rieng.chi_tiet': {message}\n")
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_form_is_declared_like_any_report_kind(tmp_path):
+    """The form's declaration may stand under `mau:` as any report kind's does (mau_word is the same): the
+    package renders as its golden, with its own field (the signature picture) from that declaration."""
+    package = FORMATS / "bao-cao-thang"
+    shutil.copytree(package / "mau", tmp_path / "mau")
+    settings = tmp_path / "mau" / "cau-hinh.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("mau_word:", "mau:"), encoding="utf-8")
+    for name in ("du-lieu.yaml", "chu-ky.png"):
+        shutil.copy(package / name, tmp_path / name)
+    result = run_cli("check", tmp_path / "du-lieu.yaml", "--golden", package / "golden", "--templates", tmp_path / "mau")
+    assert result.exit_code == 0, result.output
+    listed = run_cli("templates", "--templates", tmp_path / "mau")
+    assert "bao-cao-thang — Báo cáo kết quả giải quyết thủ tục hành chính (mẫu Word)" in listed.output

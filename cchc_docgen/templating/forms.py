@@ -63,16 +63,26 @@ def check_declarations(value, loaded, here) -> None:
                        at + (key,), key=True)
             if not isinstance(item, _DECLARATION_KEYS[key]):
                 refuse("phải là một nhóm các trường" if key == OWN_FIELDS else "phải là một chuỗi chữ", at + (key,))
-        for field_name, spec in declaration.get(OWN_FIELDS, {}).items():
-            where = at + (OWN_FIELDS, field_name)
-            if not isinstance(spec, dict):
-                refuse("phải là một nhóm khóa (mo_ta, kieu, rong_mm)", where)
-            for key, item in spec.items():
-                if key not in _FIELD_KEYS:
-                    refuse(f"khóa '{key}' không có trong khai báo trường; các khóa: {', '.join(_FIELD_KEYS)}",
-                           where + (key,), key=True)
-                if not isinstance(item, _FIELD_KEYS[key]) or isinstance(item, bool):
-                    refuse("phải là một số" if key == "rong_mm" else "phải là một chuỗi chữ", where + (key,))
+        check_own_fields(declaration.get(OWN_FIELDS, {}), loaded, at + (OWN_FIELDS,))
+
+
+def check_own_fields(value, loaded, here) -> None:
+    """A form's `truong_rieng` declaration (under mau_word or mau): each field's mo_ta / kieu / rong_mm."""
+    def refuse(message, path, key=False):
+        raise TemplateError(message, loaded.location(path, key=key), path)
+
+    if not isinstance(value, dict):
+        refuse("phải là một nhóm các trường", here)
+    for field_name, spec in value.items():
+        where = here + (field_name,)
+        if not isinstance(spec, dict):
+            refuse("phải là một nhóm khóa (mo_ta, kieu, rong_mm)", where)
+        for key, item in spec.items():
+            if key not in _FIELD_KEYS:
+                refuse(f"khóa '{key}' không có trong khai báo trường; các khóa: {', '.join(_FIELD_KEYS)}",
+                       where + (key,), key=True)
+            if not isinstance(item, _FIELD_KEYS[key]) or isinstance(item, bool):
+                refuse("phải là một số" if key == "rong_mm" else "phải là một chuỗi chữ", where + (key,))
             if spec.get("kieu", "chu") not in FIELD_KINDS:
                 refuse(f"kiểu '{spec['kieu']}' không có; các kiểu: {', '.join(FIELD_KINDS)}", where + ("kieu",))
 
@@ -132,7 +142,9 @@ def find_form(library, name: str) -> WordForm | None:
             raise TemplateError(f"mẫu Word '{name}' được khai báo trong {FORMS_KEY} của cau-hinh.yaml nhưng không có "
                                 f"tệp {name}{FORM_SUFFIX} trong các thư mục mẫu")
         return None
-    return WordForm(name, path, library, declared.get(name, {}))
+    # Declared like any report kind (`mau: {name: …}`, merged along the search path and through ke_thua), or
+    # under mau_word; the latter's keys win.
+    return WordForm(name, path, library, {**library.declaration(name), **declared.get(name, {})})
 
 
 def form_names(library) -> list[str]:

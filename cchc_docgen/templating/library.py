@@ -204,7 +204,9 @@ def _check_numbering(value, loaded, here: tuple) -> None:
 
 
 KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": _check_numbering, "muc": Named(SECTION_SHAPE, "mục"),
-              "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu")}
+              "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu"),
+              # a Word form's own (templating/forms.py): its document sign and the fields the data may add
+              "ky_hieu": str, forms.OWN_FIELDS: forms.check_own_fields}
 # What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
 # A function checks a group of its own (Word forms' declarations: templating/forms.py).
 SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu"),
