@@ -80,7 +80,7 @@ class Pipeline:
         schema = template.schema if template else library.schema()
         validate.validate(loaded, schema)
         if template is None:
-            raise TemplateError(NO_TEMPLATE, loaded.location(()) if loaded.file != IN_MEMORY else None)
+            raise TemplateError(NO_TEMPLATE, loaded.location(()))
         with located(loaded):
             context = compute.compute(loaded.data, schema)
         return Prepared(loaded, library, template, context)

@@ -49,7 +49,7 @@ def check_declarations(value, loaded, here) -> None:
     mo_ta / ky_hieu / truong_rieng, each field's mo_ta / kieu / rong_mm. A problem is a TemplateError at the
     key's line."""
     def refuse(message, path, key=False):
-        raise TemplateError(message, loaded.location(path, key=key), path)
+        _refuse(loaded, message, path, key)
 
     if not isinstance(value, dict):
         refuse("phải là một nhóm: tên mẫu Word → {mo_ta: …, truong_rieng: {…}}", here)
@@ -69,7 +69,7 @@ def check_declarations(value, loaded, here) -> None:
 def check_own_fields(value, loaded, here) -> None:
     """A form's `truong_rieng` declaration (under mau_word or mau): each field's mo_ta / kieu / rong_mm."""
     def refuse(message, path, key=False):
-        raise TemplateError(message, loaded.location(path, key=key), path)
+        _refuse(loaded, message, path, key)
 
     if not isinstance(value, dict):
         refuse("phải là một nhóm các trường", here)
@@ -83,8 +83,13 @@ def check_own_fields(value, loaded, here) -> None:
                        where + (key,), key=True)
             if not isinstance(item, _FIELD_KEYS[key]) or isinstance(item, bool):
                 refuse("phải là một số" if key == "rong_mm" else "phải là một chuỗi chữ", where + (key,))
-            if spec.get("kieu", "chu") not in FIELD_KINDS:
-                refuse(f"kiểu '{spec['kieu']}' không có; các kiểu: {', '.join(FIELD_KINDS)}", where + ("kieu",))
+        if spec.get("kieu", "chu") not in FIELD_KINDS:
+            refuse(f"kiểu '{spec['kieu']}' không có; các kiểu: {', '.join(FIELD_KINDS)}", where + ("kieu",))
+
+
+def _refuse(loaded, message: str, path, key: bool = False):
+    """A declaration problem, at the line of the key (`key`) or of its value in cau-hinh.yaml."""
+    raise TemplateError(message, loaded.location(path, key=key), path)
 
 
 @dataclass

@@ -295,6 +295,7 @@ class TemplateLibrary:
         self.env = make_environment(self.search_path, self.settings)
         self._cache: dict[str, ReportTemplate] = {}
         self._catalogs: dict[str, object] = {}
+        self._schemas: dict[str | None, dict] = {}  # report kind (None: all) → the data's schema
 
     def catalog(self, name: str, path: Path):
         """The indicator catalog of a Phụ lục, read once per process."""
@@ -365,7 +366,7 @@ class TemplateLibrary:
     def schema(self, name: str | None = None) -> dict:
         """The data's JSON Schema for report kind `name` (every kind of the library when None): the package's,
         with the sections and figure groups the template folders declare. Made once per library and kind."""
-        cache = self.__dict__.setdefault("_schemas", {})
+        cache = self._schemas
         if name not in cache:
             from cchc_docgen.reading.validate import load_schema
 
