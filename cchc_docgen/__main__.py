@@ -1,3 +1,3 @@
-from cchc_docgen.cli import main
+from cchc_docgen.command import main
 
-main(prog_name="docgen")
+main()
