@@ -99,12 +99,14 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job, f"lỗi nội bộ của docgen ({type(exc).__name__}: {exc})")
 
 
-def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Outcome]:
-    """Run the jobs, in `workers` processes when there are several jobs; results in input order."""
+def run(jobs: list, workers: int, on_done=lambda outcome: None, work=None) -> list:
+    """Run the jobs, in `workers` processes when there are several jobs; results in input order. `work`: the
+    function each job is given to (a module-level one, so workers can find it), by default run_job."""
+    work = work or run_job
     if workers <= 1 or len(jobs) <= 1:
         outcomes = []
         for job in jobs:
-            outcomes.append(run_job(job))
+            outcomes.append(work(job))
             on_done(outcomes[-1])
         return outcomes
     import multiprocessing
@@ -126,7 +128,7 @@ def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Out
     try:
         outcomes = []
         # chunks keep inter-process traffic low; map keeps input order for the summary
-        for outcome in pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+        for outcome in pool.map(work, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
             outcomes.append(outcome)
             on_done(outcome)
         return outcomes

@@ -241,6 +241,105 @@ class _NoBar:
         pass
 
 
+@main.command("tong-hop")
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--du-lieu", "province_file", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="TỆP", help="Tệp dữ liệu của tỉnh (cơ quan, người ký, nơi nhận, kỳ báo cáo, nội dung tỉnh viết). "
+                                  "Danh sách đơn vị don-vi.yaml đặt cùng thư mục với tệp này.")
+@click.option("-t", "--template", "template_name", metavar="TÊN",
+              help="Tên mẫu. Mặc định: trường 'mau' trong tệp của tỉnh, không có thì tong-hop.")
+@click.option("-o", "--output", metavar="TỆP",
+              help="Tệp kết quả (mặc định: tên tệp của tỉnh với đuôi của định dạng, trong thư mục hiện tại; "
+                   "'-': in ra đầu ra chuẩn).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "xlsx"]), default="docx", show_default=True,
+              help="Định dạng kết quả: văn bản (docx, md) hoặc bảng số liệu từng đơn vị (xlsx).")
+@_TEMPLATES_OPTION
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Số tiến trình đọc báo cáo của các đơn vị song song. Mặc định: số nhân CPU.")
+@click.option("--strict", is_flag=True,
+              help="Dừng, không tổng hợp, khi có tệp báo cáo lỗi (mặc định: báo lỗi và bỏ tệp đó ra).")
+def tong_hop_command(data, province_file, template_name, output, fmt, template_dirs, province, jobs, strict):
+    """Tổng hợp báo cáo của tỉnh từ báo cáo của các đơn vị cấp xã DATA (tệp, thư mục hoặc mẫu tên như
+    'xa/*.yaml'): cộng số liệu, tính lại các tỷ lệ từ tổng, đếm và nêu tên các đơn vị đạt, chưa đạt chỉ tiêu,
+    chưa gửi báo cáo; kèm Phụ lục số liệu từng đơn vị. Ví dụ:
+    docgen tong-hop xa/*.yaml --du-lieu tinh.yaml -o bao-cao-tong-hop.docx
+    """
+    from cchc_docgen import tong_hop
+    from cchc_docgen.output import is_stdout, write_output
+
+    target = output or str(Path.cwd() / f"{province_file.stem}.{fmt}")
+
+    def run():
+        compiled = tong_hop.compile_report(data, province_file, template_name, fmt, template_dirs, province, strict,
+                                           jobs or os.cpu_count() or 1)
+        for warning in compiled.warnings:
+            click.echo(warning, err=True)
+        write_output(target if is_stdout(target) else Path(target), compiled.content)
+        return compiled
+
+    compiled = _guarded(run)
+    where = "đầu ra chuẩn" if is_stdout(target) else target
+    listed = f"/{compiled.listed}" if compiled.listed is not None else ""
+    parts = [f"tổng hợp {compiled.units}{listed} đơn vị"]
+    if compiled.refused:
+        parts.append(f"{len(compiled.refused)} tệp lỗi bị bỏ qua")
+    if compiled.missing:
+        parts.append("chưa gửi báo cáo: " + ", ".join(compiled.missing))
+    click.echo(f"Đã tạo {where} (mẫu {compiled.template}; {'; '.join(parts)}).", err=is_stdout(target))
+
+
+@main.command("nhap-bieu")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-b", "--bieu", "catalog_name", default="cchc", show_default=True, metavar="TÊN",
+              help="Tên biểu (danh mục chỉ tiêu trong thư mục phu-luc/ của mẫu), ví dụ: cchc, 1a.")
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng biểu của tỉnh này.")
+@_TEMPLATES_OPTION
+@click.option("-o", "--output", metavar="TỆP", help="Ghi kết quả vào tệp này (mặc định: in ra đầu ra chuẩn).")
+@click.option("--mau-trong", "blank", is_flag=True,
+              help="Không đọc: ghi biểu trống (tệp .xlsx) vào WORKBOOK để phát cho các đơn vị điền.")
+def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, blank):
+    """Đọc biểu số liệu Excel WORKBOOK đã điền (Phụ lục biểu của tỉnh) thành số liệu YAML (phu_luc) để chép vào tệp
+    dữ liệu. Dòng được nhận theo tên chỉ tiêu hoặc STT, không theo địa chỉ ô. Ví dụ:
+    docgen nhap-bieu bieu-quy3.xlsx --tinh "Quảng Ninh" -b 1a > phu-luc.yaml
+    """
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.output import write_output
+    from cchc_docgen.templating.library import library_for
+
+    def catalog():
+        library = library_for(template_dirs, province)
+        path = library.find_file(f"phu-luc/{catalog_name}.yaml")
+        if path is None:
+            raise DocgenError(f"không có biểu phụ lục '{catalog_name}' trong các thư mục mẫu")
+        return library.catalog(catalog_name, path)
+
+    def run():
+        if blank:
+            from cchc_docgen.writers import xlsx
+
+            write_output(workbook, xlsx.catalog_workbook(catalog()))
+            return f"Đã tạo biểu trống {workbook} (biểu {catalog_name})."
+        import yaml
+
+        from cchc_docgen.reading import xlsx
+
+        if not workbook.is_file():
+            raise DocgenError(f"không có tệp {workbook}")
+        read = xlsx.read_catalog_sheet(workbook, catalog())
+        if read.messages:
+            raise DocgenError(f"{len(read.messages)} ô không đọc được, chưa ghi kết quả:\n" + "\n".join(read.messages))
+        entry = {"bieu": catalog_name, "so_lieu": read.so_lieu}
+        if read.ghi_chu:
+            entry["ghi_chu"] = read.ghi_chu
+        text = (f"# Số liệu đọc từ {workbook.name} (biểu {catalog_name}) bằng docgen nhap-bieu; chép khối này vào tệp "
+                "dữ liệu của đơn vị.\n" + yaml.safe_dump({"phu_luc": [entry]}, allow_unicode=True, sort_keys=False))
+        write_output(output or "-", text.encode("utf-8"))
+        return f"Đã đọc {len(read.so_lieu)} chỉ tiêu từ {workbook}" + (f" vào {output}." if output else ".")
+
+    click.echo(_guarded(run), err=True)
+
+
 @main.command("templates")
 @click.option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 @_TEMPLATES_OPTION

@@ -75,7 +75,9 @@ class Pipeline:
         name = template_name or (data["mau"] if isinstance(data.get("mau"), str) else None)
         return library, (library.get(name) if name else None)
 
-    def prepare(self, loaded: loader.LoadedData, template_name: str | None = None) -> Prepared:
+    def prepare(self, loaded: loader.LoadedData, template_name: str | None = None, extra: dict | None = None) -> Prepared:
+        """`extra`: names a command adds to the template's context beside the data (`tong_hop`: the roll-up of
+        many units' reports, see domain/rollup.py); they are computed values, so the data cannot write them."""
         library, template = self.choose_template(loaded, template_name)
         schema = template.schema if template else library.schema()
         validate.validate(loaded, schema)
@@ -83,6 +85,7 @@ class Pipeline:
             raise TemplateError(NO_TEMPLATE, loaded.location(()))
         with located(loaded):
             context = compute.compute(loaded.data, schema)
+        context.update(extra or {})
         return Prepared(loaded, library, template, context)
 
     def compose(self, prepared: Prepared) -> Document:
@@ -93,9 +96,10 @@ class Pipeline:
         """The consistency checks, and what the reader noticed in the file's text, at their file positions."""
         return _findings(prepared.loaded, prepared.context, prepared.library, prepared.template)
 
-    def render(self, data, template_name: str | None = None, fmt: str = "docx", strict: bool = False) -> Result:
-        """Render one report. With `strict`, any domain-check finding stops it (DocgenError)."""
-        prepared = self.prepare(self.read(data), template_name)
+    def render(self, data, template_name: str | None = None, fmt: str = "docx", strict: bool = False,
+               extra: dict | None = None) -> Result:
+        """Render one report. With `strict`, any domain-check finding stops it (DocgenError). `extra`: see prepare."""
+        prepared = self.prepare(self.read(data), template_name, extra)
         document = self.compose(prepared)
         findings = self.findings(prepared)
         if strict and findings:

@@ -90,6 +90,9 @@ def layout_variables() -> list[str]:
 
 _LAYOUT_NAMES = None
 _LOCALS = {"loop", "super", "self", "caller", "varargs", "kwargs"}
+# Names a command adds to the context beside the data (pipeline.Pipeline.prepare's `extra`): the roll-up that
+# `docgen tong-hop` gives the template compiling many units' reports (domain/rollup.py).
+COMMAND_VARIABLES = {"tong_hop"}
 _DICT_METHODS = {"items", "keys", "values", "get"}
 _OPENERS = {"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "trans", "raw"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -290,7 +293,7 @@ def lint_text_chain(library, name: str) -> list[Finding]:
     aliases: dict = {}
     for _, _, tree in parsed:
         _collect_declared(tree, declared, aliases)
-    known = set(schema["properties"]) | set(HELPERS) | set(env.globals) | _LOCALS
+    known = set(schema["properties"]) | set(HELPERS) | set(env.globals) | _LOCALS | COMMAND_VARIABLES
     for filename, lines, tree in parsed:
         findings.extend(_lint_tree(env, shape, filename, lines, tree, declared, aliases, known))
     return findings

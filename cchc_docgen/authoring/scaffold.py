@@ -97,7 +97,7 @@ def sample_data(name: str, period: str | None, year: int) -> dict:
 def template_usage(template, year: int | None = None) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
     from cchc_docgen.composing import compose
-    from cchc_docgen.domain import compute
+    from cchc_docgen.domain import compute, rollup
 
     if template.kind == "form":  # a Word form: read from its tags (authoring/form_scaffold.py)
         from cchc_docgen.authoring import form_scaffold
@@ -110,6 +110,9 @@ def template_usage(template, year: int | None = None) -> Usage:
     last_error = None
     for period in candidates if uses_period else [None]:
         context = compute.compute(sample_data(template.name, period, year), template.schema)
+        # What a command adds beside the data (pipeline.Pipeline.prepare's `extra`), empty: a compiling template
+        # (docgen tong-hop) refuses to run without its roll-up.
+        context["tong_hop"] = rollup.empty_roll_up()
         sections, figures = [], []
         context["noi_dung"] = _Recording(context["noi_dung"], sections)
         context["so_lieu"] = _Recording(context["so_lieu"], figures)

@@ -222,6 +222,26 @@ def _stt(depth: int, counters: list[int]) -> str:
     return ".".join(str(c) for c in counters[1:depth + 1])
 
 
+def numbered_rows(catalog: Catalog) -> list[tuple[Indicator, str]]:
+    """The catalog's rows in print order with their STT (I / 1 / 1.1 from the nesting; "" for a sub-row): the
+    Phụ lục table, its workbook and the reading of a filled workbook all number the rows alike."""
+    rows: list[tuple[Indicator, str]] = []
+    counters = [0] * 8
+    pending = list(reversed(catalog.roots))
+    while pending:  # depth first without recursion: a catalog may nest deeply
+        indicator = pending.pop()
+        if indicator.sub_row:
+            stt = ""
+        else:
+            counters[indicator.depth] += 1
+            for deeper in range(indicator.depth + 1, len(counters)):
+                counters[deeper] = 0
+            stt = _stt(indicator.depth, counters)
+        rows.append((indicator, stt))
+        pending.extend(reversed(indicator.children))
+    return rows
+
+
 def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, label: str) -> Appendix:
     """The appendix table for one `phu_luc` entry of the data."""
     path = ("phu_luc", index)
@@ -247,18 +267,9 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, la
             raise DataError(str(exc), path=where) from None
 
     rows = [[Cell([Text(h, bold=True)]) for h in HEADER]]
-    counters = [0] * 8
-
-    def add(indicator: Indicator):
+    for indicator, stt in numbered_rows(catalog):
         bold = indicator.depth <= 1 and not indicator.sub_row
         italic = indicator.sub_row
-        if indicator.sub_row:
-            stt = ""
-        else:
-            counters[indicator.depth] += 1
-            for deeper in range(indicator.depth + 1, len(counters)):
-                counters[deeper] = 0
-            stt = _stt(indicator.depth, counters)
         name = [Text(indicator.name.upper() if indicator.depth == 0 else indicator.name, bold=bold, italic=italic)]
         if indicator.explanation:
             name.append(Text(f" ({indicator.explanation})", italic=True))
@@ -274,11 +285,6 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, la
             Cell(value_cell, numeric=True),
             Cell(note),
         ])
-        for child in indicator.children:
-            add(child)
-
-    for root in catalog.roots:
-        add(root)
     table = Table(rows, header_rows=1, widths=list(WIDTHS))
     return Appendix(label, (spec.get("tieu_de") or catalog.title).upper(), attachment, table, catalog.landscape)
 
@@ -287,18 +293,29 @@ def build_appendices(context: dict, library, header) -> list[Appendix]:
     """All appendices of the data, numbered "Phụ lục I, II, …" when there are two or more (Decree 30); each
     says which document it goes with (`header`: model.Header)."""
     specs = context.get("phu_luc") or []
-    if not specs:
+    # A roll-up (docgen tong-hop, domain/rollup.py) brings its per-unit table: the first appendix.
+    rolled_up = context.get("tong_hop")
+    count = len(specs) + (1 if rolled_up else 0)
+    if not count:
         return []
     ngay = fmt.format_date_short(header.ngay) if header.ngay else f"{' ' * 5}/{' ' * 5}/{header.nam}"
     attachment = (f"(Kèm theo {header.loai_van_ban.capitalize()} số {so_ky_hieu(header)} ngày {ngay} của "
                   f"{context['co_quan']['ten_goi']})")
+
+    def label(index: int) -> str:
+        return "Phụ lục" if count == 1 else f"Phụ lục {fmt.to_roman(index + 1)}"
+
     appendices = []
+    if rolled_up:
+        from cchc_docgen.domain.rollup import unit_table
+
+        table, landscape = unit_table(rolled_up)
+        appendices.append(Appendix(label(0), rolled_up["tieu_de_phu_luc"].upper(), attachment, table, landscape))
     for index, spec in enumerate(specs):
         file_path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
         if file_path is None:
             where = ("phu_luc", index, "bieu")
             raise DataError(f"không có biểu phụ lục '{spec['bieu']}' trong các thư mục mẫu", path=where)
         catalog = library.catalog(spec["bieu"], file_path)
-        label = "Phụ lục" if len(specs) == 1 else f"Phụ lục {fmt.to_roman(index + 1)}"
-        appendices.append(build_appendix(spec, index, catalog, attachment, label))
+        appendices.append(build_appendix(spec, index, catalog, attachment, label(len(appendices))))
     return appendices

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from cchc_docgen.composing.inline import escape
 from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain import rollup
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating import forms
 from cchc_docgen.templating.cache import bytecode_cache
@@ -206,7 +207,9 @@ def _check_numbering(value, loaded, here: tuple) -> None:
 KIND_SHAPE = {"ten": str, "mo_ta": str, "ke_thua": str, "danh_so": _check_numbering, "muc": Named(SECTION_SHAPE, "mục"),
               "so_lieu": Named(FIGURE_GROUP_SHAPE, "nhóm số liệu"),
               # a Word form's own (templating/forms.py): its document sign and the fields the data may add
-              "ky_hieu": str, forms.OWN_FIELDS: forms.check_own_fields}
+              "ky_hieu": str, forms.OWN_FIELDS: forms.check_own_fields,
+              # how a compiling kind rolls its units' figures up (docgen tong-hop; domain/rollup.py)
+              rollup.DECLARATION_KEY: rollup.check_declaration}
 # What a cau-hinh.yaml may hold: a key's type (a tuple: one of these words), or for a group its own keys.
 # A function checks a group of its own (Word forms' declarations: templating/forms.py).
 SETTINGS_SHAPE = {"ten": str, "doc_so": {"le": bool, "ngan": bool}, "mau": Named(KIND_SHAPE, "mẫu"),
