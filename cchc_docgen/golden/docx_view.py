@@ -91,8 +91,8 @@ PARA_DEFAULTS = {"jc": "left", "ind_left": 0, "ind_right": 0, "ind_first": 0, "s
 # --- zip limits: a golden is someone's file, and a tampered one must fail its case, not the machine -------
 
 MAX_MEMBERS = 1000
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part, uncompressed (our largest document.xml is well under 1 MB)
-MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one part, uncompressed (our largest document.xml is well under 1 MB)
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for parts over RATIO_FLOOR (Word's XML compresses 5-30 times)
 RATIO_FLOOR = 1024 * 1024
 SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED: "không nén", zipfile.ZIP_DEFLATED: "deflate"}
