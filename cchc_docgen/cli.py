@@ -352,7 +352,7 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 
 
 @main.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
@@ -361,19 +361,29 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
               help="Chuyển chữ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) trong tệp sang Unicode (ghi lại tệp), rồi kiểm tra.")
 def validate_command(files, strict: bool, template_name, template_dirs, province, fix_encoding):
     """Kiểm tra các tệp dữ liệu FILES mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
+    FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'.
 
     Báo từng lỗi và cảnh báo tại tệp:dòng:cột với tên trường: phần lớn hơn tổng (hồ sơ đã giải quyết, đúng
     hạn, trực tuyến, nhiệm vụ hoàn thành…), tổng ghi sẵn khác tổng các phần, tỷ lệ % viết trong bài khác tỷ lệ
     tính từ "x/y", ngày ngoài kỳ báo cáo, người ký "KT." không phải cấp phó, tỷ lệ trong Phụ lục vượt 100%.
-    Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi.
+    Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi, 2 khi dùng
+    lệnh sai (thư mục không có tệp .yaml, mẫu tên không khớp tệp nào).
     """
+    from cchc_docgen import batch
     from cchc_docgen.domain import checks
+    from cchc_docgen.errors import DocgenError
     from cchc_docgen.pipeline import Pipeline
+
+    try:
+        inputs = batch.expand_inputs(files, "để kiểm tra")
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
 
     def run():
         pipeline = Pipeline(template_dirs, province)
         bad = False
-        for data in files:
+        for data in inputs:
             if fix_encoding:
                 from cchc_docgen.reading.validate import fix_legacy_text
 
@@ -393,15 +403,24 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 def lint_command(targets, template_dirs, province):
-    """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…) hoặc đường dẫn tệp .md.j2 / .docx; không ghi gì: mọi mẫu.
+    """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…), đường dẫn tệp .md.j2 / .docx, thư mục (mọi tệp .md.j2 và .docx
+    trong đó) hoặc mẫu tên như 'mau/*.md.j2'; không ghi gì: mọi mẫu.
 
     Báo lỗi cú pháp Jinja tại dòng của thẻ, khối chưa đóng, bộ lọc không có, biến không có trong dữ liệu; trong
     tệp bố cục .docx: đoạn văn hoặc ô bảng có thẻ hỏng (kèm chữ quanh thẻ), thẻ bị tách giữa các đoạn định dạng
-    mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi.
+    mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi, 2 khi dùng
+    lệnh sai (thư mục không có mẫu, mẫu tên không khớp tệp nào).
     """
     from cchc_docgen.authoring import lint
     from cchc_docgen.domain import checks
+    from cchc_docgen.errors import DocgenError
     from cchc_docgen.templating.library import builtin_templates_dir, library_for
+
+    try:
+        targets = _lint_targets(targets)
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
 
     def run():
         if targets or province or template_dirs:
@@ -417,6 +436,40 @@ def lint_command(targets, template_dirs, province):
         return checks.failed(findings)
 
     sys.exit(1 if _guarded(run) else 0)
+
+
+TEMPLATE_SUFFIXES = (".md.j2", ".docx")
+
+
+def _lintable(path: Path) -> bool:
+    """A template file a folder or pattern stands for. A part "_x.md.j2" is left out: it reads variables its
+    including template sets, so it is linted through that template (named by its own path, it still is linted)."""
+    return path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES) and not path.name.startswith("_")
+
+
+def _lint_targets(targets) -> list[str]:
+    """Template names and files as given; a folder stands for its template files, a pattern not naming an
+    existing file for the files it matches (as render and check take data files)."""
+    import glob
+
+    from cchc_docgen.errors import DocgenError
+
+    out: list[str] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if _lintable(p))
+            if not found:
+                raise DocgenError(f"không có tệp mẫu (.md.j2, .docx) nào trong thư mục {path}")
+            out.extend(found)
+        elif not path.exists() and glob.has_magic(target):
+            found = sorted(p for p in glob.glob(target, recursive=True) if _lintable(Path(p)))
+            if not found:
+                raise DocgenError(f"không có tệp mẫu nào khớp mẫu tên '{target}'")
+            out.extend(found)
+        else:
+            out.append(target)
+    return out
 
 
 @main.command("new")
