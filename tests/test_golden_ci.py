@@ -329,3 +329,77 @@ def test_lint_with_nothing_to_check_is_a_usage_error(tmp_path):
     unmatched = run_cli("lint", str(tmp_path / "*.md.j2"))
     assert unmatched.exit_code == 2
     assert f"Lỗi: không có tệp mẫu nào khớp mẫu tên '{tmp_path / '*.md.j2'}'" in unmatched.output
+
+
+# --- ready-made integration: pre-commit hooks and the pytest plugin ------------------------------------------
+
+
+def test_pre_commit_hooks_run_the_three_commands():
+    import yaml
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {hook_id: hook["entry"] for hook_id, hook in hooks.items()} == {
+        "docgen-validate": "docgen validate", "docgen-lint": "docgen lint", "docgen-check": "docgen check"}
+    assert all(hook["language"] == "python" and hook["name"] for hook in hooks.values())
+    # pre-commit passes the changed files to validate and lint; check is given its folders.
+    check = hooks["docgen-check"]
+    assert check["pass_filenames"] is False and check["args"] == ["cases", "--golden", "golden"]
+    folders = {"cases": str(EXAMPLES), "golden": str(GOLDEN)}
+    result = run_cli(*check["entry"].split()[1:], *(folders.get(arg, arg) for arg in check["args"]))
+    assert result.exit_code == 0, result.output
+    validate = run_cli(*hooks["docgen-validate"]["entry"].split()[1:], MINH_TAN, THACH_QUY)
+    assert validate.exit_code == 0, validate.output
+    lint = run_cli(*hooks["docgen-lint"]["entry"].split()[1:], ROOT / "templates" / "quoc-gia" / "quy.md.j2")
+    assert lint.exit_code == 0, lint.output
+
+
+PYPROJECT = """
+[tool.pytest.ini_options]
+docgen_golden = "golden"
+docgen_cases = ["cases"]
+"""
+
+
+def _template_repository(root: Path) -> Path:
+    (root / "cases").mkdir(parents=True)
+    (root / "golden").mkdir()
+    for data in (MINH_TAN, THACH_QUY):
+        shutil.copy(data, root / "cases")
+        for suffix in (".docx", ".md"):
+            shutil.copy(GOLDEN / f"{data.stem}{suffix}", root / "golden")
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    return root
+
+
+def _pytest(root: Path, *args):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "cchc_docgen.golden.pytest_plugin", "-q",
+                           "-p", "no:cacheprovider", *args], cwd=root, env=env, capture_output=True, text=True)
+
+
+def test_the_pytest_plugin_gives_one_test_per_case(tmp_path):
+    root = _template_repository(tmp_path / "repo")
+    passed = _pytest(root)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "2 passed" in passed.stdout
+    _edited_copy(root / "cases", MINH_TAN, "tiep_nhan: 1186", "tiep_nhan: 1187")
+    failed = _pytest(root)
+    assert failed.returncode == 1
+    assert "1 failed, 1 passed" in failed.stdout
+    assert (f'{root}/golden/minh-tan-q1-2025.docx: đoạn 42 (mục "2.2.2. Tiếp nhận, giải quyết hồ sơ thủ tục hành '
+            'chính"): "… hồ sơ; còn 29 hồ sơ đang …" → "… hồ sơ; còn 30 hồ sơ đang …"') in failed.stdout
+    assert "Nếu thay đổi là đúng ý, duyệt bằng: pytest --docgen-update" in failed.stdout
+    approved = _pytest(root, "--docgen-update")
+    assert approved.returncode == 0, approved.stdout
+    assert _pytest(root).returncode == 0
+
+
+def test_the_pytest_plugin_is_inert_without_settings(tmp_path):
+    root = _template_repository(tmp_path / "repo")
+    (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", encoding="utf-8")
+    result = _pytest(root)
+    assert result.returncode == 5, result.stdout  # no tests collected
