@@ -157,12 +157,19 @@ def test_a_changed_table_cell_is_located_by_row_and_column(tmp_path):
                for x in _lines(result, "minh-tan-q1-2025.docx:")), result.output
 
 
-def _heading_style_not_bold(name: str, xml: str) -> str:
-    if name != "word/styles.xml":
-        return xml
-    edited = re.sub(r'(<w:style [^>]*w:styleId="Muc1".*?)<w:b/>', r'\1<w:b w:val="0"/>', xml, count=1, flags=re.S)
-    assert edited != xml
-    return edited
+def _style_edit(style_id: str, inside: str, replacement: str):
+    """A part edit: in styles.xml, the first match of `inside` within style `style_id` replaced (it must be there)."""
+    def edit(name: str, xml: str) -> str:
+        if name != "word/styles.xml":
+            return xml
+        pattern = rf'(<w:style [^>]*w:styleId="{style_id}".*?){inside}'
+        edited = re.sub(pattern, rf"\g<1>{replacement}", xml, count=1, flags=re.S)
+        assert edited != xml
+        return edited
+    return edit
+
+
+_heading_style_not_bold = _style_edit("Muc1", "<w:b/>", '<w:b w:val="0"/>')
 
 
 def test_a_layout_whose_heading_style_loses_its_bold_names_the_headings(tmp_path):

@@ -298,14 +298,19 @@ def test_validate_takes_a_folder_and_a_pattern(tmp_path):
     assert f"{cases}/thach-quy-q3-2024.yaml: không có lỗi" in broken.output  # after the broken one, in name order
 
 
-def test_validate_with_nothing_to_check_is_a_usage_error(tmp_path):
+@pytest.mark.parametrize("command, empty_folder, unmatched", [
+    ("validate", "không có tệp dữ liệu (.yaml) nào trong thư mục {}", "không có tệp nào khớp mẫu tên '{}'"),
+    ("lint", "không có tệp mẫu (.md.j2, .docx) nào trong thư mục {}", "không có tệp mẫu nào khớp mẫu tên '{}'"),
+])
+def test_nothing_to_check_is_a_usage_error(tmp_path, command, empty_folder, unmatched):
     (tmp_path / "rong").mkdir()
-    empty = run_cli("validate", tmp_path / "rong")
+    empty = run_cli(command, tmp_path / "rong")
     assert empty.exit_code == 2
-    assert f"Lỗi: không có tệp dữ liệu (.yaml) nào trong thư mục {tmp_path / 'rong'}" in empty.output
-    unmatched = run_cli("validate", str(tmp_path / "*.yml"))
-    assert unmatched.exit_code == 2
-    assert f"Lỗi: không có tệp nào khớp mẫu tên '{tmp_path / '*.yml'}'" in unmatched.output
+    assert "Lỗi: " + empty_folder.format(tmp_path / "rong") in empty.output
+    pattern = str(tmp_path / "*.md.j2")
+    no_match = run_cli(command, pattern)
+    assert no_match.exit_code == 2
+    assert "Lỗi: " + unmatched.format(pattern) in no_match.output
 
 
 def test_lint_takes_a_folder_and_a_pattern():
@@ -319,16 +324,6 @@ def test_lint_takes_a_folder_and_a_pattern():
     pattern = run_cli("lint", "--templates", folder, str(folder / "q*.md.j2"))
     assert pattern.exit_code == 0, pattern.output
     assert pattern.output.splitlines()[-1] == f"Đã kiểm tra {folder / 'quy.md.j2'}: không có lỗi"
-
-
-def test_lint_with_nothing_to_check_is_a_usage_error(tmp_path):
-    (tmp_path / "rong").mkdir()
-    empty = run_cli("lint", tmp_path / "rong")
-    assert empty.exit_code == 2
-    assert f"Lỗi: không có tệp mẫu (.md.j2, .docx) nào trong thư mục {tmp_path / 'rong'}" in empty.output
-    unmatched = run_cli("lint", str(tmp_path / "*.md.j2"))
-    assert unmatched.exit_code == 2
-    assert f"Lỗi: không có tệp mẫu nào khớp mẫu tên '{tmp_path / '*.md.j2'}'" in unmatched.output
 
 
 # --- ready-made integration: pre-commit hooks and the pytest plugin ------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, in_part, layout_variant, run_cli
-from test_check import _golden_copy
+from test_check import _golden_copy, _style_edit
 
 MINH_TAN = EXAMPLES / "minh-tan-q1-2025.yaml"
 STEM = MINH_TAN.stem
@@ -39,12 +39,7 @@ def _without_keep_next(name: str, xml: str) -> str:
     return xml.replace("<w:keepNext/>", "") if name in ("word/document.xml", "word/styles.xml") else xml
 
 
-def _body_style_size(name: str, xml: str) -> str:
-    if name != "word/styles.xml":
-        return xml
-    edited = re.sub(r'(<w:style [^>]*w:styleId="Noidung".*?<w:sz w:val=")\d+', r"\g<1>26", xml, count=1, flags=re.S)
-    assert edited != xml
-    return edited
+_body_style_size = _style_edit("Noidung", '<w:sz w:val="\\d+"', '<w:sz w:val="26"')
 
 
 def _without_page_field(name: str, xml: str) -> str:
