@@ -263,29 +263,29 @@ def _ignored_kinds(ctx, param, values) -> frozenset:
 
 
 def _check_help() -> str:
+    """The check's help page: its text, the exit codes, and the kinds --bo-qua takes (from golden.diff.KINDS)."""
     from cchc_docgen.golden.diff import KINDS
 
     kinds = "\n".join(f"  {name}: {text}" for name, text in KINDS.items())
     return f"""Sinh lại văn bản từ các tệp dữ liệu FILES và so với tệp đối chiếu đã duyệt.
 
-    FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'. Báo từng khác
-    biệt nhìn thấy được trên trang in, kèm chỗ (mục, đoạn, ô bảng, đầu trang…) và giá trị cũ → mới: chữ, định
-    dạng chữ và đoạn, trang in, bảng, đánh số, đầu/chân trang và trường số trang, chú thích, hình ảnh, thuộc
-    tính văn bản.
+FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'. Báo từng khác biệt
+nhìn thấy được trên trang in, kèm chỗ (mục, đoạn, ô bảng, đầu trang…) và giá trị cũ → mới: chữ, định dạng chữ
+và đoạn, trang in, bảng, đánh số, đầu/chân trang và trường số trang, chú thích, hình ảnh, thuộc tính văn bản.
 
-    \b
-    Mã thoát (mỗi trường hợp đều được báo; một trường hợp hỏng không dừng các trường hợp khác):
-      0  tất cả khớp (hoặc --update xong không lỗi)
-      1  có văn bản khác tệp đối chiếu
-      2  dùng lệnh sai (tùy chọn sai, tệp hay thư mục không có)
-      3  có trường hợp không sinh được văn bản (lỗi dữ liệu hoặc mẫu; với --strict: dữ liệu còn lỗi hay cảnh báo)
-      4  thiếu tệp đối chiếu (tạo bằng --update)
-    Khi gặp nhiều loại, mã là của loại nặng nhất theo thứ tự 3, 4, 1.
+\b
+Mã thoát (mỗi trường hợp đều được báo; một trường hợp hỏng không dừng các trường hợp khác):
+  0  tất cả khớp (hoặc --update xong không lỗi)
+  1  có văn bản khác tệp đối chiếu
+  2  dùng lệnh sai (tùy chọn sai, tệp hay thư mục không có)
+  3  có trường hợp không sinh được văn bản (lỗi dữ liệu hoặc mẫu; với --strict: còn lỗi hay cảnh báo)
+  4  thiếu tệp đối chiếu (tạo bằng --update)
+Khi gặp nhiều loại, mã là của loại nặng nhất theo thứ tự 3, 4, 1.
 
-    \b
-    Các loại khác biệt bỏ qua được bằng --bo-qua:
+\b
+Các loại khác biệt bỏ qua được bằng --bo-qua:
 {kinds}
-    """
+"""
 
 
 @main.command("check", help=_check_help())
