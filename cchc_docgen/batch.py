@@ -43,14 +43,17 @@ class Outcome:
         return self.error is None
 
 
-def expand_inputs(arguments) -> list[Path]:
+def expand_inputs(arguments, purpose: str = "để sinh văn bản") -> list[Path]:
     """Files as given; a folder means its *.yaml / *.yml files; an unmatched pattern is expanded as a glob
-    (for shells, or callers, that pass it through quoted)."""
+    (for shells, or callers, that pass it through quoted). `purpose` ends the message when nothing is found."""
     found: list[Path] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file()))
+            inside = sorted(p for p in path.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file())
+            if not inside:
+                raise DocgenError(f"không có tệp dữ liệu (.yaml) nào trong thư mục {path}")
+            found.extend(inside)
         elif not path.exists() and glob.has_magic(str(argument)):
             matches = sorted(Path(p) for p in glob.glob(str(argument), recursive=True))
             if not matches:
@@ -59,7 +62,7 @@ def expand_inputs(arguments) -> list[Path]:
         else:
             found.append(path)
     if not found:
-        raise DocgenError("không có tệp dữ liệu nào để sinh văn bản")
+        raise DocgenError(f"không có tệp dữ liệu nào {purpose}")
     return found
 
 

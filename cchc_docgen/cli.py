@@ -350,25 +350,78 @@ def templates_command(province, template_dirs):
     click.echo(_guarded(lambda: describe_templates(library_for(template_dirs, province))))
 
 
-@main.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def _ignored_kinds(ctx, param, values) -> frozenset:
+    """--bo-qua dinh-dang,anh (or repeated): each name one of golden.diff.KINDS."""
+    from cchc_docgen.golden.diff import KINDS
+
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in KINDS]
+    if unknown:
+        raise click.BadParameter(f"không có loại '{unknown[0]}'; chọn trong: {', '.join(KINDS)}")
+    return frozenset(names)
+
+
+def _check_help() -> str:
+    """The check's help page: its text, the exit codes, and the kinds --bo-qua takes (from golden.diff.KINDS)."""
+    from cchc_docgen.golden.diff import KINDS
+
+    kinds = "\n".join(f"  {name}: {text}" for name, text in KINDS.items())
+    return f"""Sinh lại văn bản từ các tệp dữ liệu FILES và so với tệp đối chiếu đã duyệt.
+
+FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'. Báo từng khác biệt
+nhìn thấy được trên trang in, kèm chỗ (mục, đoạn, ô bảng, đầu trang…) và giá trị cũ → mới: chữ, định dạng chữ
+và đoạn, trang in, bảng, đánh số, đầu/chân trang và trường số trang, chú thích, hình ảnh, thuộc tính văn bản.
+
+\b
+Mã thoát (mỗi trường hợp đều được báo; một trường hợp hỏng không dừng các trường hợp khác):
+  0  tất cả khớp (hoặc --update xong không lỗi)
+  1  có văn bản khác tệp đối chiếu
+  2  dùng lệnh sai (tùy chọn sai, tệp hay thư mục không có)
+  3  có trường hợp không sinh được văn bản (lỗi dữ liệu hoặc mẫu; với --strict: còn lỗi hay cảnh báo)
+  4  thiếu tệp đối chiếu (tạo bằng --update)
+Khi gặp nhiều loại, mã là của loại nặng nhất theo thứ tự 3, 4, 1.
+
+\b
+Các loại khác biệt bỏ qua được bằng --bo-qua:
+{kinds}
+"""
+
+
+@main.command("check", help=_check_help())
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--golden", "golden_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               metavar="THƯ_MỤC", help="Thư mục tệp đối chiếu đã duyệt: <tên>.docx (và <tên>.md nếu có).")
 @click.option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
-def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province):
-    """Sinh lại văn bản từ các tệp dữ liệu FILES (thư mục: mọi tệp .yaml trong đó) và so với tệp đối chiếu.
-
-    Báo từng khác biệt nhìn thấy được (đề mục, đoạn, ô bảng, chú thích, định dạng, trang in). Mã thoát: 0 khi
-    tất cả khớp, 1 khi có khác biệt, thiếu tệp đối chiếu hoặc lỗi dữ liệu.
-    """
+@click.option("--strict", is_flag=True,
+              help="Trường hợp có lỗi hoặc cảnh báo khi kiểm tra số liệu là trường hợp hỏng (mã thoát 3); mặc định "
+                   "chỉ in cảnh báo, như lệnh render.")
+@click.option("--bo-qua", "ignore", multiple=True, callback=_ignored_kinds, metavar="LOẠI[,LOẠI]",
+              help="Không báo các khác biệt thuộc loại này (xem danh sách ở trên; có thể lặp lại).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
+              help="Ghi kết quả dạng JUnit XML (mỗi tệp dữ liệu một testcase) cho hệ thống CI.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
+              help="Ghi kết quả dạng JSON.")
+def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province, strict, ignore,
+                  junit_path, json_path):
     import shlex
 
-    from cchc_docgen.golden import check
+    from cchc_docgen import batch
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.golden import check, report
     from cchc_docgen.templating.library import library_for
 
+    try:
+        inputs = check.unique_data_files(batch.expand_inputs(files, "để kiểm tra"))
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(check.EXIT_USAGE)
+    absent = [path for path in inputs if not path.exists()]
+    if absent:
+        click.echo(f"Lỗi: không có tệp {absent[0]}", err=True)
+        sys.exit(check.EXIT_USAGE)
     options = ["--golden", str(golden_dir)] + (["-t", template_name] if template_name else [])
     options += [arg for d in template_dirs for arg in ("--templates", str(d))]
     options += ["--tinh", province] if province else []
@@ -376,16 +429,29 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
     if not update and not golden_dir.is_dir():
         click.echo(f"Lỗi: chưa có thư mục tệp đối chiếu {golden_dir}; tạo các tệp đối chiếu bằng lệnh:\n"
                    f"  {update_command}", err=True)
-        sys.exit(1)
-    sys.exit(_guarded(lambda: check.run(files, golden_dir, library_for(template_dirs, province), template_name, update,
-                                        click.echo, update_command)))
+        sys.exit(check.EXIT_CODES[check.MISSING])
+
+    def run():
+        results = check.run(inputs, golden_dir, library_for(template_dirs, province), template_name, update,
+                            click.echo, update_command, strict, ignore, warn=lambda line: click.echo(line, err=True))
+        if junit_path:
+            report.write_junit(results, junit_path)
+        if json_path:
+            report.write_json(results, json_path)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            for line in report.github_annotations(results):
+                click.echo(line)
+        return check.exit_code(results)
+
+    code = _guarded(run)
+    sys.exit(code)
 
 
 # --- authoring tools: validate, lint, new, schema ---------------------------------------------------------
 
 
 @main.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
@@ -394,19 +460,29 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
               help="Chuyển chữ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) trong tệp sang Unicode (ghi lại tệp), rồi kiểm tra.")
 def validate_command(files, strict: bool, template_name, template_dirs, province, fix_encoding):
     """Kiểm tra các tệp dữ liệu FILES mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
+    FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'.
 
     Báo từng lỗi và cảnh báo tại tệp:dòng:cột với tên trường: phần lớn hơn tổng (hồ sơ đã giải quyết, đúng
     hạn, trực tuyến, nhiệm vụ hoàn thành…), tổng ghi sẵn khác tổng các phần, tỷ lệ % viết trong bài khác tỷ lệ
     tính từ "x/y", ngày ngoài kỳ báo cáo, người ký "KT." không phải cấp phó, tỷ lệ trong Phụ lục vượt 100%.
-    Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi.
+    Mã thoát: 0 khi không có lỗi (cảnh báo vẫn được phép, trừ khi dùng --strict), 1 khi có lỗi, 2 khi dùng
+    lệnh sai (thư mục không có tệp .yaml, mẫu tên không khớp tệp nào).
     """
+    from cchc_docgen import batch
     from cchc_docgen.domain import checks
+    from cchc_docgen.errors import DocgenError
     from cchc_docgen.pipeline import Pipeline
+
+    try:
+        inputs = batch.expand_inputs(files, "để kiểm tra")
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
 
     def run():
         pipeline = Pipeline(template_dirs, province)
         bad = False
-        for data in files:
+        for data in inputs:
             if fix_encoding:
                 from cchc_docgen.reading.validate import fix_legacy_text
 
@@ -426,15 +502,24 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 def lint_command(targets, template_dirs, province):
-    """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…) hoặc đường dẫn tệp .md.j2 / .docx; không ghi gì: mọi mẫu.
+    """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…), đường dẫn tệp .md.j2 / .docx, thư mục (mọi tệp .md.j2 và .docx
+    trong đó) hoặc mẫu tên như 'mau/*.md.j2'; không ghi gì: mọi mẫu.
 
     Báo lỗi cú pháp Jinja tại dòng của thẻ, khối chưa đóng, bộ lọc không có, biến không có trong dữ liệu; trong
     tệp bố cục .docx: đoạn văn hoặc ô bảng có thẻ hỏng (kèm chữ quanh thẻ), thẻ bị tách giữa các đoạn định dạng
-    mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi.
+    mà docxtpl không ghép được, biến không thuộc bố cục. Mã thoát: 0 khi không có lỗi, 1 khi có lỗi, 2 khi dùng
+    lệnh sai (thư mục không có mẫu, mẫu tên không khớp tệp nào).
     """
     from cchc_docgen.authoring import lint
     from cchc_docgen.domain import checks
+    from cchc_docgen.errors import DocgenError
     from cchc_docgen.templating.library import builtin_templates_dir, library_for
+
+    try:
+        targets = _lint_targets(targets)
+    except DocgenError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)
 
     def run():
         if targets or province or template_dirs:
@@ -450,6 +535,40 @@ def lint_command(targets, template_dirs, province):
         return checks.failed(findings)
 
     sys.exit(1 if _guarded(run) else 0)
+
+
+TEMPLATE_SUFFIXES = (".md.j2", ".docx")
+
+
+def _lintable(path: Path) -> bool:
+    """A template file a folder or pattern stands for. A part "_x.md.j2" is left out: it reads variables its
+    including template sets, so it is linted through that template (named by its own path, it still is linted)."""
+    return path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES) and not path.name.startswith("_")
+
+
+def _lint_targets(targets) -> list[str]:
+    """Template names and files as given; a folder stands for its template files, a pattern not naming an
+    existing file for the files it matches (as render and check take data files)."""
+    import glob
+
+    from cchc_docgen.errors import DocgenError
+
+    out: list[str] = []
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if _lintable(p))
+            if not found:
+                raise DocgenError(f"không có tệp mẫu (.md.j2, .docx) nào trong thư mục {path}")
+            out.extend(found)
+        elif not path.exists() and glob.has_magic(target):
+            found = sorted(p for p in glob.glob(target, recursive=True) if _lintable(Path(p)))
+            if not found:
+                raise DocgenError(f"không có tệp mẫu nào khớp mẫu tên '{target}'")
+            out.extend(found)
+        else:
+            out.append(target)
+    return out
 
 
 @main.command("new")

@@ -157,12 +157,19 @@ def test_a_changed_table_cell_is_located_by_row_and_column(tmp_path):
                for x in _lines(result, "minh-tan-q1-2025.docx:")), result.output
 
 
-def _heading_style_not_bold(name: str, xml: str) -> str:
-    if name != "word/styles.xml":
-        return xml
-    edited = re.sub(r'(<w:style [^>]*w:styleId="Muc1".*?)<w:b/>', r'\1<w:b w:val="0"/>', xml, count=1, flags=re.S)
-    assert edited != xml
-    return edited
+def _style_edit(style_id: str, inside: str, replacement: str):
+    """A part edit: in styles.xml, the first match of `inside` within style `style_id` replaced (it must be there)."""
+    def edit(name: str, xml: str) -> str:
+        if name != "word/styles.xml":
+            return xml
+        pattern = rf'(<w:style [^>]*w:styleId="{style_id}".*?){inside}'
+        edited = re.sub(pattern, rf"\g<1>{replacement}", xml, count=1, flags=re.S)
+        assert edited != xml
+        return edited
+    return edit
+
+
+_heading_style_not_bold = _style_edit("Muc1", "<w:b/>", '<w:b w:val="0"/>')
 
 
 def test_a_layout_whose_heading_style_loses_its_bold_names_the_headings(tmp_path):
@@ -226,7 +233,7 @@ def test_update_creates_then_refreshes_goldens_and_check_passes(tmp_path):
     golden.mkdir()
 
     missing = run_cli("check", cases, "--golden", golden)
-    assert missing.exit_code == 1
+    assert missing.exit_code == 4
     assert f"{golden}/thach-quy-q3-2024.docx: chưa có tệp đối chiếu (golden) cho {cases}/thach-quy-q3-2024.yaml" in missing.output
     assert f"docgen check {cases} --golden {golden} --update" in missing.output
 
@@ -257,7 +264,7 @@ def test_the_markdown_golden_is_optional(tmp_path):
 
 def test_a_missing_golden_folder_fails_with_the_command_to_create_it(tmp_path):
     result = run_cli("check", THACH_QUY, "--golden", tmp_path / "khong-co")
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert f"chưa có thư mục tệp đối chiếu {tmp_path / 'khong-co'}" in result.output
     assert "--update" in result.output
 
@@ -275,14 +282,14 @@ def test_a_data_error_fails_the_check_and_the_other_cases_are_still_checked(tmp_
     _edited_copy(cases, MINH_TAN, "tiep_nhan: 1186", "tiep_nhan: 1186")
     (cases / "hong.yaml").write_text("mau: quy\ntinh: [\n", encoding="utf-8")
     result = run_cli("check", cases, "--golden", GOLDEN)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert f"{cases}/hong.yaml: LỖI" in result.output
     assert f"{cases}/minh-tan-q1-2025.yaml: khớp" in result.output
 
 
 def test_template_option_is_passed_to_rendering(tmp_path):
     result = run_cli("check", THACH_QUY, "--golden", GOLDEN, "--template", "khong-co-mau-nay")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "không có mẫu 'khong-co-mau-nay'" in result.output
 
 

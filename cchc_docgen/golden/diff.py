@@ -1,5 +1,9 @@
 """Comparing two documents as a reader would (`compare_docx`, `compare_md`) and summarising the differences in
-Vietnamese with where they are."""
+Vietnamese with where they are.
+
+Each difference has a kind (`KINDS`: text, formatting, page setup, table geometry, numbering, pictures,
+properties) and, inside a page header/footer or a footnote, that area too; `compare_docx(…, ignore=…)` leaves
+out the kinds a caller chose to ignore (`docgen check --bo-qua`)."""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from cchc_docgen.golden.docx_view import (
     RUN_KEYS,
     TAIL,
     CellView,
+    UnsafeArchive,
     ParaView,
     SectionView,
     TableView,
     clip,
+    field_name,
     mm,
     number_text,
     pt_half,
@@ -34,10 +40,27 @@ REPEAT_GROUP = 4  # the same difference at this many places or more is listed on
 # --- comparing ----------------------------------------------------------------------------------
 
 
+# What `--bo-qua` accepts: the kinds of difference, and the areas of a document, a check may be told to ignore.
+# The text of the body is not among them: a check that could ignore it would check nothing.
+KINDS = {
+    "dinh-dang": "định dạng chữ và đoạn (phông, cỡ, đậm/nghiêng/gạch chân, màu, căn lề, thụt lề, giãn dòng, "
+                 "giữ cùng trang, ngắt trang, viền và tô nền đoạn)",
+    "trang-in": "khổ giấy, hướng giấy, lề, khoảng cách đầu/chân trang, trang đầu khác",
+    "bang": "hình dạng bảng (độ rộng cột và ô, gộp ô, viền, tô nền, lặp dòng tiêu đề, chiều cao dòng)",
+    "danh-so": "kiểu đánh số và dấu đầu dòng",
+    "anh": "hình ảnh (nội dung và kích thước)",
+    "dau-chan-trang": "mọi khác biệt trong đầu trang và chân trang",
+    "chu-thich": "mọi khác biệt trong chú thích cuối trang",
+    "thuoc-tinh": "thuộc tính văn bản (tiêu đề, tác giả, ngày tạo…) và thiết lập in chẵn lẻ",
+}
+
+
 @dataclass
 class Difference:
     where: str
     what: str
+    kind: str = "noi-dung"  # one of KINDS, or "noi-dung" (the text, never ignored)
+    area: str = ""  # "dau-chan-trang" or "chu-thich" when it is inside one
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}" if self.where else self.what
@@ -57,7 +80,15 @@ def _run_change(key: str, old, new) -> str:
         return f"cỡ chữ {pt_half(old)} → {pt_half(new)}"
     if key == "font":
         return f'phông chữ "{old or "mặc định"}" → "{new or "mặc định"}"'
+    if key == "color":
+        return f"màu chữ {'#' + old if old else 'đen'} → {'#' + new if new else 'đen'}"
+    if key == "highlight":
+        return f"tô sáng chữ {old or 'không'} → {new or 'không'}"
     return f"{VALIGN_NAMES.get(old, old)} → {VALIGN_NAMES.get(new, new)}"
+
+
+PARA_FLAGS = {"keep_next": "giữ cùng trang với đoạn sau", "keep_lines": "giữ các dòng của đoạn trên cùng trang",
+              "page_break": "ngắt trang trước đoạn", "widow": "chống dòng lẻ loi đầu/cuối trang"}
 
 
 def _first_line(value) -> str:
@@ -78,6 +109,14 @@ def _line_spacing(value) -> str:
 
 
 def _para_change(key: str, old, new) -> str:
+    if key in PARA_FLAGS:
+        return f"{'thêm' if new else 'mất'} {PARA_FLAGS[key]}"
+    if key == "border":
+        return f"viền đoạn {old or 'không viền'} → {new or 'không viền'}"
+    if key == "shading":
+        return f"tô nền đoạn {old or 'không'} → {new or 'không'}"
+    if key == "numbering":
+        return f"đánh số {old or 'không đánh số'} → {new or 'không đánh số'}"
     if key == "style":
         return f'kiểu đoạn "{old}" → "{new}"'
     if key == "jc":
@@ -168,9 +207,17 @@ def _pair(olds: list, news: list, key=lambda b: b.key) -> list[tuple]:
 class _Differ:
     def __init__(self):
         self.found: list[Difference] = []
+        self.area = ""  # set while comparing headers/footers or footnotes
+        self.cell_changes: dict = {}  # (what, kind) → places, for the table being compared
 
-    def add(self, where: str, what: str) -> None:
-        self.found.append(Difference(where, what))
+    def add(self, where: str, what: str, kind: str = "noi-dung") -> None:
+        self.found.append(Difference(where, what, kind, self.area))
+
+    def props(self, where: str, old: dict, new: dict, kind: str) -> None:
+        """Displayed properties ({"lề trái": "30 mm"}): each that differs as "name old → new"."""
+        for key in dict.fromkeys([*old, *new]):
+            if old.get(key) != new.get(key):
+                self.add(where, f"{key} {old.get(key, 'không có')} → {new.get(key, 'không có')}", kind)
 
     # containers of blocks (the body, a cell, a footnote, a page header)
     def blocks(self, old: list, new: list) -> None:
@@ -216,19 +263,48 @@ class _Differ:
             self.added(b)
 
     def paragraph(self, a: ParaView, b: ParaView) -> None:
-        if a.text == b.text and a.fmts == b.fmts and a.props == b.props:
+        if (a.text == b.text and a.fmts == b.fmts and a.props == b.props and a.objects == b.objects
+                and a.fields == b.fields):
             return
         where = b.label
         for key in PARA_KEYS:
             if a.props.get(key) != b.props.get(key):
-                self.add(where, _para_change(key, a.props.get(key), b.props.get(key)))
+                kind = "danh-so" if key == "numbering" else "dinh-dang"
+                self.add(where, _para_change(key, a.props.get(key), b.props.get(key)), kind)
         if a.text == b.text:
             hunks, equal = [], [((0, len(a.text)), (0, len(b.text)))]
         else:
             hunks, equal = _word_hunks(a.text, b.text, a.show, b.show)
         for old, new in hunks:
             self.add(where, f"{old} → {new}")
+        self.fields(a, b, where)
+        self.pictures(a, b, where)
         self.formatting(a, b, equal, where)
+
+    def fields(self, a: ParaView, b: ParaView, where: str) -> None:
+        old, new = [code for _, code in a.fields], [code for _, code in b.fields]
+        if old == new:
+            return
+        for code in old:
+            if code in new:
+                new.remove(code)
+            else:
+                self.add(where, f"mất {field_name(code)}")
+        for code in new:
+            self.add(where, f"thêm {field_name(code)}")
+
+    def pictures(self, a: ParaView, b: ParaView, where: str) -> None:
+        """Pictures in the same order on both sides compared one by one (one added or removed shows in the text)."""
+        if a.objects == b.objects or len(a.objects) != len(b.objects):
+            return
+        for number, (old, new) in enumerate(zip(a.objects, b.objects), start=1):
+            if old == new or old is None or new is None:
+                continue
+            name = "hình" if len(a.objects) == 1 else f"hình thứ {number}"
+            if old[0] != new[0]:
+                self.add(where, f"{name} đổi nội dung ảnh (mã {old[0] or 'không có'} → {new[0] or 'không có'})", "anh")
+            if old[1] != new[1]:
+                self.add(where, f"kích thước {name} {old[1] or 'không rõ'} → {new[1] or 'không rõ'}", "anh")
 
     def formatting(self, a: ParaView, b: ParaView, equal, where: str) -> None:
         """Formatting differences over the text both have, per property: whole paragraph or the parts."""
@@ -256,6 +332,30 @@ class _Differ:
                 self.add(where, what)
 
     def table(self, a: TableView, b: TableView) -> None:
+        self.props(b.label, a.props, b.props, "bang")
+        outer, self.cell_changes = self.cell_changes, {}
+        try:
+            self._rows(a, b)
+            self._cell_geometry(b.label, a.props.get("độ rộng các cột") != b.props.get("độ rộng các cột"))
+        finally:
+            self.cell_changes = outer
+
+    def _cell_geometry(self, label: str, grid_changed: bool) -> None:
+        """Cells' own geometry (width, borders, shading…), said once per change for the whole table: dividing the
+        columns by three changes every cell, and a reader wants one line, not one per cell."""
+        widths = 0
+        for (what, kind), places in self.cell_changes.items():
+            if grid_changed and what.startswith("độ rộng ô "):
+                widths += len(places)
+            elif len(places) == 1:
+                self.add(places[0], what, kind)
+            else:
+                self.add(label, f"{what} ở {len(places)} ô ({', '.join(places[:3])}{', …' if len(places) > 3 else ''})"
+                         .replace(f"{label}, ", ""), kind)
+        if widths:
+            self.add(label, f"độ rộng ô đổi theo độ rộng cột ở {widths} ô", "bang")
+
+    def _rows(self, a: TableView, b: TableView) -> None:
         if len(a.rows) == len(b.rows):
             pairs = list(zip(a.rows, b.rows))
         else:
@@ -276,7 +376,11 @@ class _Differ:
                 text = " | ".join(quote(_cell_text(c), 40) for c in ra)
                 self.add(f"{a.label}, dòng {row_numbers_a[id(ra)]}", f"mất dòng: {text}")
             else:
-                self.row(ra, rb, f"{b.label}, dòng {row_numbers_b[id(rb)]}")
+                number_a, number_b = row_numbers_a[id(ra)], row_numbers_b[id(rb)]
+                where = f"{b.label}, dòng {number_b}"
+                if a.row_props and b.row_props:
+                    self.props(where, a.row_props[number_a - 1], b.row_props[number_b - 1], "bang")
+                self.row(ra, rb, where)
 
     def row(self, ra: list[CellView], rb: list[CellView], where: str) -> None:
         cells_a = {c.column: c for c in ra}
@@ -289,7 +393,12 @@ class _Differ:
                 self.add(f"{where}, ô {column}", f"mất ô {quote(_cell_text(ca), 60)}")
             else:
                 if ca.merged != cb.merged:
-                    self.add(f"{where}, ô {column}", "gộp với ô bên trên" if cb.merged else "không còn gộp với ô bên trên")
+                    self.add(f"{where}, ô {column}", "gộp với ô bên trên" if cb.merged else "không còn gộp với ô bên trên",
+                             "bang")
+                for key in dict.fromkeys([*ca.props, *cb.props]):
+                    if ca.props.get(key) != cb.props.get(key):
+                        what = f"{key} {ca.props.get(key, 'không có')} → {cb.props.get(key, 'không có')}"
+                        self.cell_changes.setdefault((what, "bang"), []).append(f"{where}, ô {column}")
                 self.blocks(ca.blocks, cb.blocks)
 
     def footnotes(self, old: list[tuple[int, list]], new: list[tuple[int, list]], places: dict[int, str]) -> None:
@@ -311,20 +420,20 @@ class _Differ:
 
     def sections(self, old: list[SectionView], new: list[SectionView]) -> None:
         if len(old) != len(new):
-            self.add("trang in", f"số phần (section) của văn bản {len(old)} → {len(new)}")
+            self.add("trang in", f"số phần (section) của văn bản {len(old)} → {len(new)}", "trang-in")
         for index, (a, b) in enumerate(zip(old, new), start=1):
             where = "trang in" if len(new) == 1 else f"trang in, phần {index}"
-            for key in dict.fromkeys([*a.setup, *b.setup]):
-                if a.setup.get(key) != b.setup.get(key):
-                    self.add(where, f"{key} {a.setup.get(key, 'không có')} → {b.setup.get(key, 'không có')}")
+            self.props(where, a.setup, b.setup, "trang-in")
+            self.area = "dau-chan-trang"
             for label in dict.fromkeys([*a.parts, *b.parts]):
                 pa, pb = a.parts.get(label), b.parts.get(label)
                 if pa is None:
                     self.add(label, f"thêm {label}: {quote(_blocks_text(pb), 80)}")
                 elif pb is None:
                     self.add(label, f"mất {label}: {quote(_blocks_text(pa), 80)}")
-                else:
+                elif pa is not pb:  # (a part shared by two sections is compared once per section: still cheap)
                     self.blocks(pa, pb)
+            self.area = ""
 
 
 def _spans(text: str, positions: list[int]) -> list[tuple[int, int]]:
@@ -353,20 +462,25 @@ def _blocks_text(blocks: list) -> str:
     return " / ".join(parts)
 
 
-def compare_docx(old: bytes, new: bytes) -> list[Difference]:
-    """What a reader would see change from the golden .docx `old` to the new output `new`."""
+def compare_docx(old: bytes, new: bytes, ignore=frozenset()) -> list[Difference]:
+    """What a reader would see change from the golden .docx `old` to the new output `new`, less the kinds of
+    difference (and areas) in `ignore`."""
     if old == new:
         return []
     try:
         view_old = read_docx(old)
+    except UnsafeArchive as exc:
+        return [Difference("", f"tệp đối chiếu bị từ chối, không giống một tệp Word thật: {exc}")]
     except ValueError as exc:
         return [Difference("", f"không đọc được tệp đối chiếu như một tệp Word (.docx): {exc}")]
     view_new = read_docx(new)
     differ = _Differ()
+    differ.props("thuộc tính văn bản", view_old.properties, view_new.properties, "thuoc-tinh")
     differ.sections(view_old.sections, view_new.sections)
     differ.blocks(view_old.body, view_new.body)
+    differ.area = "chu-thich"
     differ.footnotes(view_old.notes, view_new.notes, view_new.note_places)
-    return differ.found
+    return [d for d in differ.found if d.kind not in ignore and d.area not in ignore]
 
 
 _MD_NOTE = re.compile(r"\[\^(\d+)\]")
