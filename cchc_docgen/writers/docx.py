@@ -48,6 +48,7 @@ from cchc_docgen.templating.sandbox import (
     TooBigError,
     template_limits,
 )
+from cchc_docgen.writers import ooxml_order
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
@@ -653,13 +654,13 @@ def _appendix_section(section: str, landscape: bool) -> str:
             width, height = sorted((int(attrs.get("w", 11906)), int(attrs.get("h", 16838))))
             return f'<w:pgSz w:w="{height}" w:h="{width}" w:orient="landscape"/>'
         section = re.sub(r"<w:pgSz\b[^>]*/>", turn, section)
-    restart = '<w:pgNumType w:start="1"/>'
-    for anchor in ("<w:cols", "<w:formProt", "<w:vAlign", "<w:noEndnote", "<w:titlePg", "<w:textDirection",
-                   "<w:bidi", "<w:rtlGutter", "<w:docGrid", "</w:sectPr>"):
-        at = section.find(anchor)
-        if at >= 0:
-            return section[:at] + restart + section[at:]
-    return section
+    # pgNumType goes before the first child the schema puts after it (Word refuses a section out of order).
+    later = _AFTER_PAGE_NUMBERS.search(section)
+    at = later.start() if later else section.rindex("</w:sectPr>")
+    return section[:at] + '<w:pgNumType w:start="1"/>' + section[at:]
+
+
+_AFTER_PAGE_NUMBERS = re.compile(r"<w:(?:%s)\b" % "|".join(ooxml_order.sequence_after("sectPr", "pgNumType")))
 
 
 # Parts made for each document are deflated at level 1: a few percent larger, faster to write
