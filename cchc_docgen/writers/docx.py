@@ -289,7 +289,7 @@ LAYOUT_CODE_SETTINGS = "layout"
 MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
-_CHECK_VERSION = b"2\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+_CHECK_VERSION = b"3\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
 
 
 def layout_verdict_key(raw: bytes) -> str:
@@ -489,10 +489,12 @@ def _structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None
 
 
 def _reference_problem(parts: dict, relationships: dict) -> str | None:
-    """An r:id that a document, header or footer part among `parts` uses and its relationships do not declare."""
+    """An r:id that a WordprocessingML part among `parts` (the document, a header, the footnotes, the styles, …)
+    uses and its relationships do not declare. A layout's parts are all checked once when it is read (its verdict
+    is kept); a render checks again only the parts it makes."""
     for name in sorted(parts):
         content = parts[name]
-        if content is None or not TEMPLATED_PART.match(name):
+        if content is None or not (name.startswith("word/") and name.endswith(".xml")):
             continue
         text = content if isinstance(content, str) else content.decode("utf-8")
         for rel_id in dict.fromkeys(_RELATIONSHIP_REFERENCE.findall(text) if " r:" in text else ()):
