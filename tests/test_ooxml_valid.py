@@ -191,7 +191,7 @@ def test_lint_reports_a_layout_whose_table_borders_come_after_the_table_look(tmp
         "lên trước w:tblLayout, w:tblLook\n"
         "    «{%p if co_quan_chu_quan %}{{ co_quan_chu_quan }}{%p endif %}…»\n"
         f"Đã kiểm tra {layout}: 1 lỗi\n")
-    # and so does the independent validator, on the layout and on what it would render
+    # and so does the independent validator
     assert [e.split(" ", 1)[1] for e in validation_errors(layout.read_bytes(), tmp_path)] == [
         "/document[1]/body[1]/tbl[1]/tblPr[1] tblBorders: Unexpected element 'tblBorders' found [schema]"]
 
