@@ -125,10 +125,15 @@ def test_each_golden_layout_and_form_is_valid_ooxml(path, tmp_path):
 def test_the_files_checked_are_all_there():
     """What the tests above validate is every golden, layout and form there is (a glob that stopped matching would
     validate nothing), and the prebuilt layouts are made from the shipped layouts validated above."""
-    assert len(EXAMPLE_FILES) == 8 and len(GOLDENS) == 8 + 5
-    assert {p.relative_to(ROOT).as_posix() for p in LAYOUTS} == {"templates/quoc-gia/bo-cuc.docx",
+    goldens = {p.relative_to(ROOT).as_posix() for p in GOLDENS}
+    assert EXAMPLE_FILES and {f"tests/golden/{data.stem}.docx" for data in EXAMPLE_FILES} <= goldens
+    assert {f"tests/formats/{name}/golden/du-lieu.docx" for name in ("tu-kiem-tra-thanh-pho", "bao-cao-hoi-nghi",
+                                                                     "dan-chu", "bao-cao-thang", "phu-luc-ho-so")} <= goldens
+    assert {p.relative_to(ROOT).as_posix() for p in LAYOUTS} >= {"templates/quoc-gia/bo-cuc.docx",
                                                                  "templates/ha-tinh/bo-cuc.docx"}
-    assert {p.name for p in FORMS} == {"bao-cao-thang.docx", "phu-luc-ho-so.docx", "chi-tiet.docx"} and len(FORMS) == 4
+    assert {p.relative_to(FORMATS).as_posix() for p in FORMS} >= {
+        "bao-cao-thang/mau/bao-cao-thang.docx", "phu-luc-ho-so/mau/phu-luc-ho-so.docx",
+        "bao-cao-thang/chen-van-ban/mau/bao-cao-thang.docx", "bao-cao-thang/chen-van-ban/chi-tiet.docx"}
     prebuilt = {path.read_text(encoding="utf-8").strip() for path in PREBUILT_DIR.glob("checked-*")}
     assert {(builtin_templates_dir() / name).resolve() for name in prebuilt} == {p.resolve() for p in LAYOUTS}
 
