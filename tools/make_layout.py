@@ -27,6 +27,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from cchc_docgen.writers.ooxml_order import put_child  # noqa: E402
+
 FONT = "Times New Roman"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Header sizes (pt) per layout variant: the national base, and Hà Tĩnh's province layout, whose header block
@@ -43,8 +46,7 @@ def set_font(style_or_run, size=None, bold=None, italic=None):
     rpr = style_or_run.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+        fonts = put_child(rpr, OxmlElement("w:rFonts"))
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
     if size is not None:
@@ -89,7 +91,7 @@ def bottom_rule(paragraph, indent_mm):
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    ppr.insert_element_before(border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    put_child(ppr, border)
     run = paragraph.add_run()
     set_font(run, 2)
 
@@ -104,7 +106,9 @@ def no_borders(table, line="nil"):
         if line != "nil":
             el.set(qn("w:sz"), "4")
         borders.append(el)
-    tbl_pr.append(borders)
+    # In schema order (before tblLayout and tblLook, which python-docx has already written): appended after
+    # them, Word would call the layout and every document made from it unreadable.
+    put_child(tbl_pr, borders)
 
 
 def line(container, text, style="Normal", size=None, bold=None, italic=None, underline=None,
@@ -235,7 +239,7 @@ def build(sizes: dict) -> Document:
     set_widths(sign, (80, 85))
     # Nơi nhận and the signature stay together on one page.
     row_pr = sign.rows[0]._tr.get_or_add_trPr()
-    row_pr.append(OxmlElement("w:cantSplit"))
+    put_child(row_pr, OxmlElement("w:cantSplit"))
     left, right = sign.cell(0, 0), sign.cell(0, 1)
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)

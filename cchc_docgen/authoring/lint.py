@@ -5,9 +5,10 @@ the tag, with the line's text; filters and tests that do not exist; variables an
 data schema nor computed nor offered by the composer (`khoi`, `ten_muc`, …); sections `khoi("…")` that the schema
 does not know; `__…` attributes the sandbox blocks anyway.
 
-Layouts (`bo-cuc.docx`): each problem is located by part, paragraph or table cell, with the text around the tag —
-never by an XML line number: tags whose braces are split by other text (docxtpl then leaves them as plain text),
-unclosed tags, Jinja errors of the patched XML, variables that are not layout variables.
+Layouts (`bo-cuc.docx`) and Word forms: each problem is located by part, paragraph or table cell, with the text
+around the tag — never by an XML line number: tags whose braces are split by other text (docxtpl then leaves them
+as plain text), unclosed tags, Jinja errors of the patched XML, variables that are not layout variables, and
+property elements out of the schema's order (Word refuses the file, LibreOffice does not; writers/ooxml_order).
 
 Indicator catalogs (`phu-luc/*.yaml`) are read the way `render` reads them.
 """
@@ -583,9 +584,86 @@ def lint_layout(path, form=None) -> list[Finding]:
         if problem:
             out.append(Finding(ERROR, problem, Location(str(path))))
     if not any(f.is_error for f in out):
+        for where, problem, text in order_problems(every_part):
+            add(ERROR, problem, where, text)
+    if not any(f.is_error for f in out):
         for where, warning in lint_styles(dict(every_part), _base_layout_parts(), form is not None):
             add(WARNING, warning, where)
     return out
+
+
+# --- the schema's order of property elements (issue 19) ---------------------------------------------------------
+#
+# Checked here, in the package, with writers/ooxml_order's sequences rather than with openxml-audit (the tests'
+# validator): a template author runs lint without the test extras, the validator takes 1–2 s per file and pulls
+# in 14 MB of schema data, and the order of these few property elements is what Word refuses and what authors and
+# tools (python-docx appending, hand-edited XML) actually get wrong.
+
+_PART_TITLES = {"word/document.xml": "thân văn bản", "word/footnotes.xml": "chú thích cuối trang",
+                "word/endnotes.xml": "chú thích cuối văn bản", "word/styles.xml": "các kiểu định dạng",
+                "word/numbering.xml": "định dạng đánh số", "word/comments.xml": "ghi chú"}
+_COUNTED = {W + "tbl": "bảng", W + "tr": "hàng", W + "tc": "ô", W + "p": "đoạn"}
+_TEXT_AROUND = 60  # characters of an element's table, row, cell or paragraph shown with its problem
+
+
+def _part_label(name: str) -> str:
+    """"thân văn bản (word/document.xml)", "đầu trang (word/header1.xml)", …"""
+    title = _PART_TITLES.get(name)
+    if title is None:
+        base = name.rsplit("/", 1)[-1]
+        title = "đầu trang" if base.startswith("header") else "chân trang" if base.startswith("footer") else "phần"
+    return f"{title} ({name})"
+
+
+def _element_place(name: str, element) -> tuple[str, str]:
+    """(where `element` of part `name` is: "thân văn bản (word/document.xml), bảng 1, hàng 2", the text of the
+    nearest table, row, cell or paragraph around it, shortened)."""
+    labels, container = [], None
+    node = element
+    while node is not None:
+        if node.tag in _COUNTED and node.getparent() is not None:
+            index = 1 + sum(1 for sibling in node.itersiblings(preceding=True) if sibling.tag == node.tag)
+            labels.append(f"{_COUNTED[node.tag]} {index}")
+            container = container if container is not None else node
+        elif node.tag == W + "style":
+            style_name = node.find(W + "name")
+            labels.append(f"kiểu '{style_name.get(W + 'val') if style_name is not None else node.get(W + 'styleId')}'")
+        node = node.getparent()
+    text = "".join(t.text or "" for t in container.iter(W + "t")) if container is not None else ""
+    if len(text) > _TEXT_AROUND:
+        text = text[:_TEXT_AROUND] + "…"
+    return ", ".join([_part_label(name)] + labels[::-1]), text
+
+
+def order_problems(parts) -> list[tuple[str, str, str]]:
+    """(where, what is wrong, text around) for each property element of the WordprocessingML parts among `parts`
+    ((name, bytes) pairs, already checked to be XML) whose children the schema's order does not allow."""
+    from lxml import etree
+
+    from cchc_docgen.writers import ooxml_order
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    found = []
+    for name, data in parts:
+        if not (name.startswith("word/") and name.endswith(".xml")):
+            continue
+        root = etree.fromstring(data, parser)
+        if not root.tag.startswith(W):
+            continue
+        for problem in ooxml_order.misordered(root):
+            parent, child = f"w:{problem.parent_name}", f"w:{problem.name}"
+            schema = f"ECMA-376, {ooxml_order.TYPE_NAMES[problem.parent_name]}"
+            if problem.repeated:
+                what = f"trong {parent}, {child} có hơn một lần, lược đồ Office Open XML chỉ cho một ({schema})"
+                fix = f"xóa {child} thừa"
+            else:
+                later = ", ".join(f"w:{n}" for n in problem.after)
+                what = f"trong {parent}, {child} đứng sau {later}, sai thứ tự lược đồ Office Open XML quy định ({schema})"
+                fix = f"đưa {child} lên trước {later}"
+            where, text = _element_place(name, problem.parent)
+            found.append((where, f"{what}: Microsoft Word có thể báo tệp có nội dung không đọc được hoặc "
+                                 f"tự sửa lại tệp (LibreOffice thì vẫn mở); {fix}", text))
+    return found
 
 
 # --- the layout's styles (Decree 30: Times New Roman; body text 13–14 pt) ------------------------------------

@@ -48,6 +48,7 @@ from cchc_docgen.templating.sandbox import (
     TooBigError,
     template_limits,
 )
+from cchc_docgen.writers import ooxml_order
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_PART = "word/footnotes.xml"
@@ -288,7 +289,7 @@ LAYOUT_CODE_SETTINGS = "layout"
 MAX_TEMPLATED_PART_BYTES = 1024 * 1024
 
 
-_CHECK_VERSION = b"2\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
+_CHECK_VERSION = b"3\0"  # raise when _check_parts checks more: earlier verdicts no longer hold
 
 
 def layout_verdict_key(raw: bytes) -> str:
@@ -488,10 +489,12 @@ def _structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None
 
 
 def _reference_problem(parts: dict, relationships: dict) -> str | None:
-    """An r:id that a document, header or footer part among `parts` uses and its relationships do not declare."""
+    """An r:id that a WordprocessingML part among `parts` (the document, a header, the footnotes, the styles, …)
+    uses and its relationships do not declare. A layout's parts are all checked once when it is read (its verdict
+    is kept); a render checks again only the parts it makes."""
     for name in sorted(parts):
         content = parts[name]
-        if content is None or not TEMPLATED_PART.match(name):
+        if content is None or not (name.startswith("word/") and name.endswith(".xml")):
             continue
         text = content if isinstance(content, str) else content.decode("utf-8")
         for rel_id in dict.fromkeys(_RELATIONSHIP_REFERENCE.findall(text) if " r:" in text else ()):
@@ -653,13 +656,13 @@ def _appendix_section(section: str, landscape: bool) -> str:
             width, height = sorted((int(attrs.get("w", 11906)), int(attrs.get("h", 16838))))
             return f'<w:pgSz w:w="{height}" w:h="{width}" w:orient="landscape"/>'
         section = re.sub(r"<w:pgSz\b[^>]*/>", turn, section)
-    restart = '<w:pgNumType w:start="1"/>'
-    for anchor in ("<w:cols", "<w:formProt", "<w:vAlign", "<w:noEndnote", "<w:titlePg", "<w:textDirection",
-                   "<w:bidi", "<w:rtlGutter", "<w:docGrid", "</w:sectPr>"):
-        at = section.find(anchor)
-        if at >= 0:
-            return section[:at] + restart + section[at:]
-    return section
+    # pgNumType goes before the first child the schema puts after it (Word refuses a section out of order).
+    later = _AFTER_PAGE_NUMBERS.search(section)
+    at = later.start() if later else section.rindex("</w:sectPr>")
+    return section[:at] + '<w:pgNumType w:start="1"/>' + section[at:]
+
+
+_AFTER_PAGE_NUMBERS = re.compile(r"<w:(?:%s)\b" % "|".join(ooxml_order.sequence_after("sectPr", "pgNumType")))
 
 
 # Parts made for each document are deflated at level 1: a few percent larger, faster to write

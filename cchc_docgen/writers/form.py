@@ -41,6 +41,7 @@ from cchc_docgen.templating.sandbox import (
     template_limits,
 )
 from cchc_docgen.writers import docx as docx_writer
+from cchc_docgen.writers import ooxml_order
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -50,10 +51,6 @@ FORM_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 # runs are built. Data text holding the character is refused where it is printed (no ward types it).
 _MARK = "\ue010"
 _PLACEHOLDER = re.compile(_MARK + r"(\d+)" + _MARK)
-# The order of a run's properties in WordprocessingML (Word refuses a file whose properties are out of order).
-_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
-              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign")
 # Word's built-in names of the footnote styles, and LibreOffice's after it saves a .docx.
 _NOTE_TEXT_NAMES = ("footnote text", "footnote")
 _NOTE_REF_NAMES = ("footnote reference", "footnote anchor", "footnote symbol", "footnote characters")
@@ -880,18 +877,8 @@ def _run_props(run):
 
 
 def _set_prop(props, name: str, value: str | None = None) -> None:
-    """Set one run property, in the order Word requires."""
-    old = props.find(W + name)
-    if old is not None:
-        props.remove(old)
-    element = props.makeelement(W + name, {W + "val": value} if value is not None else {})
-    rank = _RPR_ORDER.index(name)
-    for index, child in enumerate(props):
-        local = child.tag.rsplit("}", 1)[-1]
-        if local not in _RPR_ORDER or _RPR_ORDER.index(local) > rank:
-            props.insert(index, element)
-            return
-    props.append(element)
+    """Set one run property, where the schema puts it (Word refuses a file whose properties are out of order)."""
+    ooxml_order.put_child(props, props.makeelement(W + name, {W + "val": value} if value is not None else {}))
 
 
 def _text(value: str):
