@@ -13,7 +13,6 @@ data_examples/, so the tong-hop folder (which no single render can make) is left
 from __future__ import annotations
 
 import shutil
-import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 

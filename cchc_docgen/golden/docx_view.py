@@ -14,9 +14,9 @@ import hashlib
 import posixpath
 import re
 import zipfile
-from zlib import error as zlib_error
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
+from zlib import error as zlib_error
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

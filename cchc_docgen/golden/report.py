@@ -10,7 +10,14 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from cchc_docgen.golden.check import DIFFERENT, ERROR, MISSING, STATUS_TEXT, CaseResult, exit_code
+from cchc_docgen.golden.check import (
+    DIFFERENT,
+    ERROR,
+    MISSING,
+    STATUS_TEXT,
+    CaseResult,
+    exit_code,
+)
 
 SUITE = "docgen check"
 KIND_TEXT = {DIFFERENT: "khác tệp đối chiếu", MISSING: "thiếu tệp đối chiếu", ERROR: "lỗi dữ liệu hoặc mẫu"}
