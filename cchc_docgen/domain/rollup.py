@@ -425,6 +425,14 @@ def shown(value, is_ratio: bool) -> str:
     return fmt.format_number(value)
 
 
+def in_column(value, is_ratio: bool) -> str:
+    """A value as a Phụ lục column prints it: ratios with two decimals always ("99,80", "100,00"), so that a
+    column of them lines up and reads at one precision; counts as `shown`."""
+    if value is None or not is_ratio:
+        return shown(value, is_ratio)
+    return fmt.format_number(fmt.round_half_up(Decimal(value), 2), 2)
+
+
 def printed(value, is_ratio: bool) -> str:
     """A value as a sentence says it: "99,61%", "1.234"."""
     text = shown(value, is_ratio)
@@ -463,10 +471,10 @@ def unit_table(tong_hop: dict) -> tuple[Table, bool]:
     order = [c for _, members in groups for c in members]
     for number, unit in enumerate(tong_hop["don_vi"], start=1):
         rows.append([Cell([Text(str(number))], numeric=True), Cell([Text(unit["ten"])])]
-                    + [Cell([Text(shown(unit["gia_tri"][c], indicators[c]["cach_tinh"] == "ty_le"))], numeric=True)
+                    + [Cell([Text(in_column(unit["gia_tri"][c], indicators[c]["cach_tinh"] == "ty_le"))], numeric=True)
                        for c in order])
     rows.append([Cell([]), Cell(bold("Tổng cộng"))]
-                + [Cell(bold(shown(indicators[c]["gia_tri"], indicators[c]["cach_tinh"] == "ty_le")), numeric=True)
+                + [Cell(bold(in_column(indicators[c]["gia_tri"], indicators[c]["cach_tinh"] == "ty_le")), numeric=True)
                    for c in order])
-    table = Table(rows, header_rows=2 if grouped else 1, widths=[0.9, 3.6] + [1.7] * len(order))
+    table = Table(rows, header_rows=2 if grouped else 1, widths=[1.2, 3.6] + [1.7] * len(order))
     return table, len(order) > PORTRAIT_COLUMNS
