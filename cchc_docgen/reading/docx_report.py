@@ -353,7 +353,7 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
     current_level = 0
     sub: list | None = None  # the noi_dung of the subsection (muc) being filled
     pending: list = []  # text before the first heading: the nearest section is the first one found
-    used = {s.key for s in outline.sections}
+    stack: list = []  # (level, noi_dung) of the open subsections, outermost first
 
     def add(item, comment: str | None = None):
         if current is None:
@@ -382,12 +382,23 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
             section, _ = _match(outline, level, title_plain, current)
             if section is not None:
                 current, current_level, sub = section.key, level, None
+                stack.clear()
                 sections.setdefault(current, [])
                 why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
                 if not (section.fixed and _norm(section.title) == _norm(title_plain)):
                     imported.data.setdefault("_titles", {})[current] = title_text
                     why += " (giữ nguyên tiêu đề của văn bản)"
                 comments.setdefault(current, []).insert(0, why)
+                continue
+            following = _next_unused(outline, current, level, sections)
+            if following is not None:
+                current, current_level, sub = following.key, level, None
+                stack.clear()
+                sections.setdefault(current, [])
+                imported.data.setdefault("_titles", {})[current] = title_text
+                comments.setdefault(current, []).insert(0, (
+                    f'đề mục "{block.plain()}" không khớp tiêu đề mục nào của mẫu: xếp theo thứ tự vào mục '
+                    f'{following.key}, giữ nguyên tiêu đề của văn bản'))
                 continue
             extra = next((key for key, cap in outline.extras.items()
                           if cap == level and current and key.startswith(_parent_key(outline, current))), None)
@@ -396,14 +407,19 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
                 sections.setdefault(extra, []).append(entry)
                 comments.setdefault(extra, []).append(
                     f'đề mục "{block.plain()}" không có trong mẫu: thành mục con thêm sau các mục của mẫu')
-                current, sub = extra, entry["noi_dung"]
+                current, current_level, sub = extra, level, entry["noi_dung"]
+                stack[:] = [(level, sub)]
                 continue
             add(text, f'đề mục "{block.plain()}" không khớp mục nào của mẫu: giữ thành đoạn văn trong mục gần nhất')
             continue
         if level > current_level and current is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
             entry = {"muc": title_text, "noi_dung": []}
-            sub = None
-            sections.setdefault(current, []).append(entry)
+            if not _HEADING_NUMBER.match(block.plain()):
+                entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
+            (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
+            stack.append((level, entry["noi_dung"]))
             sub = entry["noi_dung"]
             continue
         add(text, f'đề mục "{block.plain()}" (cấp {level}) giữ thành đoạn văn')
@@ -411,7 +427,22 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
         first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
         sections.setdefault(first, [])[0:0] = [item for item, _ in pending]
         comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
-    del used
+
+
+def _next_unused(outline: Outline, current: str | None, level: int, used: dict) -> Section | None:
+    """The template's next section at `level` after `current`, in the same part and not yet filled: a heading
+    whose words differ from the template's takes the place its number gives it."""
+    if current is None or level != 2:
+        return None
+    keys = [s.key for s in outline.sections]
+    if current not in keys:
+        return None
+    for section in outline.sections[keys.index(current) + 1:]:
+        if section.level < level:
+            return None
+        if section.level == level and section.key not in used:
+            return section
+    return None
 
 
 def _parent_key(outline: Outline, key: str) -> str:
