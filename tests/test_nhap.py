@@ -72,21 +72,24 @@ def test_judgements_are_comments_in_the_data_file(tmp_path):
             "giữ nguyên tiêu đề của văn bản\n") in text
 
 
+def refused(path: Path) -> str:
+    """What `docgen nhap PATH` says when it refuses the file (exit 1, nothing written)."""
+    result = run_cli("nhap", path)
+    assert result.exit_code == 1
+    return result.output
+
+
 def test_not_a_word_file(tmp_path):
     text = tmp_path / "bao-cao.txt"
     text.write_text("BÁO CÁO", encoding="utf-8")
-    result = run_cli("nhap", text)
-    assert result.exit_code == 1
-    assert result.output == (f"Lỗi: {text}: docgen nhap chỉ đọc tệp Word .docx (tệp .doc, .odt hãy lưu lại thành "
+    assert refused(text) == (f"Lỗi: {text}: docgen nhap chỉ đọc tệp Word .docx (tệp .doc, .odt hãy lưu lại thành "
                              ".docx; tệp .pdf quét không được hỗ trợ)\n")
 
 
 def test_corrupt_word_file(tmp_path):
     broken = tmp_path / "hong.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    result = run_cli("nhap", broken)
-    assert result.exit_code == 1
-    assert result.output == (f"Lỗi: {broken}: không phải tệp Word (.docx) đọc được (tệp hỏng, đặt mật khẩu hoặc "
+    assert refused(broken) == (f"Lỗi: {broken}: không phải tệp Word (.docx) đọc được (tệp hỏng, đặt mật khẩu hoặc "
                              "định dạng khác; tệp .pdf quét không được hỗ trợ)\n")
 
 
@@ -106,9 +109,7 @@ def test_word_file_that_is_not_a_report(tmp_path):
                          '</Relationships>')
         archive.writestr("word/document.xml", document)
     letter.write_bytes(buffer.getvalue())
-    result = run_cli("nhap", letter)
-    assert result.exit_code == 1
-    assert result.output == (f"Lỗi: {letter}: không phải báo cáo theo Nghị định 30/2020/NĐ-CP: không thấy bảng phần "
+    assert refused(letter) == (f"Lỗi: {letter}: không phải báo cáo theo Nghị định 30/2020/NĐ-CP: không thấy bảng phần "
                              "đầu văn bản (tên cơ quan bên trái, Quốc hiệu bên phải)\n")
 
 
