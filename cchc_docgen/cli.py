@@ -340,6 +340,42 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
     click.echo(_guarded(run), err=True)
 
 
+@main.command("nhap")
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-t", "--template", "template_name", metavar="TÊN",
+              help="Đối chiếu đề mục với mẫu này (mặc định: mẫu có nhiều đề mục khớp nhất).")
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này.")
+@_TEMPLATES_OPTION
+@click.option("-o", "--output", metavar="TỆP", help="Ghi tệp dữ liệu vào đây (mặc định: in ra đầu ra chuẩn).")
+def nhap_command(report, template_name, province, template_dirs, output):
+    """Đọc báo cáo Word (.docx) REPORT đã có thành tệp dữ liệu YAML để sinh lại bằng docgen render. Ví dụ:
+    docgen nhap bao-cao-quy3.docx -o quy3.yaml
+    """
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.output import write_output
+    from cchc_docgen.templating.library import library_for
+
+    def run():
+        from cchc_docgen.reading import docx_report
+
+        if not report.is_file():
+            raise DocgenError(f"không có tệp {report}")
+        if report.suffix.lower() != ".docx":
+            raise DocgenError(f"{report}: docgen nhap chỉ đọc tệp Word .docx (tệp .doc, .odt hãy lưu lại thành .docx; "
+                              "tệp .pdf quét không được hỗ trợ)")
+        library = library_for(template_dirs, province)
+        if template_name and template_name not in library.names:
+            raise DocgenError(f"không có mẫu '{template_name}'; các mẫu hiện có: {', '.join(library.names)}")
+        imported = docx_report.read_report(report.read_bytes(), str(report), library, template_name)
+        if not template_name:
+            click.echo(f"Chọn mẫu {imported.template} (nhiều đề mục khớp nhất; dùng -t để chọn mẫu khác).", err=True)
+        write_output(output or "-", docx_report.to_yaml(imported, report.name).encode("utf-8"))
+        return (f"Đã đọc {imported.paragraphs} đoạn từ {report}" + (f" vào {output}." if output else ".")
+                + " Kiểm tra các chú thích # trong tệp trước khi dùng.")
+
+    click.echo(_guarded(run), err=True)
+
+
 @main.command("templates")
 @click.option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 @_TEMPLATES_OPTION

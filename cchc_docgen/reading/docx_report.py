@@ -1,0 +1,580 @@
+"""A Decree-30 report in .docx read back into our data format (`docgen nhap`).
+
+The document is read with golden/docx_view.py (the reader the golden checks trust: styles, numbering, fields and
+footnotes resolved, zip limits checked) and split the way the Decree lays a report out: the header table (organ
+left, Quốc hiệu right, "Số: …" and "Địa danh, ngày …"), the title block (BÁO CÁO, trích yếu, the "(Số liệu tính
+từ …)" line), "Kính gửi", the body, the closing sentence and the closing table (Nơi nhận left, signature right).
+The body is matched against the template's outline (its `ten_muc("key", "Tiêu đề")` headings). Every paragraph is
+kept: text that matches no section goes into the nearest one, and each judgement is written as a YAML comment.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import yaml
+
+from cchc_docgen.errors import DocgenError
+from cchc_docgen.golden.docx_view import NOTE, OBJECT, PAGE_BREAK, ParaView, TableView, UnsafeArchive, read_docx
+
+PERIODIC = ("quy", "6thang", "9thang", "nam")
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_HEADING_NUMBER = re.compile(r"^(?:([IVX]+)\.|([A-Z])\.|(\d+(?:\.\d+)*)\.|([a-zđ])\))\s+")
+_STYLE_LEVEL = re.compile(r"(\d)\s*$")
+_OUTLINE = re.compile(r'^(#+|=)\s*\{\{\s*ten_muc\("(\w+)",\s*(.*?)\)\s*\}\}', re.MULTILINE)
+_EXTRA = re.compile(r'\{\{\s*khoi\("(\w+_khac)",\s*cap=(\d)\)\s*\}\}')
+_LITERAL = re.compile(r'"([^"]*)"')
+_NUMBER_LINE = re.compile(r"^Số:\s*(\d*)\s*/\s*(\S+)$")
+_DATE_LINE = re.compile(r"^(.*?),\s*ngày\s+(\d*)\s*tháng\s+(\d*)\s*năm\s+(\d{4})$")
+_PERIOD_LINE = re.compile(r"^\(Số liệu tính từ ngày (\d{2})/(\d{2})/(\d{4}) đến ngày (\d{2})/(\d{2})/(\d{4})\)$")
+_QUARTER = re.compile(r"quý (I{1,3}|IV) năm (\d{4})")
+_MONTHS = re.compile(r"(6|9) tháng đầu năm (\d{4})")
+_YEAR = re.compile(r"năm (\d{4})")
+_SIGN_PREFIX = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.)\s*(.*)$")
+ABBREVIATIONS = {"UBND", "HĐND", "UBMTTQ", "MTTQ", "TP.", "TX."}
+UNIT_WORDS = ("thị trấn", "phường", "xã")
+PLACE_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường", "xã")
+TITLE_WORDS = {"chủ tịch": "Chủ tịch"}
+
+
+@dataclass
+class Section:
+    key: str
+    level: int  # 1 = I., 2 = 1., as the template writes it (# / ##; "=" is a lettered part)
+    title: str  # the default title's fixed words (the parts the template computes are left out)
+    fixed: bool  # the default title is all fixed words: a heading equal to it needs no tieu_de
+
+
+@dataclass
+class Outline:
+    name: str
+    sections: list[Section]
+    extras: dict[str, int]  # "ket_qua_khac" → the heading level its subsections take
+
+
+@dataclass
+class Imported:
+    template: str
+    data: dict
+    sections: dict = field(default_factory=dict)  # key → list of content items
+    notes: dict = field(default_factory=dict)  # key → the comments above the section
+    header_notes: list = field(default_factory=list)
+    paragraphs: int = 0
+
+
+def outline_of(library, name: str) -> Outline:
+    """The sections of a template in the order they print, read from its source (and the files it extends)."""
+    text = "\n".join(reversed(library.sources(name)))
+    sections, seen = [], set()
+    for match in _OUTLINE.finditer(text):
+        mark, key, default = match.groups()
+        if key in seen:
+            continue
+        seen.add(key)
+        literals = _LITERAL.findall(default)
+        level = 0 if mark == "=" else len(mark)
+        sections.append(Section(key, level, " ".join("".join(literals).split()), default.strip().startswith('"')
+                                and default.strip().endswith('"') and len(literals) == 1))
+    extras = {key: int(level) for key, level in _EXTRA.findall(text)}
+    return Outline(name, sections, extras)
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split()).rstrip(" .:")
+
+
+# --- paragraphs into our inline markup ---------------------------------------------------------------------
+
+
+_MARKUP_CHAR = re.compile(r"[\\*_^{\[\]]")
+
+
+def escape(text: str) -> str:
+    """Text that prints as written: only the characters that could start our inline markup are escaped."""
+    return _MARKUP_CHAR.sub(r"\\\g<0>", text)
+
+
+def markup(para: ParaView, notes: dict[int, str]) -> str:
+    """The paragraph's text in our inline markup: bold/italic runs, superscript, footnotes at their reference."""
+    out, index, run, state = [], 0, [], (False, False, False)
+
+    def flush():
+        if not run:
+            return
+        text = escape("".join(run))
+        bold, italic, sup = state
+        if sup:
+            text = f"^{text}^"
+        stars = ("**" if bold else "") + ("*" if italic else "")
+        if stars and text.strip():
+            lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.DOTALL).groups()
+            text = f"{lead}{stars}{core}{stars[::-1]}{trail}"
+        out.append(text)
+        run.clear()
+
+    for char, fmt in zip(para.text, para.fmts):
+        if char == NOTE:
+            flush()
+            number = para.notes[index] if index < len(para.notes) else None
+            index += 1
+            out.append(f"^[{notes.get(number, '')}]")
+            continue
+        if char in (OBJECT, PAGE_BREAK):
+            continue
+        now = (bool(fmt and fmt[0]), bool(fmt and fmt[1]), bool(fmt and fmt[7] == "superscript"))
+        if now != state:
+            flush()
+            state = now
+        run.append(" " if char == "\n" else char)
+    flush()
+    return "".join(out).strip()
+
+
+def _note_texts(view) -> dict[int, str]:
+    texts = {}
+    for number, blocks in view.notes:
+        parts = [markup(b, {}) for b in blocks if isinstance(b, ParaView)]
+        texts[number] = " ".join(p for p in parts if p)
+    return texts
+
+
+# --- the header and the closing table ----------------------------------------------------------------------
+
+
+def _cell_lines(cell) -> list[str]:
+    return [b.plain() for b in cell.blocks if isinstance(b, ParaView)]
+
+
+def _sentence(text: str) -> str:
+    """A line printed in capitals, written back the way our data files write it ("Ủy ban nhân dân")."""
+    words = text.split()
+    out = []
+    for i, word in enumerate(words):
+        if word in ABBREVIATIONS:
+            out.append(word)
+        else:
+            out.append(word.capitalize() if i == 0 else word.lower())
+    line = " ".join(out)
+    for word, written in TITLE_WORDS.items():
+        line = line.replace(word, written)
+    for place in PLACE_WORDS:  # a place's proper name after its kind: "thành phố Hà Tĩnh"
+        line = re.sub(rf"(\b{place} )(.+)$", lambda m: m.group(1) + " ".join(w.capitalize() for w in m.group(2).split()),
+                      line, count=1)
+    return line
+
+
+def _unit_line(text: str) -> tuple[str, str | None]:
+    """"PHƯỜNG THẠCH QUÝ" → ("phường Thạch Quý", "phường")."""
+    lower = text.lower()
+    for unit in UNIT_WORDS:
+        if lower.startswith(unit + " "):
+            rest = text[len(unit) + 1:]
+            return f"{unit} {' '.join(w.capitalize() for w in rest.split())}", unit
+    return _sentence(text), None
+
+
+def _header(table: TableView, imported: Imported) -> None:
+    rows = table.rows
+    left = [line for line in _cell_lines(rows[0][0]) if line]
+    data = imported.data
+    organ: dict = {}
+    if len(left) >= 3:
+        organ["chu_quan"] = _sentence(left[0])
+        left = left[1:]
+    names = [_sentence(left[0])] + [_unit_line(line)[0] for line in left[1:]]
+    organ["ten"] = names if len(names) > 1 else names[0]
+    unit = _unit_line(left[-1])[1] if len(left) > 1 else None
+    if unit:
+        short = "UBND" if _norm(left[0]) == "ủy ban nhân dân" else names[0]
+        organ["ten_goi"] = f"{short} {names[-1]}"
+        organ["don_vi"] = unit
+    data["co_quan"] = organ
+    letter: dict = {}
+    for row in rows[1:]:
+        for cell in row:
+            for line in _cell_lines(cell):
+                number = _NUMBER_LINE.match(line)
+                date = _DATE_LINE.match(line)
+                if number:
+                    if number.group(1):
+                        letter["so"] = int(number.group(1))
+                    else:
+                        imported.header_notes.append("số văn bản để trống (bản dự thảo): giữ trống")
+                    letter["ky_hieu"] = number.group(2)
+                elif date:
+                    place, day, month, year = date.groups()
+                    letter["dia_danh"] = place.strip()
+                    if day and month:
+                        letter["ngay"] = datetime.date(int(year), int(month), int(day))
+                    else:
+                        imported.header_notes.append("ngày văn bản để trống (bản dự thảo): giữ trống")
+    data["van_ban"] = letter
+
+
+def _closing(table: TableView, data: dict) -> None:
+    cells = table.rows[0]
+    lines = [line for line in _cell_lines(cells[0]) if line]
+    recipients, keep = [], None
+    for line in lines[1:] if lines and lines[0].startswith("Nơi nhận") else lines:
+        item = line.lstrip("-–• ").rstrip(";.")
+        if item.startswith("Lưu:"):
+            keep = item[len("Lưu:"):].strip()
+        else:
+            recipients.append(item)
+    to = {"danh_sach": recipients}
+    if keep is not None:
+        to["luu"] = keep
+    data["noi_nhan"] = to
+    if len(cells) > 1:
+        sign = _cell_lines(cells[1])
+        filled = [line for line in sign if line]
+        if filled:
+            authority = [line for line in filled[:-1] if _SIGN_PREFIX.match(line)]
+            rest = [line for line in filled[:-1] if not _SIGN_PREFIX.match(line)]
+            signer = {}
+            if authority:
+                signer["tham_quyen"] = [f"{m.group(1)} {_sentence(m.group(2))}"
+                                        for m in map(_SIGN_PREFIX.match, authority)]
+            if rest:
+                signer["chuc_vu"] = _sentence(rest[-1])
+            signer["ho_ten"] = filled[-1]
+            data["nguoi_ky"] = signer
+
+
+def _period(title: str) -> dict | None:
+    quarter, months = _QUARTER.search(title), _MONTHS.search(title)
+    if quarter:
+        return {"loai": "quy", "so": ROMAN[quarter.group(1)], "nam": int(quarter.group(2))}
+    if months:
+        return {"loai": f"{months.group(1)}thang", "nam": int(months.group(2))}
+    year = _YEAR.search(title)
+    return {"loai": "nam", "nam": int(year.group(1))} if year else None
+
+
+# --- the body ----------------------------------------------------------------------------------------------
+
+
+def _heading_level(para: ParaView) -> int | None:
+    """1 for "I.", 2 for "1.", 3 for "1.1." …, from the style (Muc 1…) or the typed number of a bold line."""
+    text = para.plain()
+    style = para.props.get("style") or ""
+    if para.heading:
+        level = _STYLE_LEVEL.search(style)
+        if level:
+            return int(level.group(1))
+    number = _HEADING_NUMBER.match(text)
+    bold = bool(para.fmts) and all(f is None or f[0] for f, c in zip(para.fmts, para.text) if not c.isspace())
+    if number is None or not (para.heading or bold):
+        return None
+    roman, letter, digits, small = number.groups()
+    if roman:
+        return 1
+    if letter:
+        return 0
+    if digits:
+        return 1 + digits.count(".") + 1
+    return 4
+
+
+def _strip_number(text: str) -> str:
+    return _HEADING_NUMBER.sub("", text, count=1).strip()
+
+
+def _table(table: TableView, notes) -> dict:
+    """A body table as `bang`: header rows (those repeated on every page) into `dau`, merges as gop_cot/gop_dong."""
+    rows = table.rows
+    spans: dict[tuple[int, int], int] = {}
+    for r, row in enumerate(rows):
+        for cell in row:
+            if cell.merged:
+                top = r - 1
+                while top >= 0 and (top, cell.column) in spans and spans[(top, cell.column)] == 0:
+                    top -= 1
+                spans[(r, cell.column)] = 0
+                if top >= 0:
+                    spans[(top, cell.column)] = spans.get((top, cell.column), 1) + 1
+            else:
+                spans.setdefault((r, cell.column), 1)
+    out_rows = []
+    for r, row in enumerate(rows):
+        cells = []
+        for cell in row:
+            if cell.merged:
+                continue
+            text = " ".join(markup(b, notes) for b in cell.blocks if isinstance(b, ParaView)).strip()
+            across = cell.props.get("gộp ngang", "không")
+            extra = {}
+            if across != "không":
+                extra["gop_cot"] = int(across.split()[0])
+            if spans.get((r, cell.column), 1) > 1:
+                extra["gop_dong"] = spans[(r, cell.column)]
+            cells.append({"nd": text, **extra} if extra else text)
+        out_rows.append(cells)
+    header = sum(1 for props in table.row_props if props.get("lặp lại ở đầu mỗi trang") == "có")
+    bang = {}
+    if header:
+        bang["dau"] = out_rows[:header]
+    bang["dong"] = out_rows[header:]
+    return {"bang": bang}
+
+
+def _match(outline: Outline, level: int, text: str, parent: str | None) -> tuple[Section | None, float]:
+    best, score = None, 0.0
+    wanted = _norm(text)
+    for section in outline.sections:
+        if section.level != level:
+            continue
+        title = _norm(section.title)
+        ratio = difflib.SequenceMatcher(None, wanted, title).ratio()
+        if title and wanted.startswith(title):
+            ratio = max(ratio, 0.9)
+        if ratio > score:
+            best, score = section, ratio
+    return (best, score) if score >= 0.6 else (None, score)
+
+
+def _parent_of(outline: Outline, key: str) -> str | None:
+    parent = None
+    for section in outline.sections:
+        if section.level == 1:
+            parent = section.key
+        if section.key == key:
+            return parent if section.level > 1 else None
+    return None
+
+
+def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> None:
+    sections, comments = imported.sections, imported.notes
+    current: str | None = None
+    current_level = 0
+    sub: list | None = None  # the noi_dung of the subsection (muc) being filled
+    pending: list = []  # text before the first heading: the nearest section is the first one found
+    stack: list = []  # (level, noi_dung) of the open subsections, outermost first
+
+    def add(item, comment: str | None = None):
+        if current is None:
+            pending.append((item, comment))
+            return
+        target = sub if sub is not None else sections.setdefault(current, [])
+        if comment:
+            comments.setdefault(current, []).append(comment)
+        target.append(item)
+
+    for block in blocks:
+        if isinstance(block, TableView):
+            add(_table(block, notes))
+            continue
+        text = markup(block, notes)
+        if not text:
+            continue
+        imported.paragraphs += 1
+        level = _heading_level(block)
+        if level is None:
+            add(text)
+            continue
+        title_text = escape(_strip_number(block.plain()))
+        title_plain = _strip_number(block.plain())
+        if level in (1, 2):
+            section, _ = _match(outline, level, title_plain, current)
+            if section is not None:
+                current, current_level, sub = section.key, level, None
+                stack.clear()
+                sections.setdefault(current, [])
+                why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
+                if not (section.fixed and _norm(section.title) == _norm(title_plain)):
+                    imported.data.setdefault("_titles", {})[current] = title_text
+                    why += " (giữ nguyên tiêu đề của văn bản)"
+                comments.setdefault(current, []).insert(0, why)
+                continue
+            following = _next_unused(outline, current, level, sections)
+            if following is not None:
+                current, current_level, sub = following.key, level, None
+                stack.clear()
+                sections.setdefault(current, [])
+                imported.data.setdefault("_titles", {})[current] = title_text
+                comments.setdefault(current, []).insert(0, (
+                    f'đề mục "{block.plain()}" không khớp tiêu đề mục nào của mẫu: xếp theo thứ tự vào mục '
+                    f'{following.key}, giữ nguyên tiêu đề của văn bản'))
+                continue
+            extra = next((key for key, cap in outline.extras.items()
+                          if cap == level and current and key.startswith(_parent_key(outline, current))), None)
+            if extra:
+                entry = {"muc": title_text, "noi_dung": []}
+                sections.setdefault(extra, []).append(entry)
+                comments.setdefault(extra, []).append(
+                    f'đề mục "{block.plain()}" không có trong mẫu: thành mục con thêm sau các mục của mẫu')
+                current, current_level, sub = extra, level, entry["noi_dung"]
+                stack[:] = [(level, sub)]
+                continue
+            add(text, f'đề mục "{block.plain()}" không khớp mục nào của mẫu: giữ thành đoạn văn trong mục gần nhất')
+            continue
+        if level > current_level and current is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            entry = {"muc": title_text, "noi_dung": []}
+            if not _HEADING_NUMBER.match(block.plain()):
+                entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
+            (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
+            stack.append((level, entry["noi_dung"]))
+            sub = entry["noi_dung"]
+            continue
+        add(text, f'đề mục "{block.plain()}" (cấp {level}) giữ thành đoạn văn')
+    if pending:
+        first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
+        sections.setdefault(first, [])[0:0] = [item for item, _ in pending]
+        comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
+
+
+def _next_unused(outline: Outline, current: str | None, level: int, used: dict) -> Section | None:
+    """The template's next section at `level` after `current`, in the same part and not yet filled: a heading
+    whose words differ from the template's takes the place its number gives it."""
+    if current is None or level != 2:
+        return None
+    keys = [s.key for s in outline.sections]
+    if current not in keys:
+        return None
+    for section in outline.sections[keys.index(current) + 1:]:
+        if section.level < level:
+            return None
+        if section.level == level and section.key not in used:
+            return section
+    return None
+
+
+def _parent_key(outline: Outline, key: str) -> str:
+    """The prefix of the `*_khac` list that follows `key`'s part: chi_dao for van_ban_chi_dao, ket_qua for tthc."""
+    parent = _parent_of(outline, key) or key
+    return parent
+
+
+# --- the whole document ------------------------------------------------------------------------------------
+
+
+def read_report(content: bytes, name: str, library, template: str | None = None) -> Imported:
+    """A .docx report into data values and the comments on each judgement (DocgenError with a Vietnamese
+    message when the file is not a Word file or not a report)."""
+    try:
+        view = read_docx(content)
+    except UnsafeArchive as exc:
+        raise DocgenError(f"{name}: tệp Word không an toàn để đọc: {exc}") from None
+    except ValueError:
+        raise DocgenError(f"{name}: không phải tệp Word (.docx) đọc được (tệp hỏng, đặt mật khẩu hoặc định dạng "
+                          "khác; tệp .pdf quét không được hỗ trợ)") from None
+    body = view.body
+    head = next((i for i, b in enumerate(body[:3]) if isinstance(b, TableView) and b.rows and len(b.rows[0]) >= 2),
+                None)
+    if head is None or "CỘNG HÒA" not in " ".join(_cell_lines(body[head].rows[0][-1])).upper():
+        raise DocgenError(f"{name}: không phải báo cáo theo Nghị định 30/2020/NĐ-CP: không thấy bảng phần đầu văn "
+                          "bản (tên cơ quan bên trái, Quốc hiệu bên phải)")
+    imported = Imported(template or "", {})
+    _header(body[head], imported)
+    notes = _note_texts(view)
+    rest = body[head + 1:]
+    closing = next((i for i in range(len(rest) - 1, -1, -1) if isinstance(rest[i], TableView)
+                    and "Nơi nhận" in " ".join(_cell_lines(rest[i].rows[0][0]))), None)
+    tail = rest[closing:] if closing is not None else []
+    rest = rest[:closing] if closing is not None else rest
+    paras = [b for b in rest]
+    title_block, index = [], 0
+    while index < len(paras) and isinstance(paras[index], ParaView) and not paras[index].plain().startswith("Kính gửi"):
+        if paras[index].plain():
+            title_block.append(paras[index])
+        index += 1
+        if len(title_block) >= 3 and not paras[index - 1].plain():
+            break
+    data = imported.data
+    kind = title_block[0].plain() if title_block else ""
+    trich_yeu = title_block[1].plain() if len(title_block) > 1 else ""
+    period = _period(trich_yeu)
+    if period:
+        data["ky_bao_cao"] = period
+    if trich_yeu:
+        data["van_ban"]["trich_yeu"] = trich_yeu
+    for para in title_block[2:]:
+        line = para.plain()
+        found = _PERIOD_LINE.match(line)
+        if found and period:
+            d1, m1, y1, d2, m2, y2 = map(int, found.groups())
+            period["tu_ngay"] = datetime.date(y1, m1, d1)
+            period["den_ngay"] = datetime.date(y2, m2, d2)
+        else:
+            data["van_ban"]["phu_de"] = line
+    if index < len(paras) and isinstance(paras[index], ParaView) and paras[index].plain().startswith("Kính gửi"):
+        lines = paras[index].plain()[len("Kính gửi:"):].replace("\t", "\n").split("\n")
+        data["kinh_gui"] = [ln.strip().lstrip("-–• ").rstrip(";.") for ln in lines if ln.strip().strip("-")]
+        index += 1
+    body_blocks = paras[index:]
+    closing_text = None
+    for i in range(len(body_blocks) - 1, -1, -1):
+        block = body_blocks[i]
+        if isinstance(block, ParaView) and block.plain():
+            if block.plain().endswith("./."):
+                closing_text = markup(block, notes)[:-3].rstrip()
+                body_blocks = body_blocks[:i]
+            break
+    if tail:
+        _closing(tail[0], data)
+    chosen = template or _choose(library, kind, period, body_blocks)
+    imported.template = chosen
+    outline = outline_of(library, chosen)
+    _body(body_blocks, outline, imported, notes)
+    if closing_text is not None:
+        imported.sections["ket_luan"] = closing_text
+    return imported
+
+
+def _choose(library, kind: str, period: dict | None, blocks: list) -> str:
+    """The template whose outline matches most headings; a periodic report's kind decides between equals."""
+    headings = [(lvl, _strip_number(b.plain())) for b in blocks if isinstance(b, ParaView)
+                for lvl in [_heading_level(b)] if lvl in (0, 1, 2)]
+    best, best_score = None, -1.0
+    for name in library.names:
+        try:
+            outline = outline_of(library, name)
+        except (OSError, DocgenError):
+            continue
+        score = sum(1 for lvl, text in headings if _match(outline, lvl, text, None)[0] is not None)
+        if period and name == period["loai"]:
+            score += 0.5
+        if score > best_score:
+            best, best_score = name, score
+    if best is None:
+        raise DocgenError("không tìm thấy mẫu nào để đối chiếu đề mục")
+    return best
+
+
+# --- the data file -----------------------------------------------------------------------------------------
+
+
+def _dump(value, indent: int) -> str:
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def to_yaml(imported: Imported, source: str) -> str:
+    data = dict(imported.data)
+    titles = data.pop("_titles", {})
+    out = [f"# Dữ liệu đọc từ {source} bằng docgen nhap (mẫu {imported.template}). Mỗi chú thích # dưới đây ghi\n"
+           "# một nhận định của chương trình: hãy đọc lại trước khi dùng.\n",
+           _dump({"mau": imported.template}, 0)]
+    for note in imported.header_notes:
+        out.append(f"# {note}\n")
+    for key in ("co_quan", "van_ban", "ky_bao_cao", "kinh_gui", "noi_nhan", "nguoi_ky"):
+        if key in data:
+            if key == "van_ban" and "trich_yeu" in data[key]:
+                out.append("# trich_yeu, ky_hieu: giữ nguyên như văn bản gốc (xóa để dùng mặc định của mẫu)\n")
+            out.append(_dump({key: data[key]}, 0))
+    out.append("noi_dung:\n")
+    for key, items in imported.sections.items():
+        for note in imported.notes.get(key, []):
+            out.append(f"  # {note}\n")
+        if key in titles:
+            out.append(_dump({key: {"tieu_de": titles[key], "noi_dung": items}}, 2))
+        else:
+            out.append(_dump({key: items}, 2))
+    return "".join(out)
