@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cchc_docgen.errors import DocgenError
@@ -28,6 +28,7 @@ class Job:
     template_dirs: tuple[Path, ...]
     province: str | None
     strict: bool = False
+    pdfa: bool = False  # a PDF job: PDF/A-2b
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Outcome:
     template_name: str = ""
     notes: int = 0
     findings: tuple[str, ...] = ()  # the domain checks' messages, printed as warnings
+    docx: bytes | None = None  # a PDF job's .docx, rendered and waiting for LibreOffice (see convert_to_pdf)
 
     @property
     def ok(self) -> bool:
@@ -63,7 +65,8 @@ def expand_inputs(arguments) -> list[Path]:
     return found
 
 
-def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province, strict=False) -> list[Job]:
+def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province, strict=False,
+         pdfa=False) -> list[Job]:
     """One job per input, writing OUT_DIR/<stem>.<fmt>; two inputs with the same stem would overwrite each other."""
     jobs, seen = [], {}
     for data in inputs:
@@ -71,7 +74,7 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
         if output in seen:
             raise DocgenError(f"{seen[output]} và {data} cùng ra tệp {output}: đổi tên một tệp dữ liệu")
         seen[output] = data
-        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict))
+        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict, pdfa))
     # An input that is (or links to) another job's output would be overwritten before, or while, it is read.
     inputs_by_file = {real_target(job.data): job.data for job in jobs}
     for job in jobs:
@@ -81,16 +84,22 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
     return jobs
 
 
-def run_job(job: Job) -> Outcome:
-    """Render one file and write it; never raises (a worker must report, not die)."""
+def run_job(job: Job, convert: bool = True) -> Outcome:
+    """Render one file and write it; never raises (a worker must report, not die). A PDF job renders the .docx
+    and, unless `convert` is false (a batch converts all its PDFs in one LibreOffice start), converts it."""
     from cchc_docgen.pipeline import Pipeline
 
     try:
         if not is_stdout(job.output) and same_file(job.output, job.data):
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
-        result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, job.fmt, job.strict)
+        fmt = "docx" if job.fmt == "pdf" else job.fmt
+        result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, fmt, job.strict)
+        outcome = Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
+        if job.fmt == "pdf":
+            outcome = replace(outcome, docx=result.content)
+            return convert_to_pdf([outcome])[0] if convert else outcome
         write_output(job.output, result.content)
-        return Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
+        return outcome
     except DocgenError as exc:
         return Outcome(job, str(exc))
     except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on
@@ -99,12 +108,45 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job, f"lỗi nội bộ của docgen ({type(exc).__name__}: {exc})")
 
 
+def convert_to_pdf(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes whose .docx waits for conversion, converted by one LibreOffice start and written; each
+    failure is its file's (LibreOffice missing or stuck fails them all, and writes none)."""
+    from cchc_docgen.writers import pdf
+
+    waiting = [o for o in outcomes if o.ok and o.docx is not None]
+    if not waiting:
+        return outcomes
+    try:
+        converted = pdf.convert([o.docx for o in waiting], pdfa=waiting[0].job.pdfa)
+    except DocgenError as exc:
+        converted = [exc] * len(waiting)
+    done = {}
+    for outcome, result in zip(waiting, converted):
+        try:
+            if isinstance(result, DocgenError):
+                raise result
+            write_output(outcome.job.output, result)
+            done[id(outcome)] = replace(outcome, docx=None)
+        except DocgenError as exc:
+            done[id(outcome)] = replace(outcome, error=str(exc), docx=None)
+    return [done.get(id(o), o) for o in outcomes]
+
+
+def _render_only(job: Job) -> Outcome:
+    return run_job(job, convert=False)
+
+
 def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Outcome]:
-    """Run the jobs, in `workers` processes when there are several jobs; results in input order."""
+    """Run the jobs, in `workers` processes when there are several jobs; results in input order. PDF jobs are
+    rendered first, then converted together (see convert_to_pdf)."""
+    return convert_to_pdf(_run(jobs, workers, on_done))
+
+
+def _run(jobs: list[Job], workers: int, on_done) -> list[Outcome]:
     if workers <= 1 or len(jobs) <= 1:
         outcomes = []
         for job in jobs:
-            outcomes.append(run_job(job))
+            outcomes.append(_render_only(job))
             on_done(outcomes[-1])
         return outcomes
     import multiprocessing
@@ -126,7 +168,7 @@ def run(jobs: list[Job], workers: int, on_done=lambda outcome: None) -> list[Out
     try:
         outcomes = []
         # chunks keep inter-process traffic low; map keeps input order for the summary
-        for outcome in pool.map(run_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+        for outcome in pool.map(_render_only, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
             outcomes.append(outcome)
             on_done(outcome)
         return outcomes

@@ -159,29 +159,38 @@ def _guarded(action):
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
                    "hiện tại; '-': in ra đầu ra chuẩn; tên kết thúc bằng '/': thư mục kết quả). Nhiều tệp hoặc thư "
                    "mục: thư mục kết quả (mặc định: thư mục hiện tại).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
-              help="Định dạng kết quả.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "pdf"]),
+              help="Định dạng kết quả. Mặc định: docx (pdf khi dùng --pdfa). pdf cần LibreOffice.")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b (để ký số và lưu trữ), thay cho PDF thường.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
 @click.option("--strict", is_flag=True,
               help="Không sinh văn bản khi kiểm tra số liệu còn lỗi hoặc cảnh báo (mặc định: chỉ in cảnh báo).")
-def render_command(data, template_name, output: str | None, fmt: str, template_dirs, province, jobs, strict):
+def render_command(data, template_name, output: str | None, fmt: str | None, pdfa: bool, template_dirs, province,
+                   jobs, strict):
     """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
     hoặc mẫu tên như 'du-lieu/*.yaml'."""
     from cchc_docgen import batch
     from cchc_docgen.errors import DocgenError
     from cchc_docgen.output import is_stdout, why
 
+    if pdfa and fmt not in (None, "pdf"):
+        raise click.UsageError(f"--pdfa chỉ dùng với định dạng pdf, không với --format {fmt}")
+    fmt = fmt or ("pdf" if pdfa else "docx")
     try:
+        if fmt == "pdf":  # before any rendering: without LibreOffice no PDF can be made
+            from cchc_docgen.writers.pdf import find_soffice
+
+            find_soffice()
         inputs = batch.expand_inputs(data)
         # "-o ket-qua/" names a folder even before it exists (a Path would drop the slash).
         names_folder = bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
         single = len(inputs) == 1 and not Path(data[0]).is_dir()
         if single and not names_folder:
             target = (output if is_stdout(output) else Path(output)) if output else Path.cwd() / f"{inputs[0].stem}.{fmt}"
-            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict)]
+            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict, pdfa)]
         else:
             if is_stdout(output):
                 raise DocgenError("sinh nhiều tệp thì không in ra đầu ra chuẩn (-o -): cho -o một thư mục")
@@ -192,7 +201,7 @@ def render_command(data, template_name, output: str | None, fmt: str, template_d
                 out_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DocgenError(f"không tạo được thư mục kết quả {out_dir}: {why(exc)}") from None
-            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict)
+            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict, pdfa)
     except DocgenError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
