@@ -159,8 +159,9 @@ def _guarded(action):
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
                    "hiện tại; '-': in ra đầu ra chuẩn; tên kết thúc bằng '/': thư mục kết quả). Nhiều tệp hoặc thư "
                    "mục: thư mục kết quả (mặc định: thư mục hiện tại).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "pdf"]),
-              help="Định dạng kết quả. Mặc định: docx (pdf khi dùng --pdfa). pdf cần LibreOffice.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "pdf", "html"]),
+              help="Định dạng kết quả. Mặc định: docx (pdf khi dùng --pdfa). pdf cần LibreOffice; html: một trang "
+                   "xem trong trình duyệt, in ra như văn bản.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b (để ký số và lưu trữ), thay cho PDF thường.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")

@@ -165,7 +165,7 @@ def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["render"], "Lỗi: thiếu tham số DATA"),
     (["render", "x.yaml", "--format", "odt"],
-     "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md, pdf"),
+     "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md, pdf, html"),
     (["render", "x.yaml", "--khong-co"], "Lỗi: không có tùy chọn '--khong-co'"),
     (["khong-co"], "Lỗi: không có lệnh 'khong-co'"),
 ])

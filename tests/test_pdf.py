@@ -53,7 +53,7 @@ def test_a_report_becomes_a_pdf_with_its_pages_fonts_and_text(tmp_path):
     result = invoke("render", EXAMPLE, "--format", "pdf", "-o", out)
     assert result.exit_code == 0, result.output
     assert result.output == f"Đã tạo {out} (mẫu quy, 12 chú thích).\n"
-    assert pages(out) == 8  # the .docx's own pagination: the body, the signature, the landscape Phụ lục
+    assert pages(out) == 8  # as Word paginates the .docx (LibreOffice lays it out alike)
     used = fonts(out)
     assert used and all(embedded == "yes" for _, embedded in used), used
     # Times New Roman, or the metric-compatible Liberation Serif where Times New Roman is not installed

@@ -9,7 +9,7 @@ from cchc_docgen.errors import DocgenError
 # format → the module whose `write(document, **options) -> bytes` makes it; imported only when that format is
 # asked for (the .docx writer's import costs a one-shot Markdown render for nothing).
 WRITERS = {"docx": "cchc_docgen.writers.docx", "md": "cchc_docgen.writers.markdown",
-           "pdf": "cchc_docgen.writers.pdf"}
+           "pdf": "cchc_docgen.writers.pdf", "html": "cchc_docgen.writers.html"}
 FORMATS = tuple(WRITERS)
 # A filled Word form (writers/form.py) writes its own .docx and Markdown; the other formats start from those
 # (PDF converts its .docx) or from its blocks (HTML), as for any document.
