@@ -364,21 +364,33 @@ def lint_command(targets, template_dirs, province):
 
 
 @main.command("new")
-@click.option("-t", "--template", "template_name", required=True, metavar="TÊN", help="Tên mẫu (ví dụ: quy, ke-hoach).")
+@click.option("-t", "--template", "template_name", metavar="TÊN",
+              help="Tên mẫu (ví dụ: quy, ke-hoach). Với --tu: mặc định là mẫu của kỳ tiếp theo.")
+@click.option("--tu", "last_period", type=click.Path(dir_okay=False, path_type=Path), metavar="KỲ_TRƯỚC.yaml",
+              help="Lập khung cho kỳ tiếp theo từ tệp dữ liệu của kỳ trước: giữ đơn vị, người ký, nơi gửi, nơi nhận "
+                   "và dàn ý; số liệu và lời văn kỳ trước để ở chú thích.")
 @click.option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
 @_TEMPLATES_OPTION
 @click.option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay.")
-def new_command(template_name, province, template_dirs, year):
+def new_command(template_name, last_period, province, template_dirs, year):
     """In ra khung tệp dữ liệu YAML cho mẫu TÊN, mỗi trường có chú thích tiếng Việt.
 
     Khung kiểm tra và sinh văn bản được ngay (chỗ chưa điền in ra để trống). Ví dụ:
     docgen new -t quy --tinh "Hà Tĩnh" > bao-cao-quy.yaml
+    docgen new --tu bao-cao-quy-3.yaml > bao-cao-quy-4.yaml
     """
     from cchc_docgen.authoring import scaffold
     from cchc_docgen.templating.library import library_for
 
-    click.echo(_guarded(lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)),
-               nl=False)
+    if last_period is None and not template_name:
+        raise click.UsageError("cần -t TÊN_MẪU, hoặc --tu TỆP_KỲ_TRƯỚC.yaml để lập khung từ kỳ trước")
+    if last_period is not None and year is not None:
+        raise click.UsageError("--nam không dùng cùng --tu: năm của kỳ mới tính từ kỳ trước")
+    if last_period is not None:
+        made = lambda: scaffold.next_skeleton(library_for(template_dirs, province), last_period, template_name)  # noqa: E731
+    else:
+        made = lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)  # noqa: E731
+    click.echo(_guarded(made), nl=False)
 
 
 @main.command("schema")
