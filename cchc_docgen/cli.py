@@ -82,6 +82,7 @@ class _Group(_VietnameseHelp, click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run with usage errors reported in Vietnamese (exit 2) instead of click's English."""
+        utf8_console()
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as error:
@@ -102,6 +103,17 @@ class _Group(_VietnameseHelp, click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             click.echo("Lỗi: chương trình đọc kết quả đã đóng đầu ra trước khi docgen ghi xong", err=True)
             sys.exit(1)
+
+
+def utf8_console(streams=None) -> None:
+    """On Windows, what docgen prints is UTF-8 whatever the console's code page: a Vietnamese message stays
+    readable, and `docgen new > khung.yaml` (cmd) writes the UTF-8 file every reader of ours expects, instead of
+    failing on the first letter the code page lacks."""
+    if sys.platform != "win32" and streams is None:
+        return
+    for stream in streams or (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").replace("-", "").lower() != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
 
 
 @click.group("docgen", cls=_Group, context_settings=CONTEXT)
@@ -369,15 +381,18 @@ def lint_command(targets, template_dirs, province):
 @click.option("--tu", "last_period", type=click.Path(dir_okay=False, path_type=Path), metavar="KỲ_TRƯỚC.yaml",
               help="Lập khung cho kỳ tiếp theo từ tệp dữ liệu của kỳ trước: giữ đơn vị, người ký, nơi gửi, nơi nhận "
                    "và dàn ý; số liệu và lời văn kỳ trước để ở chú thích.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
+              help="Ghi khung vào TỆP (tệp mới) thay vì in ra. Nên dùng trên Windows: PowerShell đổi mã chữ của "
+                   "những gì chuyển hướng bằng '>'.")
 @click.option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
 @_TEMPLATES_OPTION
 @click.option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay.")
-def new_command(template_name, last_period, province, template_dirs, year):
+def new_command(template_name, last_period, output, province, template_dirs, year):
     """In ra khung tệp dữ liệu YAML cho mẫu TÊN, mỗi trường có chú thích tiếng Việt.
 
     Khung kiểm tra và sinh văn bản được ngay (chỗ chưa điền in ra để trống). Ví dụ:
     docgen new -t quy --tinh "Hà Tĩnh" > bao-cao-quy.yaml
-    docgen new --tu bao-cao-quy-3.yaml > bao-cao-quy-4.yaml
+    docgen new --tu bao-cao-quy-3.yaml -o bao-cao-quy-4.yaml
     """
     from cchc_docgen.authoring import scaffold
     from cchc_docgen.templating.library import library_for
@@ -390,7 +405,21 @@ def new_command(template_name, last_period, province, template_dirs, year):
         made = lambda: scaffold.next_skeleton(library_for(template_dirs, province), last_period, template_name)  # noqa: E731
     else:
         made = lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)  # noqa: E731
-    click.echo(_guarded(made), nl=False)
+    if output is None:
+        click.echo(_guarded(made), nl=False)
+        return
+
+    def write():
+        from cchc_docgen.errors import DocgenError
+        from cchc_docgen.output import write_output
+
+        # A data file is the officer's work: a skeleton never replaces one (last period's least of all).
+        if output.exists():
+            raise DocgenError(f"tệp {output} đã có; docgen new không ghi đè tệp: chọn tên khác")
+        write_output(output, made().encode("utf-8"))
+        return f"Đã tạo {output}. Kiểm tra: docgen validate {output}"
+
+    click.echo(_guarded(write))
 
 
 @main.command("schema")
