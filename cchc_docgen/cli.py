@@ -263,6 +263,24 @@ class _NoBar:
         pass
 
 
+@main.command("xem")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
+@_TEMPLATES_OPTION
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@click.option("--cong", "port", type=click.IntRange(0, 65535), default=8765, show_default=True, metavar="CỔNG",
+              help="Cổng trên 127.0.0.1 (0: một cổng còn trống).")
+@click.option("--khong-mo", "no_browser", is_flag=True, help="Không tự mở trình duyệt.")
+def xem_command(data, template_name, template_dirs, province, port, no_browser):
+    """Xem trước văn bản của DATA trong trình duyệt khi đang soạn: trang tự cập nhật mỗi lần lưu tệp dữ liệu
+    hoặc mẫu, lỗi và cảnh báo hiện bên cạnh (bấm vào vị trí để mở dòng đó trong VS Code). Chỉ mở trên chính
+    máy này (127.0.0.1). Ctrl-C để dừng."""
+    from cchc_docgen import preview
+
+    _guarded(lambda: preview.serve(preview.Preview(data, template_name, template_dirs, province), port,
+                                   click.echo, not no_browser))
+
+
 @main.command("templates")
 @click.option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 @_TEMPLATES_OPTION
