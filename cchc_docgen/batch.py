@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cchc_docgen.errors import DocgenError
@@ -28,6 +28,7 @@ class Job:
     template_dirs: tuple[Path, ...]
     province: str | None
     strict: bool = False
+    pdfa: bool = False  # a PDF job: PDF/A-2b
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Outcome:
     template_name: str = ""
     notes: int = 0
     findings: tuple[str, ...] = ()  # the domain checks' messages, printed as warnings
+    docx: bytes | None = None  # a PDF job's .docx, rendered and waiting for LibreOffice (see convert_to_pdf)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +68,8 @@ def expand_inputs(arguments, purpose: str = "để sinh văn bản") -> list[Pat
     return found
 
 
-def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province, strict=False) -> list[Job]:
+def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_dirs, province, strict=False,
+         pdfa=False) -> list[Job]:
     """One job per input, writing OUT_DIR/<stem>.<fmt>; two inputs with the same stem would overwrite each other."""
     jobs, seen = [], {}
     for data in inputs:
@@ -74,7 +77,7 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
         if output in seen:
             raise DocgenError(f"{seen[output]} và {data} cùng ra tệp {output}: đổi tên một tệp dữ liệu")
         seen[output] = data
-        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict))
+        jobs.append(Job(data, output, fmt, template_name, tuple(template_dirs), province, strict, pdfa))
     # An input that is (or links to) another job's output would be overwritten before, or while, it is read.
     inputs_by_file = {real_target(job.data): job.data for job in jobs}
     for job in jobs:
@@ -84,16 +87,22 @@ def plan(inputs: list[Path], out_dir: Path, fmt: str, template_name, template_di
     return jobs
 
 
-def run_job(job: Job) -> Outcome:
-    """Render one file and write it; never raises (a worker must report, not die)."""
+def run_job(job: Job, convert: bool = True) -> Outcome:
+    """Render one file and write it; never raises (a worker must report, not die). A PDF job renders the .docx
+    and, unless `convert` is false (a batch converts all its PDFs in one LibreOffice start), converts it."""
     from cchc_docgen.pipeline import Pipeline
 
     try:
         if not is_stdout(job.output) and same_file(job.output, job.data):
             raise DocgenError(f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
-        result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, job.fmt, job.strict)
+        fmt = "docx" if job.fmt == "pdf" else job.fmt
+        result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, fmt, job.strict)
+        outcome = Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
+        if job.fmt == "pdf":
+            outcome = replace(outcome, docx=result.content)
+            return convert_to_pdf([outcome])[0] if convert else outcome
         write_output(job.output, result.content)
-        return Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
+        return outcome
     except DocgenError as exc:
         return Outcome(job, str(exc))
     except Exception as exc:  # a bug of ours, reported like any failure so the batch goes on
@@ -102,10 +111,44 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job, f"lỗi nội bộ của docgen ({type(exc).__name__}: {exc})")
 
 
+def convert_to_pdf(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes whose .docx waits for conversion, converted by one LibreOffice start and written; each
+    failure is its file's (LibreOffice missing or stuck fails them all, and writes none)."""
+    from cchc_docgen.writers import pdf
+
+    waiting = [o for o in outcomes if o.ok and o.docx is not None]
+    if not waiting:
+        return outcomes
+    try:
+        converted = pdf.convert([o.docx for o in waiting], pdfa=waiting[0].job.pdfa)
+    except DocgenError as exc:
+        converted = [exc] * len(waiting)
+    done = {}
+    for outcome, result in zip(waiting, converted):
+        try:
+            if isinstance(result, DocgenError):
+                raise result
+            write_output(outcome.job.output, result)
+            done[id(outcome)] = replace(outcome, docx=None)
+        except DocgenError as exc:
+            done[id(outcome)] = replace(outcome, error=str(exc), docx=None)
+    return [done.get(id(o), o) for o in outcomes]
+
+
+def _render_only(job: Job) -> Outcome:
+    return run_job(job, convert=False)
+
+
 def run(jobs: list, workers: int, on_done=lambda outcome: None, work=None) -> list:
     """Run the jobs, in `workers` processes when there are several jobs; results in input order. `work`: the
-    function each job is given to (a module-level one, so workers can find it), by default run_job."""
-    work = work or run_job
+    function each job is given to (a module-level one, so workers can find it); by default each job is rendered,
+    and PDF jobs are then converted together (see convert_to_pdf)."""
+    if work is not None:
+        return _run(jobs, workers, on_done, work)
+    return convert_to_pdf(_run(jobs, workers, on_done, _render_only))
+
+
+def _run(jobs: list, workers: int, on_done, work) -> list:
     if workers <= 1 or len(jobs) <= 1:
         outcomes = []
         for job in jobs:

@@ -82,6 +82,7 @@ class _Group(_VietnameseHelp, click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run with usage errors reported in Vietnamese (exit 2) instead of click's English."""
+        utf8_console()
         try:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as error:
@@ -102,6 +103,17 @@ class _Group(_VietnameseHelp, click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             click.echo("Lỗi: chương trình đọc kết quả đã đóng đầu ra trước khi docgen ghi xong", err=True)
             sys.exit(1)
+
+
+def utf8_console(streams=None) -> None:
+    """On Windows, what docgen prints is UTF-8 whatever the console's code page: a Vietnamese message stays
+    readable, and `docgen new > khung.yaml` (cmd) writes the UTF-8 file every reader of ours expects, instead of
+    failing on the first letter the code page lacks."""
+    if sys.platform != "win32" and streams is None:
+        return
+    for stream in streams or (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").replace("-", "").lower() != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
 
 
 @click.group("docgen", cls=_Group, context_settings=CONTEXT)
@@ -159,29 +171,39 @@ def _guarded(action):
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
                    "hiện tại; '-': in ra đầu ra chuẩn; tên kết thúc bằng '/': thư mục kết quả). Nhiều tệp hoặc thư "
                    "mục: thư mục kết quả (mặc định: thư mục hiện tại).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
-              help="Định dạng kết quả.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "pdf", "html"]),
+              help="Định dạng kết quả. Mặc định: docx (pdf khi dùng --pdfa). pdf cần LibreOffice; html: một trang "
+                   "xem trong trình duyệt, in ra như văn bản.")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b (để ký số và lưu trữ), thay cho PDF thường.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
 @click.option("--strict", is_flag=True,
               help="Không sinh văn bản khi kiểm tra số liệu còn lỗi hoặc cảnh báo (mặc định: chỉ in cảnh báo).")
-def render_command(data, template_name, output: str | None, fmt: str, template_dirs, province, jobs, strict):
+def render_command(data, template_name, output: str | None, fmt: str | None, pdfa: bool, template_dirs, province,
+                   jobs, strict):
     """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
     hoặc mẫu tên như 'du-lieu/*.yaml'."""
     from cchc_docgen import batch
     from cchc_docgen.errors import DocgenError
     from cchc_docgen.output import is_stdout, why
 
+    if pdfa and fmt not in (None, "pdf"):
+        raise click.UsageError(f"--pdfa chỉ dùng với định dạng pdf, không với --format {fmt}")
+    fmt = fmt or ("pdf" if pdfa else "docx")
     try:
+        if fmt == "pdf":  # before any rendering: without LibreOffice no PDF can be made
+            from cchc_docgen.writers.pdf import find_soffice
+
+            find_soffice()
         inputs = batch.expand_inputs(data)
         # "-o ket-qua/" names a folder even before it exists (a Path would drop the slash).
         names_folder = bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
         single = len(inputs) == 1 and not Path(data[0]).is_dir()
         if single and not names_folder:
             target = (output if is_stdout(output) else Path(output)) if output else Path.cwd() / f"{inputs[0].stem}.{fmt}"
-            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict)]
+            todo = [batch.Job(inputs[0], target, fmt, template_name, tuple(template_dirs), province, strict, pdfa)]
         else:
             if is_stdout(output):
                 raise DocgenError("sinh nhiều tệp thì không in ra đầu ra chuẩn (-o -): cho -o một thư mục")
@@ -192,7 +214,7 @@ def render_command(data, template_name, output: str | None, fmt: str, template_d
                 out_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DocgenError(f"không tạo được thư mục kết quả {out_dir}: {why(exc)}") from None
-            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict)
+            todo = batch.plan(inputs, out_dir, fmt, template_name, template_dirs, province, strict, pdfa)
     except DocgenError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
@@ -374,6 +396,24 @@ def nhap_command(report, template_name, province, template_dirs, output):
                 + " Kiểm tra các chú thích # trong tệp trước khi dùng.")
 
     click.echo(_guarded(run), err=True)
+
+
+@main.command("xem")
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
+@_TEMPLATES_OPTION
+@click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@click.option("--cong", "port", type=click.IntRange(0, 65535), default=8765, show_default=True, metavar="CỔNG",
+              help="Cổng trên 127.0.0.1 (0: một cổng còn trống).")
+@click.option("--khong-mo", "no_browser", is_flag=True, help="Không tự mở trình duyệt.")
+def xem_command(data, template_name, template_dirs, province, port, no_browser):
+    """Xem trước văn bản của DATA trong trình duyệt khi đang soạn: trang tự cập nhật mỗi lần lưu tệp dữ liệu
+    hoặc mẫu, lỗi và cảnh báo hiện bên cạnh (bấm vào vị trí để mở dòng đó trong VS Code). Chỉ mở trên chính
+    máy này (127.0.0.1). Ctrl-C để dừng."""
+    from cchc_docgen import preview
+
+    _guarded(lambda: preview.serve(preview.Preview(data, template_name, template_dirs, province), port,
+                                   click.echo, not no_browser))
 
 
 @main.command("templates")
@@ -608,21 +648,50 @@ def _lint_targets(targets) -> list[str]:
 
 
 @main.command("new")
-@click.option("-t", "--template", "template_name", required=True, metavar="TÊN", help="Tên mẫu (ví dụ: quy, ke-hoach).")
+@click.option("-t", "--template", "template_name", metavar="TÊN",
+              help="Tên mẫu (ví dụ: quy, ke-hoach). Với --tu: mặc định là mẫu của kỳ tiếp theo.")
+@click.option("--tu", "last_period", type=click.Path(dir_okay=False, path_type=Path), metavar="KỲ_TRƯỚC.yaml",
+              help="Lập khung cho kỳ tiếp theo từ tệp dữ liệu của kỳ trước: giữ đơn vị, người ký, nơi gửi, nơi nhận "
+                   "và dàn ý; số liệu và lời văn kỳ trước để ở chú thích.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
+              help="Ghi khung vào TỆP (tệp mới) thay vì in ra. Nên dùng trên Windows: PowerShell đổi mã chữ của "
+                   "những gì chuyển hướng bằng '>'.")
 @click.option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
 @_TEMPLATES_OPTION
 @click.option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay.")
-def new_command(template_name, province, template_dirs, year):
+def new_command(template_name, last_period, output, province, template_dirs, year):
     """In ra khung tệp dữ liệu YAML cho mẫu TÊN, mỗi trường có chú thích tiếng Việt.
 
     Khung kiểm tra và sinh văn bản được ngay (chỗ chưa điền in ra để trống). Ví dụ:
     docgen new -t quy --tinh "Hà Tĩnh" > bao-cao-quy.yaml
+    docgen new --tu bao-cao-quy-3.yaml -o bao-cao-quy-4.yaml
     """
     from cchc_docgen.authoring import scaffold
     from cchc_docgen.templating.library import library_for
 
-    click.echo(_guarded(lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)),
-               nl=False)
+    if last_period is None and not template_name:
+        raise click.UsageError("cần -t TÊN_MẪU, hoặc --tu TỆP_KỲ_TRƯỚC.yaml để lập khung từ kỳ trước")
+    if last_period is not None and year is not None:
+        raise click.UsageError("--nam không dùng cùng --tu: năm của kỳ mới tính từ kỳ trước")
+    if last_period is not None:
+        made = lambda: scaffold.next_skeleton(library_for(template_dirs, province), last_period, template_name)  # noqa: E731
+    else:
+        made = lambda: scaffold.skeleton(library_for(template_dirs, province), template_name, province, year)  # noqa: E731
+    if output is None:
+        click.echo(_guarded(made), nl=False)
+        return
+
+    def write():
+        from cchc_docgen.errors import DocgenError
+        from cchc_docgen.output import write_output
+
+        # A data file is the officer's work: a skeleton never replaces one (last period's least of all).
+        if output.exists():
+            raise DocgenError(f"tệp {output} đã có; docgen new không ghi đè tệp: chọn tên khác")
+        write_output(output, made().encode("utf-8"))
+        return f"Đã tạo {output}. Kiểm tra: docgen validate {output}"
+
+    click.echo(_guarded(write))
 
 
 @main.command("schema")

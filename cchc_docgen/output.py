@@ -163,6 +163,8 @@ def remove_stale_temporaries(directory: Path) -> None:
 
 
 def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # there os.kill(pid, 0) does not test a process: it ends it (TerminateProcess)
+        return _windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -170,6 +172,20 @@ def _process_alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True  # someone else's process: not ours to judge
     return True
+
+
+def _windows_process_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: someone else's process, running
+    try:
+        code = ctypes.c_ulong()
+        return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -22,6 +22,11 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 
 
+def posix_only(reason: str):
+    """A test of something Windows does not have (devices, pipes, Unix permissions, process groups...)."""
+    return pytest.mark.skipif(os.name != "posix", reason=f"POSIX only: {reason}")
+
+
 def run_cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 

@@ -60,8 +60,8 @@ def test_the_stages_alone_give_what_render_gives():
 
 
 def test_an_unknown_format_is_an_error_not_a_docx():
-    with pytest.raises(cchc_docgen.DocgenError, match="không có định dạng 'pdf'; các định dạng: docx, md"):
-        cchc_docgen.render(EXAMPLES / "thach-quy-q3-2024.yaml", format="pdf")
+    with pytest.raises(cchc_docgen.DocgenError, match="không có định dạng 'odt'; các định dạng: docx, md, pdf, html"):
+        cchc_docgen.render(EXAMPLES / "thach-quy-q3-2024.yaml", format="odt")
 
 
 def test_errors_name_the_field_and_where_it_is():

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, with_body_xml  # noqa: F401 (re-exported)
+from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, posix_only, with_body_xml  # noqa: F401 (re-exported)
 from lxml import etree
 
 from cchc_docgen import output, pipeline
@@ -354,6 +354,7 @@ def test_footnotes_appear_with_a_layout_that_has_no_footnotes_part(tmp_path):
 
 # --- where the output goes -----------------------------------------------------------------------------------
 
+@posix_only("a read-only folder (Windows ignores a folder's read-only mode)")
 def test_read_only_output_folder(tmp_path):
     folder = tmp_path / "chi-doc"
     folder.mkdir()
@@ -371,6 +372,7 @@ def test_read_only_output_folder(tmp_path):
         folder.chmod(0o755)
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_an_output_that_links_to_the_input_is_refused(tmp_path):
     data = valid_copy(tmp_path)
     before = data.read_bytes()

@@ -102,7 +102,7 @@ def test_output_equal_to_input_is_refused(tmp_path):
 
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
-    assert run_cli("render", "x.yaml", "--format", "pdf").exit_code == 2
+    assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2
 
 
 def test_default_output_name_in_current_folder(tmp_path, monkeypatch):
@@ -164,7 +164,8 @@ def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["render"], "Lỗi: thiếu tham số DATA"),
-    (["render", "x.yaml", "--format", "pdf"], "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md"),
+    (["render", "x.yaml", "--format", "odt"],
+     "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md, pdf, html"),
     (["render", "x.yaml", "--khong-co"], "Lỗi: không có tùy chọn '--khong-co'"),
     (["khong-co"], "Lỗi: không có lệnh 'khong-co'"),
 ])

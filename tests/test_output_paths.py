@@ -18,6 +18,7 @@ import time
 import zipfile
 
 import pytest
+from conftest import posix_only
 from test_bad_inputs import CORPUS, OLD_OUTPUT, invoke, leftovers, valid_copy
 
 from cchc_docgen import output
@@ -43,6 +44,7 @@ def test_a_character_device_is_written_to_not_replaced(tmp_path):
     assert stat.S_ISCHR(os.stat(tmp_path / "null").st_mode)
 
 
+@posix_only("/dev/null")
 def test_dev_null_stays_a_device():
     before = os.stat("/dev/null")
     result = invoke("render", CORPUS / "valid.yaml", "-o", "/dev/null")
@@ -64,6 +66,7 @@ def test_markdown_to_standard_output(tmp_path):
     assert result.returncode == 0 and result.stdout.decode("utf-8").startswith("**"), result.stdout[:200]
 
 
+@posix_only("/dev/stdout")
 def test_dev_stdout_redirected_to_a_file(tmp_path):
     data = valid_copy(tmp_path)
     target = tmp_path / "qua-stdout.docx"
@@ -77,6 +80,7 @@ def test_dev_stdout_redirected_to_a_file(tmp_path):
     zipfile.ZipFile(target).testzip()
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_a_link_is_written_through(tmp_path):
     data = valid_copy(tmp_path)
     (tmp_path / "that.docx").write_bytes(OLD_OUTPUT)
@@ -88,6 +92,7 @@ def test_a_link_is_written_through(tmp_path):
     assert is_docx((tmp_path / "that.docx").read_bytes()) and not leftovers(tmp_path)
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_a_dangling_link_creates_its_target(tmp_path):
     data = valid_copy(tmp_path)
     (tmp_path / "out").mkdir()
@@ -98,6 +103,7 @@ def test_a_dangling_link_creates_its_target(tmp_path):
     assert link.is_symlink() and is_docx((tmp_path / "out" / "new.docx").read_bytes())
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_a_loop_of_links_is_an_error(tmp_path):
     (tmp_path / "a.docx").symlink_to("b.docx")
     (tmp_path / "b.docx").symlink_to("a.docx")
@@ -106,6 +112,7 @@ def test_a_loop_of_links_is_an_error(tmp_path):
     assert "liên kết tượng trưng (symlink) vòng quanh" in result.output and "Traceback" not in result.output
 
 
+@posix_only("named pipes (mkfifo)")
 def test_a_pipe_without_a_reader_is_an_error_not_a_hang(tmp_path):
     fifo = tmp_path / "ong"
     os.mkfifo(fifo)
@@ -115,6 +122,7 @@ def test_a_pipe_without_a_reader_is_an_error_not_a_hang(tmp_path):
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
+@posix_only("named pipes (mkfifo)")
 def test_a_pipe_with_a_reader_gets_the_document(tmp_path):
     fifo = tmp_path / "ong"
     os.mkfifo(fifo)
@@ -161,6 +169,7 @@ def test_many_files_to_standard_output_is_refused(tmp_path):
     assert result.exit_code == 1 and "không in ra đầu ra chuẩn (-o -)" in result.output
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_an_input_linked_to_another_jobs_output_is_refused_before_anything_is_written(tmp_path):
     inputs, out = tmp_path / "du-lieu", tmp_path / "ket-qua"
     inputs.mkdir()
@@ -200,6 +209,7 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next(tmp_path):
         sleeper.wait()
 
 
+@posix_only("process groups and SIGTERM")
 def test_sigterm_stops_a_batch_leaving_whole_files_only(tmp_path):
     inputs, out = tmp_path / "du-lieu", tmp_path / "ket-qua"
     inputs.mkdir()

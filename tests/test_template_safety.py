@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import layout_variant, run_cli, with_body_xml
+from conftest import layout_variant, posix_only, run_cli, with_body_xml
 from test_bad_inputs import CORPUS, invoke
 
 HEAD = "::: loai_van_ban\nBÁO CÁO\n::: trich_yeu\nBáo cáo thử\n::: noi_dung\n"
@@ -186,10 +186,12 @@ def _wait_measured(child, seconds):
         time.sleep(0.02)
 
 
+@posix_only("os.wait4 measures the child's peak memory")
 def test_a_huge_string_repetition_is_stopped(tmp_path):
     _refused_in_time(tmp_path, "{{ 'a' * 10**8 }}", 10)
 
 
+@posix_only("os.wait4 measures the child's peak memory")
 def test_nested_loops_are_stopped(tmp_path):
     _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 10)
 
@@ -227,6 +229,7 @@ def test_printing_a_huge_number_is_a_template_error(attempt):
 ], ids=["is-sequence-loop", "percent-width", "percent-star", "format-filter", "center-filter", "str-center",
         "str-zfill", "str-format", "str-format-nested", "indent", "str-replace", "replace-filter", "join-filter",
         "str-join", "concat-doubling", "plus-doubling", "list-extend-doubling", "batch", "printed-too-much"])
+@posix_only("os.wait4 measures the child's peak memory")
 def test_hostile_templates_are_stopped_within_limits(tmp_path, body, message):
     # A budget of 5 s: each limit must be what stops its case, however slow the machine is today.
     _refused_in_time(tmp_path, body, 10, message, env={"DOCGEN_TEMPLATE_SECONDS": "5"})
@@ -247,11 +250,13 @@ def test_a_template_with_100000_headings_is_pruned_in_time(tmp_path):
 
 
 @pytest.mark.parametrize("value", ["nan", "-1", "0", "inf", "abc", "1.5s"])
+@posix_only("os.wait4 measures the child's peak memory")
 def test_a_bad_template_time_budget_is_refused(tmp_path, value):
     _refused_in_time(tmp_path, "Xin chào.", 10, f"biến môi trường DOCGEN_TEMPLATE_SECONDS='{value}' không hợp lệ",
                      env={"DOCGEN_TEMPLATE_SECONDS": value})
 
 
+@posix_only("os.wait4 measures the child's peak memory")
 def test_a_time_budget_with_a_decimal_comma(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCGEN_TEMPLATE_SECONDS", "0,5")
     stderr = _refused_in_time(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
@@ -261,6 +266,7 @@ def test_a_time_budget_with_a_decimal_comma(tmp_path, monkeypatch):
 
 # --- links out of a template folder ----------------------------------------------------------------------------
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_an_include_linked_out_of_the_folder_is_refused(tmp_path):
     folder = tmp_path / "mau"
     folder.mkdir()
@@ -276,6 +282,7 @@ def test_an_include_linked_out_of_the_folder_is_refused(tmp_path):
     assert f"{folder / 'quy.md.j2'}:6: lỗi: tệp mẫu {folder / '_x.md.j2'} trỏ ra ngoài thư mục mẫu" in linted.output
 
 
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_a_link_inside_the_folder_still_works(tmp_path):
     folder = tmp_path / "mau"
     (folder / "chung").mkdir(parents=True)
@@ -289,6 +296,7 @@ def test_a_link_inside_the_folder_still_works(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["bo-cuc.docx", "cau-hinh.yaml", "quy.md.j2"])
+@posix_only("symbolic links (Windows needs administrator rights)")
 def test_a_layout_settings_or_template_linked_out_of_the_folder_is_refused(tmp_path, name):
     outside = tmp_path / "ngoai"
     outside.mkdir()
@@ -331,6 +339,7 @@ def _plant(cache):
 
 
 @pytest.mark.parametrize("weakness", ["folder-writable-by-all", "file-writable-by-all", "none"])
+@posix_only("Unix file owners and permissions")
 def test_code_planted_in_a_cache_anyone_can_write_is_not_run(tmp_path, weakness):
     cache = tmp_path / "cache"
     cache.mkdir(mode=0o700)

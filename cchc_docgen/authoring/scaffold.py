@@ -17,14 +17,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 import jinja2
 import jinja2.meta
+import yaml
 
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.appendix import CATALOG_FOLDER
-from cchc_docgen.errors import DocgenError, TemplateError
+from cchc_docgen.errors import DataError, DocgenError, TemplateError
 from cchc_docgen.templating.library import Raw
 
 BLANK = "……"
@@ -177,6 +179,8 @@ def narrowed_schema(usage: Usage | None = None, schema: dict | None = None) -> d
 # --- the skeleton ------------------------------------------------------------------------------------------
 
 def _scalar(value) -> str:
+    if getattr(value, "written", None) is not None:  # a decimal as the ward wrote it (loader.WrittenFloat)
+        return value.written
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -396,3 +400,318 @@ def _appendices(w: _Writer, schema: dict, catalogs: dict) -> None:
             w.comment(f"{indicator.name}{unit}", 6)
             w.lines.append(f"      {indicator.id}: 0")
     w.disable(start, 0)
+
+
+# --- the next period's skeleton, from last period's data (docgen new --tu) --------------------------------
+#
+# What stays from one period to the next is carried over as it was written: the unit, the signer, Kính gửi and
+# Nơi nhận, the standard-sentence switches and the outline (sections, their titles, sub-headings and where the
+# standard sentences stand). What belongs to the period is not: the number and date of the document, the
+# figures and the text. Those are kept as comments ("kỳ trước: 537") to compare with and rewrite from; the
+# figure blocks are commented out whole, as in `docgen new`, so the file validates and renders as it is.
+
+# The periodic reports of a year, in order (Decree 09/2019): a unit reporting by these kinds goes from one to
+# the next, skipping a kind its templates do not have; quarterly reports go from quarter to quarter.
+_YEAR_CYCLE = ("6thang", "9thang", "nam")
+LAST_PERIOD = "kỳ trước"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    number: int | None
+    year: int
+
+    @property
+    def name(self) -> str:
+        return fmt.period_phrase(self.kind, self.number, self.year)
+
+    @property
+    def following(self) -> str:
+        return fmt.next_period_phrase(self.kind, self.number, self.year)
+
+
+def next_period(last: Period, kinds: tuple[str, ...] = _YEAR_CYCLE) -> Period:
+    """The period after `last`: the next quarter; in the yearly cycle the next kind of `kinds` (those the unit's
+    templates report on), into the next year after the year's report."""
+    if last.kind == "quy":
+        return Period("quy", 1, last.year + 1) if last.number == 4 else Period("quy", last.number + 1, last.year)
+    cycle = [k for k in _YEAR_CYCLE if k in kinds] or [last.kind]
+    if last.kind not in cycle:
+        return Period(last.kind, None, last.year + 1)
+    at = cycle.index(last.kind)
+    if at + 1 < len(cycle):
+        return Period(cycle[at + 1], None, last.year)
+    return Period(cycle[0], None, last.year + 1)
+
+
+def next_skeleton(library, path, template_name: str | None = None) -> str:
+    """The data file of the period after the one `path` reports on (see the comment above)."""
+    from cchc_docgen.pipeline import Pipeline, located
+    from cchc_docgen.reading import loader, validate
+
+    loaded = loader.load(path)
+    pipeline = Pipeline(library=library)
+    library, template = pipeline.choose_template(loaded)
+    with located(loaded):
+        validate.validate(loaded, template.schema if template else library.schema())
+    data = loaded.data
+    periods = data.get("ky_bao_cao")
+    if not periods:
+        raise DataError("tệp kỳ trước không ghi kỳ báo cáo (ky_bao_cao) nên không biết kỳ tiếp theo; dùng "
+                        "'docgen new -t TÊN_MẪU' để lập khung mới", loaded.location(()))
+    records = periods if isinstance(periods, list) else [periods]
+    last = Period(records[-1]["loai"], records[-1].get("so"), records[-1]["nam"])
+    last_name = fmt.periods_phrase(Period(r["loai"], r.get("so"), r["nam"]).name for r in records)
+    old_name = data.get("mau")
+    in_cycle = old_name in fmt.PERIOD_KINDS and old_name == last.kind  # the kind's own template: follow the kinds
+    kinds = tuple(k for k in fmt.PERIOD_KINDS if k in library.names) if in_cycle else (last.kind,)
+    period = next_period(last, kinds)
+    name = template_name or (period.kind if in_cycle else old_name)
+    new_template = library.get(name)  # a missing template is said now, not when the officer renders
+    writer = _NextWriter(new_template.schema, last, period, new_template.kind == "form")
+    writer.renames.setdefault(last_name, period.name)  # "năm 2024 và quý I năm 2025" as a whole
+    return writer.write(data, name, path, last_name)
+
+
+class _NextWriter:
+    def __init__(self, schema: dict, last: Period, period: Period, form: bool = False):
+        self.schema = schema
+        # A Word form reads its figures without asking whether they are there: its figures stay switched on, at
+        # 0 as `docgen new` writes them for a form, beside last period's.
+        self.form = form
+        self.last, self.period = last, period
+        self.lines: list[str] = []
+        # A title naming the period names the new one ("quý III năm 2024" → "quý IV năm 2024"), and the period
+        # after it likewise, in one pass so that a replaced name is not replaced again.
+        self.renames = {last.name: period.name, last.following: period.following}
+
+    def write(self, data: dict, name: str, path, last_name: str) -> str:
+        self.last_name = last_name
+        add = self.lines.append
+        add(f"# yaml-language-server: $schema={schema_file().as_uri()}")
+        add(f"# Khung báo cáo {self.period.name}, lập bằng 'docgen new --tu' từ báo cáo {last_name} ({path}).")
+        for line in _wrap("Giữ nguyên đơn vị, người ký, Kính gửi, Nơi nhận và dàn ý của kỳ trước. Số liệu và lời văn "
+                          f"của kỳ trước nằm ở các dòng chú thích '{LAST_PERIOD}: …' để so sánh và viết lại: bỏ dấu "
+                          "'# ' ở đầu các dòng của khối số liệu rồi điền số của kỳ này (trường nào còn để trống, "
+                          "docgen validate báo đúng dòng).", 108):
+            add(f"# {line}")
+        add("# Kiểm tra: docgen validate TỆP.yaml    Sinh văn bản: docgen render TỆP.yaml -o TỆP.docx")
+        add("")
+        for key, value in data.items():
+            if isinstance(value, (dict, list)) and value and self.lines[-1]:
+                add("")
+            handler = getattr(self, f"_{key}", None)
+            if handler is not None:
+                handler(value)
+            else:
+                self.emit(key, value, 0)
+            if isinstance(value, (dict, list)) and value:
+                add("")
+        while self.lines and not self.lines[-1]:
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+    # --- the parts of a report ---
+
+    def _mau(self, value) -> None:
+        name = self.period.kind if value == self.last.kind and value in fmt.PERIOD_KINDS else value
+        self.lines.append(f"mau: {_plain(name)}" + (f"  # {LAST_PERIOD}: {value}" if name != value else ""))
+
+    def _van_ban(self, value: dict) -> None:
+        self.lines.append("van_ban:")
+        for key, item in value.items():
+            if key in ("so", "ngay"):  # the new document's own: a draft until the clerk numbers and dates it
+                self.lines.append(f"  {key}: null  # {LAST_PERIOD}: {_plain(item)}")
+            elif key == "nam":  # the year a draft's date line shows: the new period's, by default
+                self.lines.append(f"  # {key}: {_plain(item)}  ({LAST_PERIOD}; mặc định: năm của kỳ này)")
+            elif key in ("trich_yeu", "phu_de") and isinstance(item, str):
+                self.renamed(key, item, 2)
+                if key == "phu_de" and self.rename(item) == item:  # a conference's date, a place: the period's
+                    self.comment(f"dòng này chép từ {LAST_PERIOD}: sửa cho kỳ này hoặc xóa", 2)
+            else:
+                self.emit(key, item, 2)
+
+    def _ky_bao_cao(self, value) -> None:
+        period = self.period
+        self.lines.append(f"ky_bao_cao:  # {LAST_PERIOD}: {self.last_name}")
+        self.lines.append(f"  loai: {period.kind}")
+        if period.number:
+            self.lines.append(f"  so: {period.number}")
+        self.lines.append(f"  nam: {period.year}")
+        start, end = fmt.period_window(period.kind, period.number, period.year)
+        self.lines.append(f"  # Ngày chốt số liệu theo Nghị định 09/2019/NĐ-CP; sửa nếu đơn vị chốt khác.")
+        last = value[-1] if isinstance(value, list) else value
+        for key, day in (("tu_ngay", start), ("den_ngay", end)):
+            before = f"  # {LAST_PERIOD}: {last[key]}" if key in last else ""
+            self.lines.append(f"  {key}: {day.isoformat()}{before}")
+
+    def _so_lieu(self, value: dict) -> None:
+        if self.form:
+            self.comment(f"Số liệu của kỳ này (mẫu Word đọc chúng nên để sẵn 0): điền số thay cho 0; số của "
+                         f"{LAST_PERIOD} ở chú thích cuối dòng.", 0)
+            self.lines.append("so_lieu:")
+            self.emptied(value, 2, placeholder=True)
+            return
+        start = len(self.lines)
+        self.comment(f"Số liệu của kỳ này: bỏ dấu '# ' ở đầu các dòng của khối rồi điền; số của {LAST_PERIOD} "
+                     "ở chú thích cuối dòng.", 0)
+        self.lines.append("so_lieu:")
+        self.emptied(value, 2)
+        self.disable(start + 1)
+
+    def _phu_luc(self, value: list) -> None:
+        start = len(self.lines)
+        self.comment(f"Phụ lục của kỳ này: bỏ dấu '# ' ở đầu các dòng của khối rồi điền; số của {LAST_PERIOD} "
+                     "ở chú thích cuối dòng.", 0)
+        self.lines.append("phu_luc:")
+        for appendix in value:
+            first = True
+            for key, item in appendix.items():
+                lead = "  - " if first else "    "
+                first = False
+                if key in ("so_lieu", "ghi_chu") and isinstance(item, dict):
+                    self.lines.append(f"{lead}{key}:")
+                    self.emptied(item, 6, every_value=True)
+                else:
+                    self.lines.append(f"{lead}{_key(key)}: {_plain(item)}")
+        self.disable(start + 1)
+
+    def _noi_dung(self, value: dict) -> None:
+        self.lines.append("noi_dung:")
+        for key, section in value.items():
+            if isinstance(section, dict) and "noi_dung" in section:  # {tieu_de, noi_dung}
+                self.lines.append(f"  {_key(key)}:")
+                for inner, item in section.items():
+                    if inner == "noi_dung":
+                        self.blocks("noi_dung", item, 4)
+                    elif isinstance(item, str):
+                        self.renamed(inner, item, 4)
+                    else:
+                        self.emit(inner, item, 4)
+            elif isinstance(section, list):
+                self.blocks(key, section, 2)
+            elif isinstance(section, str):  # ket_luan
+                self.lines.append(f'  {_key(key)}: ""')
+                self.text(section, 4)
+            else:
+                self.emit(key, section, 2)
+
+    # --- pieces ---
+
+    def blocks(self, key: str, blocks: list, indent: int) -> None:
+        """A list of blocks: the outline (sub-headings, standard sentences) kept, the text and tables as comments."""
+        pad = " " * indent
+        if not any(isinstance(b, dict) and ("muc" in b or "cau_mau" in b) for b in blocks):
+            self.lines.append(f"{pad}{_key(key)}: []")
+        else:
+            self.lines.append(f"{pad}{_key(key)}:")
+        for block in blocks:
+            if isinstance(block, str):
+                self.text(block, indent + 2)
+            elif isinstance(block, dict) and "muc" in block:
+                first = True
+                for inner, item in block.items():
+                    lead = f"{pad}  - " if first else f"{pad}    "
+                    if inner == "noi_dung":
+                        start = len(self.lines)
+                        self.blocks("noi_dung", item, indent + 4)
+                        self.lines[start] = lead + self.lines[start].lstrip()
+                    elif inner == "muc" and isinstance(item, str):
+                        self.lines.append(f"{lead}muc: {_plain(self.rename(item))}"
+                                          + (f"  # {LAST_PERIOD}: {_plain(item)}" if self.rename(item) != item else ""))
+                    else:
+                        self.lines.append(f"{lead}{_key(inner)}: {_plain(item)}")
+                    first = False
+            elif isinstance(block, dict) and "cau_mau" in block:
+                self.lines.append(f"{pad}  - cau_mau: {_plain(block['cau_mau'])}")
+            else:  # a table: its figures and text are the period's
+                start = len(self.lines)
+                self.comment(f"Bảng của {LAST_PERIOD}:", indent + 2)
+                self.emit(None, [block], indent + 2)
+                self.disable(start + 1, indent + 2)
+
+    def text(self, text: str, indent: int) -> None:
+        """A paragraph of the last period, as a commented list item (removing '# ' gives it back as written)."""
+        pad = " " * indent
+        self.lines.append(f"{pad}# {LAST_PERIOD}:")
+        if "\n" in text:
+            self.lines.append(f"{pad}# - |-")
+            self.lines += [f"{pad}#   {line}".rstrip() for line in text.split("\n")]
+        else:
+            self.lines.append(f"{pad}# - >-")
+            self.lines += [f"{pad}#   {line}" for line in _wrap(text, 104 - indent)]
+
+    def rename(self, text: str) -> str:
+        pattern = "|".join(sorted(map(re.escape, self.renames), key=len, reverse=True))
+        return re.sub(pattern, lambda m: self.renames[m.group(0)], text)
+
+    def renamed(self, key: str, text: str, indent: int) -> None:
+        new = self.rename(text)
+        self.lines.append(f"{' ' * indent}{_key(key)}: {_plain(new)}")
+        if new != text:
+            self.comment(f"{LAST_PERIOD}: {text}", indent)
+
+    def emptied(self, value: dict, indent: int, every_value: bool = False, placeholder: bool = False) -> None:
+        """Figures with their values left for the officer and the last period's beside them. Labels (who gave
+        the tasks…) stay; a figure group's own footnote text (chu_thich) is the period's and goes too."""
+        pad = " " * indent
+        for key, item in value.items():
+            if isinstance(item, dict):
+                self.lines.append(f"{pad}{_key(key)}:")
+                self.emptied(item, indent + 2, every_value, placeholder)
+            elif every_value or key == "chu_thich" or (isinstance(item, (int, float)) and not isinstance(item, bool)):
+                blank = ("" if not placeholder else ' ""' if isinstance(item, str) else " 0")
+                self.lines.append(f"{pad}{_key(key)}:{blank}  # {LAST_PERIOD}: {_plain(item)}")
+            else:
+                self.emit(key, item, indent)
+
+    def emit(self, key, value, indent: int) -> None:
+        """`key: value` as block YAML (key None: the value alone, a list's items)."""
+        pad = " " * indent
+        head = f"{pad}{_key(key)}:" if key is not None else None
+        if isinstance(value, dict) and value:
+            if head:
+                self.lines.append(head)
+            for k, v in value.items():
+                self.emit(k, v, indent + 2 if head else indent)
+        elif isinstance(value, list) and value and not _flat(value):
+            if head:
+                self.lines.append(head)
+            inner = indent + 2 if head else indent
+            for item in value:
+                start = len(self.lines)
+                if isinstance(item, (dict, list)):
+                    self.emit(None, item, inner + 2)
+                else:
+                    self.lines.append(f"{' ' * (inner + 2)}{_plain(item)}")
+                self.lines[start] = f"{' ' * inner}- " + self.lines[start][inner + 2:]
+        else:
+            self.lines.append(f"{head} {_plain(value)}" if head else f"{pad}{_plain(value)}")
+
+    def comment(self, text: str, indent: int) -> None:
+        self.lines += [f"{' ' * indent}# {line}" for line in _wrap(text, 108 - indent)]
+
+    def disable(self, start: int, indent: int = 0) -> None:
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            self.lines[i] = line[:indent] + "# " + line[indent:]
+
+
+def _plain(value) -> str:
+    """A value as YAML writes it, plain where it can be (Thạch Quý, not "Thạch Quý"), quoted where it must
+    (a text that would read as a date or a number)."""
+    if isinstance(value, str) or (isinstance(value, list) and _flat(value) and all(isinstance(i, str) for i in value)):
+        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).strip() \
+            .removesuffix("\n...").strip()
+    return _scalar(value)
+
+
+def _flat(items: list) -> bool:
+    """A short list of scalars, written on one line ([Ủy ban nhân dân, phường A])."""
+    return all(not isinstance(i, (dict, list)) for i in items) and len(_scalar(items)) <= 90
+
+
+def _key(key) -> str:
+    text = str(key)
+    return text if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) else json.dumps(text, ensure_ascii=False)

@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -246,27 +247,35 @@ def template_seconds() -> float:
 WHOLE_PROCESS_IS_OURS = False
 
 
+# Whether this system has a signal timer (SIGALRM and setitimer: not Windows). Without one, or in a thread other
+# than the main one (only the main thread receives signals), a watchdog thread keeps the time instead.
+SIGNAL_TIMER = hasattr(signal, "setitimer")
+# After the first expiry the budget strikes again every REPEAT seconds, in case code between the template and
+# us (a `finally`, a cleanup) ran on instead of letting the first one through.
+REPEAT = 0.1
+
+
 @contextmanager
 def template_limits(seconds: float | None = None):
     """Run a template under a time budget (a runaway loop is stopped after `seconds`) and, on Linux, a cap on
     the memory it may take (MAX_TEMPLATE_MEMORY: an allocation beyond it is a MemoryError, not the machine
-    swapping). The timer needs the main thread (a signal), as in the CLI and its worker processes; the memory
-    cap is process-wide, so it is set only while no other thread runs (a host application's threads must never
-    meet it). Elsewhere only the block runs."""
+    swapping). In the main thread of a system with SIGALRM (the CLI and its worker processes on Linux and
+    macOS) a signal timer keeps the time; elsewhere (Windows, a host application's thread) a watchdog thread.
+    The memory cap is process-wide, so it is set only while no other thread runs (a host application's threads
+    must never meet it)."""
     seconds = template_seconds() if seconds is None else seconds
-    if not (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
-        yield
+    capped = WHOLE_PROCESS_IS_OURS or threading.active_count() == 1  # (counted before a watchdog starts)
+    if not (SIGNAL_TIMER and threading.current_thread() is threading.main_thread()):
+        with _Watchdog(seconds), _memory_cap(MAX_TEMPLATE_MEMORY) if capped else nullcontext():
+            yield
         return
 
     def expire(signum, frame):
         raise TemplateTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    # After the first expiry the timer fires again every 0.1 s, in case code between the template and us
-    # (a `finally`, a cleanup) ran on instead of letting the first one through.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
-        capped = WHOLE_PROCESS_IS_OURS or threading.active_count() == 1
         with _memory_cap(MAX_TEMPLATE_MEMORY) if capped else nullcontext():
             yield
     finally:
@@ -278,8 +287,16 @@ def template_limits(seconds: float | None = None):
 def budget_paused():
     """Stop the clock of template_limits for the block, then let it run on with the time it had left: the work
     of the block is not the template's (compose turns the ward's content into blocks, which takes as long as the
-    content is). Nothing to do where no timer runs (another thread, no setitimer)."""
-    remaining, interval = signal.getitimer(signal.ITIMER_REAL) if hasattr(signal, "getitimer") else (0, 0)
+    content is). Nothing to do where no budget runs."""
+    watchdog = getattr(_watching, "watchdog", None)
+    if watchdog is not None:
+        watchdog.pause()
+        try:
+            yield
+        finally:
+            watchdog.resume()
+        return
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL) if SIGNAL_TIMER else (0, 0)
     if not remaining:
         yield
         return
@@ -288,6 +305,80 @@ def budget_paused():
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, remaining, interval)
+
+
+_watching = threading.local()  # the watchdog of the template this thread renders, for budget_paused
+
+
+def _raise_in(thread_id: int, exception) -> None:
+    """Have `exception` raised in the thread, at its next bytecode, as a signal handler's would be (None: take
+    back one not raised yet). CPython's own mechanism; like a signal, it waits for a long C call to return,
+    which is why the sandbox checks the size of each such call before making it."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exception) if exception is not None else None)
+
+
+class _Watchdog:
+    """The time budget without a signal timer: a thread that, once the template's time is up, raises
+    TemplateTimeout in the thread rendering it (then again every REPEAT seconds until the budget ends)."""
+
+    def __init__(self, seconds: float):
+        self.target = threading.get_ident()
+        self.deadline = time.monotonic() + seconds
+        self.left_when_paused: float | None = None
+        self.ended = False
+        self.condition = threading.Condition()
+        self.thread = threading.Thread(target=self._watch, name="docgen-template-budget", daemon=True)
+
+    def __enter__(self):
+        self.outer = getattr(_watching, "watchdog", None)  # a layout rendered while a template's budget runs
+        _watching.watchdog = self
+        self.thread.start()
+        return self
+
+    def _watch(self) -> None:
+        with self.condition:
+            while not self.ended:
+                left = self.deadline - time.monotonic()
+                if self.left_when_paused is not None:
+                    self.condition.wait()
+                elif left > 0:
+                    self.condition.wait(left)
+                else:
+                    _raise_in(self.target, TemplateTimeout)  # (under the lock: never after the budget ended)
+                    self.deadline = time.monotonic() + REPEAT
+
+    def pause(self) -> None:
+        with self.condition:
+            self.left_when_paused = max(self.deadline - time.monotonic(), 0.0)
+            self.condition.notify()
+
+    def resume(self) -> None:
+        with self.condition:
+            self.deadline = time.monotonic() + (self.left_when_paused or 0.0)
+            self.left_when_paused = None
+            self.condition.notify()
+
+    def __exit__(self, *exc) -> bool:
+        # The timeout may land while the budget is being ended (as a signal may): ending is repeated until it
+        # is done, with the timeout taken back if raised in between, then said once, as the block's own.
+        struck = False
+        while True:
+            try:
+                with self.condition:
+                    self.ended = True
+                    self.condition.notify()
+                _raise_in(self.target, None)
+                break
+            except TemplateTimeout:
+                struck = True
+        self.thread.join()
+        _watching.watchdog = self.outer
+        if struck and exc[0] is None:
+            raise TemplateTimeout()
+        return False
 
 
 @contextmanager
