@@ -164,6 +164,37 @@ def _guarded(action):
         sys.exit(1)
 
 
+RENDER_FORMATS = ["docx", "md", "pdf", "html"]
+TONG_HOP_FORMATS = ["docx", "md", "xlsx"]
+# The format an output file's name says: "-o bao-cao.pdf" asks for a PDF as plainly as "-f pdf" does.
+SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def glob_chars(text) -> bool:
+    return any(char in str(text) for char in "*?[")
+
+
+def _output_format(output: str | None, fmt: str | None, formats: list[str], default: str) -> str:
+    """The format to write: -f when given, else the one the output file's name says, else `default`. A name
+    that says another format than -f, or one this command cannot write, is a usage error: a Word document saved
+    as "bao-cao.md" would open as garbage, and nothing would have said why."""
+    from cchc_docgen.output import is_stdout
+
+    if not output or is_stdout(output) or output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return fmt or default
+    suffix = Path(output).suffix.lower()
+    named = SUFFIX_FORMATS.get(suffix)
+    if named is None:
+        return fmt or default
+    if named not in formats:
+        raise click.UsageError(f"tệp kết quả {output}: lệnh này không ghi định dạng {named} (đuôi {suffix}); các "
+                               f"định dạng ghi được: {', '.join(formats)}")
+    if fmt and fmt != named:
+        raise click.UsageError(f"tệp kết quả {output} có đuôi {suffix} nhưng --format là {fmt}: đổi đuôi tệp hoặc "
+                               "--format cho khớp")
+    return named
+
+
 @main.command("render")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
@@ -171,9 +202,9 @@ def _guarded(action):
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
                    "hiện tại; '-': in ra đầu ra chuẩn; tên kết thúc bằng '/': thư mục kết quả). Nhiều tệp hoặc thư "
                    "mục: thư mục kết quả (mặc định: thư mục hiện tại).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "pdf", "html"]),
-              help="Định dạng kết quả. Mặc định: docx (pdf khi dùng --pdfa). pdf cần LibreOffice; html: một trang "
-                   "xem trong trình duyệt, in ra như văn bản.")
+@click.option("-f", "--format", "fmt", type=click.Choice(RENDER_FORMATS),
+              help="Định dạng kết quả. Mặc định: theo đuôi tệp -o (bao-cao.pdf, bao-cao.md…), không có thì docx (pdf "
+                   "khi dùng --pdfa). pdf cần LibreOffice; html: một trang xem trong trình duyệt, in ra như văn bản.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b (để ký số và lưu trữ), thay cho PDF thường.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
@@ -191,7 +222,11 @@ def render_command(data, template_name, output: str | None, fmt: str | None, pdf
 
     if pdfa and fmt not in (None, "pdf"):
         raise click.UsageError(f"--pdfa chỉ dùng với định dạng pdf, không với --format {fmt}")
-    fmt = fmt or ("pdf" if pdfa else "docx")
+    one_file = len(data) == 1 and not glob_chars(data[0]) and not Path(data[0]).is_dir()
+    fmt = _output_format(output if one_file else None, fmt, RENDER_FORMATS, "pdf" if pdfa else "docx")
+    if pdfa and fmt != "pdf":
+        raise click.UsageError(f"--pdfa ghi PDF, nhưng tệp kết quả {output} có đuôi của định dạng {fmt}: đổi đuôi "
+                               "thành .pdf")
     try:
         if fmt == "pdf":  # before any rendering: without LibreOffice no PDF can be made
             from cchc_docgen.writers.pdf import find_soffice
@@ -273,8 +308,9 @@ class _NoBar:
 @click.option("-o", "--output", metavar="TỆP",
               help="Tệp kết quả (mặc định: tên tệp của tỉnh với đuôi của định dạng, trong thư mục hiện tại; "
                    "'-': in ra đầu ra chuẩn).")
-@click.option("-f", "--format", "fmt", type=click.Choice(["docx", "md", "xlsx"]), default="docx", show_default=True,
-              help="Định dạng kết quả: văn bản (docx, md) hoặc bảng số liệu từng đơn vị (xlsx).")
+@click.option("-f", "--format", "fmt", type=click.Choice(TONG_HOP_FORMATS),
+              help="Định dạng kết quả: văn bản (docx, md) hoặc bảng số liệu từng đơn vị (xlsx). Mặc định: theo đuôi "
+                   "tệp -o, không có thì docx.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
@@ -290,6 +326,7 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
     from cchc_docgen import tong_hop
     from cchc_docgen.output import is_stdout, write_output
 
+    fmt = _output_format(output, fmt, TONG_HOP_FORMATS, "docx")
     target = output or str(Path.cwd() / f"{province_file.stem}.{fmt}")
 
     def run():
@@ -427,8 +464,8 @@ def templates_command(province, template_dirs):
 
 
 def _ignored_kinds(ctx, param, values) -> frozenset:
-    """--bo-qua dinh-dang,anh (or repeated): each name one of golden.diff.KINDS."""
-    from cchc_docgen.golden.diff import KINDS
+    """--bo-qua dinh-dang,anh (or repeated): each name one of golden.kinds.KINDS."""
+    from cchc_docgen.golden.kinds import KINDS
 
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     unknown = [name for name in names if name not in KINDS]
@@ -438,8 +475,8 @@ def _ignored_kinds(ctx, param, values) -> frozenset:
 
 
 def _check_help() -> str:
-    """The check's help page: its text, the exit codes, and the kinds --bo-qua takes (from golden.diff.KINDS)."""
-    from cchc_docgen.golden.diff import KINDS
+    """The check's help page: its text, the exit codes, and the kinds --bo-qua takes (from golden.kinds.KINDS)."""
+    from cchc_docgen.golden.kinds import KINDS
 
     kinds = "\n".join(f"  {name}: {text}" for name, text in KINDS.items())
     return f"""Sinh lại văn bản từ các tệp dữ liệu FILES và so với tệp đối chiếu đã duyệt.
@@ -480,8 +517,11 @@ Các loại khác biệt bỏ qua được bằng --bo-qua:
               help="Ghi kết quả dạng JUnit XML (mỗi tệp dữ liệu một testcase) cho hệ thống CI.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi kết quả dạng JSON.")
+@click.option("--anh", "pictures_dir", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC",
+              help="Vẽ ảnh các trang đã đổi (tệp đối chiếu và văn bản mới cạnh nhau, vùng đổi đóng khung đỏ) và "
+                   "trang THƯ_MỤC/index.html liệt kê mọi trường hợp; cần LibreOffice và pdftoppm (poppler-utils).")
 def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province, strict, ignore,
-                  junit_path, json_path):
+                  junit_path, json_path, pictures_dir):
     import shlex
 
     from cchc_docgen import batch
@@ -514,6 +554,12 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
             report.write_junit(results, junit_path)
         if json_path:
             report.write_json(results, json_path)
+        if pictures_dir:
+            from cchc_docgen.golden import pictures
+
+            for note in pictures.write_pictures(results, golden_dir, pictures_dir):
+                click.echo(note, err=True)
+            click.echo(f"Trang kết quả có ảnh: {pictures_dir / 'index.html'}", err=True)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             for line in report.github_annotations(results):
                 click.echo(line)

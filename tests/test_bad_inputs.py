@@ -24,7 +24,15 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BASE_LAYOUT, EXAMPLES, ROOT, W, layout_variant, posix_only, with_body_xml  # noqa: F401 (re-exported)
+from conftest import (  # noqa: F401 (re-exported)
+    BASE_LAYOUT,
+    EXAMPLES,
+    ROOT,
+    W,
+    layout_variant,
+    posix_only,
+    with_body_xml,
+)
 from lxml import etree
 
 from cchc_docgen import output, pipeline

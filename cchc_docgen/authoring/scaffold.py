@@ -540,7 +540,7 @@ class _NextWriter:
             self.lines.append(f"  so: {period.number}")
         self.lines.append(f"  nam: {period.year}")
         start, end = fmt.period_window(period.kind, period.number, period.year)
-        self.lines.append(f"  # Ngày chốt số liệu theo Nghị định 09/2019/NĐ-CP; sửa nếu đơn vị chốt khác.")
+        self.lines.append("  # Ngày chốt số liệu theo Nghị định 09/2019/NĐ-CP; sửa nếu đơn vị chốt khác.")
         last = value[-1] if isinstance(value, list) else value
         for key, day in (("tu_ngay", start), ("den_ngay", end)):
             before = f"  # {LAST_PERIOD}: {last[key]}" if key in last else ""

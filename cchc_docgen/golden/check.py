@@ -44,6 +44,7 @@ class CaseResult:
     lines: list[str] = field(default_factory=list)  # the differences, or the error, as printed
     findings: list = field(default_factory=list)  # the consistency checks' findings (checks.Finding)
     seconds: float = 0.0
+    new_docx: bytes | None = None  # the new document of a case that differs (for --anh's pictures)
 
     @property
     def failed(self) -> bool:
@@ -128,7 +129,9 @@ def _against_goldens(data: Path, golden_dir: Path, outputs: dict[str, bytes], up
             if golden.exists():
                 differences = _compare(fmt, golden.read_bytes(), outputs[fmt], ignore)
                 lines.extend(f"{golden}: {line}" for line in summarize(differences))
-        return CaseResult(data, DIFFERENT if lines else MATCH, lines)
+        if lines:
+            return CaseResult(data, DIFFERENT, lines, new_docx=outputs["docx"])
+        return CaseResult(data, MATCH, lines)
 
     lines, written = [], []
     golden_dir.mkdir(parents=True, exist_ok=True)

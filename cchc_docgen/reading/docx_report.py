@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 import yaml
 
 from cchc_docgen.errors import DocgenError
-from cchc_docgen.golden.docx_view import NOTE, OBJECT, PAGE_BREAK, ParaView, TableView, UnsafeArchive, read_docx
+from cchc_docgen.golden.docx_view import (
+    NOTE,
+    OBJECT,
+    PAGE_BREAK,
+    ParaView,
+    TableView,
+    UnsafeArchive,
+    read_docx,
+)
 
 PERIODIC = ("quy", "6thang", "9thang", "nam")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
