@@ -204,12 +204,12 @@ def serve(preview: Preview, port: int, say, open_browser: bool) -> None:
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="docgen-xem", daemon=True)
     watcher.start()
-    say(f"Đang xem trước {preview.data} tại {url} (tự cập nhật khi lưu tệp dữ liệu hoặc mẫu). Ctrl-C để dừng.")
-    if open_browser:
-        import webbrowser
+    try:  # from the announcement on: a Ctrl-C the moment it is read (before serving starts) stops cleanly too
+        say(f"Đang xem trước {preview.data} tại {url} (tự cập nhật khi lưu tệp dữ liệu hoặc mẫu). Ctrl-C để dừng.")
+        if open_browser:
+            import webbrowser
 
-        webbrowser.open(url)
-    try:
+            webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass

@@ -214,7 +214,11 @@ def case_param(case):
 
 @pytest.mark.parametrize("case", [case_param(case) for case in CASES])
 def test_bad_input_is_refused_cleanly(tmp_path, case):
-    out = tmp_path / "out.docx"
+    # the existing output the case must leave untouched, named for the format the case asks for (a name that
+    # says another format than -f is a usage error of its own)
+    args = [str(arg) for arg in case["args"]]
+    fmt = args[args.index("-f") + 1] if "-f" in args[:-1] else "docx"
+    out = tmp_path / f"out.{fmt}"
     out.write_bytes(OLD_OUTPUT)
     if "generate" in case:
         data = globals()["generate_" + case["generate"]](tmp_path, out)

@@ -27,7 +27,8 @@ NOTES = {
 
 
 def render(name, tmp_path, *extra, data=None):
-    out = tmp_path / f"{name}.docx"
+    fmt = extra[extra.index("-f") + 1] if "-f" in extra else "docx"
+    out = tmp_path / f"{name}.{fmt}"
     result = run_cli("render", data or FORMATS / name / "du-lieu.yaml", "--templates", FORMATS / name / "mau",
                      "-o", out, *extra)
     return result, out
