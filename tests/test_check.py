@@ -293,7 +293,8 @@ def test_template_option_is_passed_to_rendering(tmp_path):
     assert "không có mẫu 'khong-co-mau-nay'" in result.output
 
 
-def test_readme_ci_examples_are_valid_and_run_docgen_check():
+def _readme_recipes():
+    """The GitHub Actions steps and the GitLab job of the README's CI recipes, read as YAML."""
     import yaml
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -305,12 +306,45 @@ def test_readme_ci_examples_are_valid_and_run_docgen_check():
         text = body[: body.index("```")]
         assert "# REPLACE" in text, name  # the install URL is marked as the placeholder it is
         blocks[name] = yaml.safe_load(text)
-    github = blocks[".github/workflows/docgen-check.yml"]["jobs"]["check"]["steps"]
-    gitlab = blocks[".gitlab-ci.yml"]["docgen-check"]
+    return blocks[".github/workflows/docgen-check.yml"]["jobs"]["check"]["steps"], blocks[".gitlab-ci.yml"]["docgen-check"]
+
+
+def test_readme_ci_examples_are_valid_and_run_docgen_check():
+    github, gitlab = _readme_recipes()
     command = "docgen check cases --golden golden --templates templates"
     assert any(step.get("run") == command for step in github)
     assert any("pip install" in step.get("run", "") for step in github)
     assert gitlab["script"] == [command] and "pip install" in gitlab["before_script"][0]
+
+
+def test_readme_ci_recipes_run_as_written_in_a_template_repository(tmp_path):
+    """The recipes' own commands, run by a shell in a template repository laid out as the README says: the goldens
+    made by the README's command, then the CI step passes; after a change the step fails and the 'render the
+    cases for review' steps leave the new outputs for the artifact."""
+    github, gitlab = _readme_recipes()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "cases").mkdir()
+    for name in ("thach-quy-q3-2024.yaml", "minh-tan-q1-2025.yaml"):
+        shutil.copy(EXAMPLES / name, tmp_path / "cases" / name)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+    def shell(script: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    created = shell("docgen check cases --golden golden --templates templates --update")
+    assert created.returncode == 0, created.stdout + created.stderr
+    runs = [step["run"] for step in github if "run" in step and "pip install" not in step["run"]]
+    check, *review = runs
+    assert shell(check).returncode == 0
+    assert all(shell(line).returncode == 0 for line in gitlab["script"])
+    data = tmp_path / "cases" / "minh-tan-q1-2025.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("ho_ten:", "ho_ten: Ông", 1), encoding="utf-8")
+    failed = shell(check)
+    assert failed.returncode == 1 and "minh-tan-q1-2025.yaml: KHÁC tệp đối chiếu" in failed.stdout
+    for script in review:
+        assert shell(script).returncode == 0, script
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "minh-tan-q1-2025.docx", "minh-tan-q1-2025.md", "thach-quy-q3-2024.docx", "thach-quy-q3-2024.md"]
 
 
 def test_check_is_listed_in_help():
