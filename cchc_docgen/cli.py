@@ -70,11 +70,27 @@ def _usage_error_message(error: click.UsageError) -> str:
         choices = getattr(getattr(param, "type", None), "choices", None)
         if choices:
             return f"giá trị không hợp lệ cho {name}; chọn một trong: {', '.join(choices)}"
-        return f"giá trị không hợp lệ cho {name}: {error.message}"
+        return f"giá trị không hợp lệ cho {name}: {_path_problem(error.message)}"
     unknown = re.match(r"No such command '(.*)'", error.message)
     if unknown:
         return f"không có lệnh '{unknown.group(1)}'; xem các lệnh bằng 'docgen -h'"
     return error.message
+
+
+# click.Path's own (English) refusals, said in Vietnamese.
+_PATH_PROBLEMS = [(re.compile(r"^(?:File|Directory|Path) '(.*)' does not exist\.$"), "không có '{}'"),
+                  (re.compile(r"^File '(.*)' is a directory\.$"), "'{}' là một thư mục, không phải tệp"),
+                  (re.compile(r"^Directory '(.*)' is a file\.$"), "'{}' là một tệp, không phải thư mục"),
+                  (re.compile(r"^(?:File|Directory|Path) '(.*)' is not readable\.$"), "không đọc được '{}'"),
+                  (re.compile(r"^(?:File|Directory|Path) '(.*)' is not writable\.$"), "không ghi được vào '{}'")]
+
+
+def _path_problem(message: str) -> str:
+    for pattern, said in _PATH_PROBLEMS:
+        found = pattern.match(message)
+        if found:
+            return said.format(found.group(1))
+    return message
 
 
 class _Group(_VietnameseHelp, click.Group):
