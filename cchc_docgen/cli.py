@@ -25,8 +25,8 @@ class _VietnameseHelp:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="Cách dùng: ")
 
     def format_options(self, ctx, formatter):
-        rows = [row for row in (p.get_help_record(ctx) for p in self.get_params(ctx) if isinstance(p, click.Option))
-                if row is not None]
+        rows = [(row[0], _vietnamese_extras(row[1])) for row in
+                (p.get_help_record(ctx) for p in self.get_params(ctx) if isinstance(p, click.Option)) if row is not None]
         if rows:
             with formatter.section("Tùy chọn"):
                 formatter.write_dl(rows)
@@ -46,6 +46,18 @@ class _VietnameseHelp:
         if option is not None:
             option.help = "Hiện hướng dẫn này rồi thoát."
         return option
+
+
+def _vietnamese_extras(help_text: str) -> str:
+    """click's bracketed notes after an option's help ("[default: 8765; 0<=x<=65535]", "[required]", "[x>=1]"),
+    said in Vietnamese."""
+    def said(note: str) -> str:
+        note = note.replace("default: ", "mặc định: ").replace("required", "bắt buộc")
+        note = re.sub(r"(-?\d+)<=x<=(-?\d+)", r"từ \1 đến \2", note)
+        note = re.sub(r"x>=(-?\d+)", r"từ \1 trở lên", note)
+        return re.sub(r"x<=(-?\d+)", r"tối đa \1", note)
+
+    return re.sub(r"\[([^\[\]]*)\]$", lambda found: f"[{said(found.group(1))}]", help_text)
 
 
 class _Command(_VietnameseHelp, click.Command):
@@ -212,7 +224,7 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
 
 
 @main.command("render")
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @click.option("-o", "--output", metavar="ĐÍCH",
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
@@ -230,7 +242,7 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
               help="Không sinh văn bản khi kiểm tra số liệu còn lỗi hoặc cảnh báo (mặc định: chỉ in cảnh báo).")
 def render_command(data, template_name, output: str | None, fmt: str | None, pdfa: bool, template_dirs, province,
                    jobs, strict):
-    """Sinh văn bản từ tệp dữ liệu DATA (YAML). DATA có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
+    """Sinh văn bản từ tệp dữ liệu DỮ_LIỆU (YAML). DỮ_LIỆU có thể là nhiều tệp, thư mục (mọi tệp .yaml trong đó)
     hoặc mẫu tên như 'du-lieu/*.yaml'."""
     from cchc_docgen import batch
     from cchc_docgen.errors import DocgenError
@@ -315,7 +327,7 @@ class _NoBar:
 
 
 @main.command("tong-hop")
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--du-lieu", "province_file", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               metavar="TỆP", help="Tệp dữ liệu của tỉnh (cơ quan, người ký, nơi nhận, kỳ báo cáo, nội dung tỉnh viết). "
                                   "Danh sách đơn vị don-vi.yaml đặt cùng thư mục với tệp này.")
@@ -334,7 +346,7 @@ class _NoBar:
 @click.option("--strict", is_flag=True,
               help="Dừng, không tổng hợp, khi có tệp báo cáo lỗi (mặc định: báo lỗi và bỏ tệp đó ra).")
 def tong_hop_command(data, province_file, template_name, output, fmt, template_dirs, province, jobs, strict):
-    """Tổng hợp báo cáo của tỉnh từ báo cáo của các đơn vị cấp xã DATA (tệp, thư mục hoặc mẫu tên như
+    """Tổng hợp báo cáo của tỉnh từ báo cáo của các đơn vị cấp xã DỮ_LIỆU (tệp, thư mục hoặc mẫu tên như
     'xa/*.yaml'): cộng số liệu, tính lại các tỷ lệ từ tổng, đếm và nêu tên các đơn vị đạt, chưa đạt chỉ tiêu,
     chưa gửi báo cáo; kèm Phụ lục số liệu từng đơn vị. Ví dụ:
     docgen tong-hop xa/*.yaml --du-lieu tinh.yaml -o bao-cao-tong-hop.docx
@@ -365,16 +377,16 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
 
 
 @main.command("nhap-bieu")
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbook", metavar="BIỂU", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-b", "--bieu", "catalog_name", default="cchc", show_default=True, metavar="TÊN",
               help="Tên biểu (danh mục chỉ tiêu trong thư mục phu-luc/ của mẫu), ví dụ: cchc, 1a.")
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng biểu của tỉnh này.")
 @_TEMPLATES_OPTION
 @click.option("-o", "--output", metavar="TỆP", help="Ghi kết quả vào tệp này (mặc định: in ra đầu ra chuẩn).")
 @click.option("--mau-trong", "blank", is_flag=True,
-              help="Không đọc: ghi biểu trống (tệp .xlsx) vào WORKBOOK để phát cho các đơn vị điền.")
+              help="Không đọc: ghi biểu trống (tệp .xlsx) vào BIỂU để phát cho các đơn vị điền.")
 def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, blank):
-    """Đọc biểu số liệu Excel WORKBOOK đã điền (Phụ lục biểu của tỉnh) thành số liệu YAML (phu_luc) để chép vào tệp
+    """Đọc biểu số liệu Excel BIỂU đã điền (Phụ lục biểu của tỉnh) thành số liệu YAML (phu_luc) để chép vào tệp
     dữ liệu. Dòng được nhận theo tên chỉ tiêu hoặc STT, không theo địa chỉ ô. Ví dụ:
     docgen nhap-bieu bieu-quy3.xlsx --tinh "Quảng Ninh" -b 1a > phu-luc.yaml
     """
@@ -452,7 +464,7 @@ def nhap_command(report, template_name, province, template_dirs, output):
 
 
 @main.command("xem")
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("data", metavar="DỮ_LIỆU", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
@@ -460,7 +472,7 @@ def nhap_command(report, template_name, province, template_dirs, output):
               help="Cổng trên 127.0.0.1 (0: một cổng còn trống).")
 @click.option("--khong-mo", "no_browser", is_flag=True, help="Không tự mở trình duyệt.")
 def xem_command(data, template_name, template_dirs, province, port, no_browser):
-    """Xem trước văn bản của DATA trong trình duyệt khi đang soạn: trang tự cập nhật mỗi lần lưu tệp dữ liệu
+    """Xem trước văn bản của DỮ_LIỆU trong trình duyệt khi đang soạn: trang tự cập nhật mỗi lần lưu tệp dữ liệu
     hoặc mẫu, lỗi và cảnh báo hiện bên cạnh (bấm vào vị trí để mở dòng đó trong VS Code). Chỉ mở trên chính
     máy này (127.0.0.1). Ctrl-C để dừng."""
     from cchc_docgen import preview
@@ -495,9 +507,9 @@ def _check_help() -> str:
     from cchc_docgen.golden.kinds import KINDS
 
     kinds = "\n".join(f"  {name}: {text}" for name, text in KINDS.items())
-    return f"""Sinh lại văn bản từ các tệp dữ liệu FILES và so với tệp đối chiếu đã duyệt.
+    return f"""Sinh lại văn bản từ các tệp dữ liệu TỆP và so với tệp đối chiếu đã duyệt.
 
-FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'. Báo từng khác biệt
+TỆP có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'. Báo từng khác biệt
 nhìn thấy được trên trang in, kèm chỗ (mục, đoạn, ô bảng, đầu trang…) và giá trị cũ → mới: chữ, định dạng chữ
 và đoạn, trang in, bảng, đánh số, đầu/chân trang và trường số trang, chú thích, hình ảnh, thuộc tính văn bản.
 
@@ -517,7 +529,7 @@ Các loại khác biệt bỏ qua được bằng --bo-qua:
 
 
 @main.command("check", help=_check_help())
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", metavar="TỆP...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--golden", "golden_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               metavar="THƯ_MỤC", help="Thư mục tệp đối chiếu đã duyệt: <tên>.docx (và <tên>.md nếu có).")
 @click.option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
@@ -589,7 +601,7 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 
 
 @main.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", metavar="TỆP...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
 @click.option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
@@ -597,8 +609,8 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 @click.option("--sua-ma", "fix_encoding", is_flag=True,
               help="Chuyển chữ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) trong tệp sang Unicode (ghi lại tệp), rồi kiểm tra.")
 def validate_command(files, strict: bool, template_name, template_dirs, province, fix_encoding):
-    """Kiểm tra các tệp dữ liệu FILES mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
-    FILES có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'.
+    """Kiểm tra các tệp dữ liệu TỆP mà không sinh văn bản: đúng mẫu dữ liệu, và số liệu không mâu thuẫn nhau.
+    TỆP có thể là tệp, thư mục (mọi tệp .yaml trong đó) hoặc mẫu tên như 'du-lieu/*.yaml'.
 
     Báo từng lỗi và cảnh báo tại tệp:dòng:cột với tên trường: phần lớn hơn tổng (hồ sơ đã giải quyết, đúng
     hạn, trực tuyến, nhiệm vụ hoàn thành…), tổng ghi sẵn khác tổng các phần, tỷ lệ % viết trong bài khác tỷ lệ

@@ -119,7 +119,7 @@ def test_default_output_name_in_current_folder(tmp_path, monkeypatch):
 def test_module_entry_point_and_help_in_vietnamese(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    assert "Sinh văn bản từ tệp dữ liệu DATA" in result.stdout
+    assert "Sinh văn bản từ tệp dữ liệu DỮ_LIỆU" in result.stdout
     data = tmp_path / "bad.yaml"
     data.write_text("a: [", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "cchc_docgen", "render", str(data)], capture_output=True, text=True,
@@ -163,7 +163,7 @@ def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["render"], "Lỗi: thiếu tham số DATA"),
+    (["render"], "Lỗi: thiếu tham số DỮ_LIỆU..."),
     (["render", "x.yaml", "--format", "odt"],
      "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md, pdf, html"),
     (["render", "x.yaml", "--khong-co"], "Lỗi: không có tùy chọn '--khong-co'"),
@@ -178,6 +178,16 @@ def test_usage_errors_are_in_vietnamese(args, message):
 
 def test_help_is_in_vietnamese():
     text = run_cli("render", "-h").output
-    assert text.startswith("Cách dùng: docgen render [TÙY_CHỌN] DATA...")
+    assert text.startswith("Cách dùng: docgen render [TÙY_CHỌN] DỮ_LIỆU...")
     assert "Tùy chọn:" in text and "Hiện hướng dẫn này rồi thoát." in text and "Options:" not in text
     assert "Lệnh:" in run_cli("-h").output
+
+
+@pytest.mark.parametrize("command", ["render", "check", "validate", "lint", "new", "schema", "templates", "tong-hop",
+                                     "nhap", "nhap-bieu", "xem"])
+def test_every_help_page_is_in_vietnamese(command):
+    """click's own notes after an option's help ("[default: …]", "[required]", "[x>=1]") are said in Vietnamese."""
+    text = run_cli(command, "-h").output
+    assert text.startswith(f"Cách dùng: docgen {command} [TÙY_CHỌN]")
+    for english in ("default:", "required]", "x>=", "<=x", "Usage", "Options", "Arguments"):
+        assert english not in text, (command, english)
