@@ -34,7 +34,6 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 _HEADING_NUMBER = re.compile(r"^(?:([IVX]+)\.|([A-Z])\.|(\d+(?:\.\d+)*)\.|([a-zđ])\))\s+")
 _STYLE_LEVEL = re.compile(r"(\d)\s*$")
 _OUTLINE = re.compile(r'^(#+|=)\s*\{\{\s*ten_muc\("(\w+)",\s*(.*?)\)\s*\}\}', re.MULTILINE)
-_EXTRA = re.compile(r'\{\{\s*khoi\("(\w+_khac)",\s*cap=(\d)\)\s*\}\}')
 _LITERAL = re.compile(r'"([^"]*)"')
 _NUMBER_LINE = re.compile(r"^Số:\s*(\d*)\s*/\s*(\S+)$")
 _DATE_LINE = re.compile(r"^(.*?),\s*ngày\s+(\d*)\s*tháng\s+(\d*)\s*năm\s+(\d{4})$")
@@ -44,24 +43,30 @@ _MONTHS = re.compile(r"(6|9) tháng đầu năm (\d{4})")
 _YEAR = re.compile(r"năm (\d{4})")
 _SIGN_PREFIX = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.)\s*(.*)$")
 ABBREVIATIONS = {"UBND", "HĐND", "UBMTTQ", "MTTQ", "TP.", "TX."}
-UNIT_WORDS = ("thị trấn", "phường", "xã")
+UNIT_WORDS = ("thị trấn", "phường", "xã", "thành phố", "thị xã", "quận", "huyện", "tỉnh")
 PLACE_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường", "xã")
 TITLE_WORDS = {"chủ tịch": "Chủ tịch"}
 
 
 @dataclass
 class Section:
-    key: str
-    level: int  # 1 = I., 2 = 1., as the template writes it (# / ##; "=" is a lettered part)
+    key: str | None  # None: a heading the template prints alone (no khoi follows it)
+    level: int  # 1 = I., 2 = 1., as the template writes it (# / ##; "=" is a lettered part, level 0)
     title: str  # the default title's fixed words (the parts the template computes are left out)
     fixed: bool  # the default title is all fixed words: a heading equal to it needs no tieu_de
+    literal: bool = False  # the template writes the heading as text: it cannot take another title
+    cap: int | None = None  # a list khoi("key", cap=N): headings the ward adds at level N go into it
 
 
 @dataclass
 class Outline:
     name: str
-    sections: list[Section]
-    extras: dict[str, int]  # "ket_qua_khac" → the heading level its subsections take
+    sections: list[Section]  # headings and lists in the order they print
+    leading: list[str] = field(default_factory=list)  # khoi() before the first heading ("can_cu", "mo_dau")
+    kind: str = ""  # the template's loai_van_ban ("BÁO CÁO", "KẾ HOẠCH")
+
+    def headings(self) -> list[Section]:
+        return [s for s in self.sections if s.cap is None]
 
 
 @dataclass
@@ -74,21 +79,87 @@ class Imported:
     paragraphs: int = 0
 
 
+_BLOCK_TAG = re.compile(r"\{%-?\s*(?:block\s+(\w+)|(endblock)(?:\s+\w+)?)\s*-?%\}")
+_LITERAL_HEADING = re.compile(r"^(#+|=)\s+([^{}\n]+?)\s*$")
+_KHOI = re.compile(r'\{\{\s*khoi\("(\w+)"(?:[^}]*?cap=(\d))?[^}]*\}\}')
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Each {% block name %}…{% endblock %} of a template source, name → inner text (nested ones too)."""
+    found, stack = {}, []
+    for match in _BLOCK_TAG.finditer(text):
+        if match.group(1):
+            stack.append((match.group(1), match.end()))
+        elif stack:
+            name, start = stack.pop()
+            found[name] = text[start:match.start()]
+    return found
+
+
+def _expand(text: str, overrides: dict[str, str], depth: int = 0) -> str:
+    """`text` with each block replaced by its nearest definition, the way Jinja's {% extends %} prints it."""
+    out, at, stack = [], 0, []
+    for match in _BLOCK_TAG.finditer(text):
+        if match.group(1):
+            if not stack:
+                out.append(text[at:match.start()])
+                at = match.end()
+            stack.append(match.group(1))
+        elif stack:
+            name = stack.pop()
+            if not stack:
+                inner = overrides.get(name, text[at:match.start()])
+                out.append(_expand(inner, overrides, depth + 1) if depth < 10 else inner)
+                at = match.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 def outline_of(library, name: str) -> Outline:
-    """The sections of a template in the order they print, read from its source (and the files it extends)."""
-    text = "\n".join(reversed(library.sources(name)))
-    sections, seen = [], set()
-    for match in _OUTLINE.finditer(text):
-        mark, key, default = match.groups()
-        if key in seen:
+    """The sections of a template in the order they print, read from its source with the blocks of the files it
+    extends replaced by the nearest file's own (as Jinja prints them)."""
+    sources = library.sources(name)  # nearest first
+    overrides: dict[str, str] = {}
+    for source in sources:
+        for block, inner in _blocks(source).items():
+            overrides.setdefault(block, inner)
+    text = _expand(sources[-1], overrides)
+    kind = overrides.get("loai_van_ban", "")
+    sections: list[Section] = []
+    leading: list[str] = []
+    seen: set = set()
+    literal: Section | None = None  # a text heading waiting for the khoi that fills it
+    for line in text.splitlines():
+        stripped = line.strip()
+        titled = _OUTLINE.match(stripped)
+        plain = _LITERAL_HEADING.match(stripped)
+        if titled or plain:
+            literal = None
+            mark = (titled or plain).group(1)
+            level = 0 if mark == "=" else len(mark)
+            if titled:
+                key, default = titled.group(2), titled.group(3)
+                if key in seen:
+                    continue
+                seen.add(key)
+                literals = _LITERAL.findall(default)
+                sections.append(Section(key, level, " ".join("".join(literals).split()),
+                                        default.strip().startswith('"') and default.strip().endswith('"')
+                                        and len(literals) == 1))
+            else:
+                literal = Section(None, level, " ".join(plain.group(2).split()), True, literal=True)
+                sections.append(literal)
             continue
-        seen.add(key)
-        literals = _LITERAL.findall(default)
-        level = 0 if mark == "=" else len(mark)
-        sections.append(Section(key, level, " ".join("".join(literals).split()), default.strip().startswith('"')
-                                and default.strip().endswith('"') and len(literals) == 1))
-    extras = {key: int(level) for key, level in _EXTRA.findall(text)}
-    return Outline(name, sections, extras)
+        for key, cap in _KHOI.findall(stripped):
+            if cap:
+                sections.append(Section(key, int(cap), "", False, cap=int(cap)))
+            elif literal is not None and literal.key is None:
+                literal.key = key
+            elif not sections:
+                leading.append(key)
+        if stripped and not _KHOI.search(stripped):
+            literal = None
+    return Outline(name, sections, leading, " ".join(kind.split()))
 
 
 def _norm(text: str) -> str:
@@ -330,28 +401,50 @@ def _table(table: TableView, notes) -> dict:
     return {"bang": bang}
 
 
-def _match(outline: Outline, level: int, text: str, parent: str | None) -> tuple[Section | None, float]:
+def _match(outline: Outline, level: int, text: str) -> tuple[Section | None, float]:
+    """The template heading at `level` whose words are nearest to `text`; a heading the template writes as text
+    matches only when equal (it cannot take another title)."""
     best, score = None, 0.0
     wanted = _norm(text)
-    for section in outline.sections:
+    for section in outline.headings():
         if section.level != level:
             continue
         title = _norm(section.title)
-        ratio = difflib.SequenceMatcher(None, wanted, title).ratio()
-        if title and wanted.startswith(title):
-            ratio = max(ratio, 0.9)
+        if section.literal:
+            ratio = 1.0 if title == wanted else 0.0
+        else:
+            ratio = difflib.SequenceMatcher(None, wanted, title).ratio()
+            if title and wanted.startswith(title):
+                ratio = max(ratio, 0.9)
         if ratio > score:
             best, score = section, ratio
     return (best, score) if score >= 0.6 else (None, score)
 
 
-def _parent_of(outline: Outline, key: str) -> str | None:
-    parent = None
-    for section in outline.sections:
-        if section.level == 1:
-            parent = section.key
-        if section.key == key:
-            return parent if section.level > 1 else None
+def _has_children(outline: Outline, position: int, level: int) -> bool:
+    """Whether the template heading at `position` has headings of its own at `level` (before the next heading
+    of its rank or above)."""
+    if position < 0:
+        return True
+    own = outline.sections[position].level
+    for section in outline.sections[position + 1:]:
+        if section.cap is not None:
+            continue
+        if section.level <= own:
+            return False
+        if section.level == level:
+            return True
+    return False
+
+
+def _list_after(outline: Outline, position: int, level: int) -> int | None:
+    """The position of the template's next list (khoi with cap=level) from `position` on, within the part."""
+    for index in range(max(position, 0), len(outline.sections)):
+        section = outline.sections[index]
+        if section.cap == level:
+            return index
+        if index > position and section.cap is None and section.level <= level:
+            return None
     return None
 
 
@@ -359,8 +452,9 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
     sections, comments = imported.sections, imported.notes
     current: str | None = None
     current_level = 0
+    position = -1  # where in the template's outline the text has reached
     sub: list | None = None  # the noi_dung of the subsection (muc) being filled
-    pending: list = []  # text before the first heading: the nearest section is the first one found
+    pending: list = []  # text before the first heading
     stack: list = []  # (level, noi_dung) of the open subsections, outermost first
 
     def add(item, comment: str | None = None):
@@ -371,6 +465,17 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
         if comment:
             comments.setdefault(current, []).append(comment)
         target.append(item)
+
+    def nest(level: int, title_text: str, plain: str) -> None:
+        nonlocal sub
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        entry = {"muc": title_text, "noi_dung": []}
+        if not _HEADING_NUMBER.match(plain):
+            entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
+        (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
+        stack.append((level, entry["noi_dung"]))
+        sub = entry["noi_dung"]
 
     for block in blocks:
         if isinstance(block, TableView):
@@ -386,20 +491,30 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
             continue
         title_text = escape(_strip_number(block.plain()))
         title_plain = _strip_number(block.plain())
-        if level in (1, 2):
-            section, _ = _match(outline, level, title_plain, current)
+        if current is not None and level > current_level and not _has_children(outline, position, level):
+            nest(level, title_text, block.plain())
+            continue
+        if level in (0, 1, 2):
+            section, _ = _match(outline, level, title_plain)
             if section is not None:
+                position = outline.sections.index(section)
                 current, current_level, sub = section.key, level, None
                 stack.clear()
+                if section.key is None:
+                    continue  # a heading the template prints alone: nothing to keep but its place
                 sections.setdefault(current, [])
-                why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
-                if not (section.fixed and _norm(section.title) == _norm(title_plain)):
-                    imported.data.setdefault("_titles", {})[current] = title_text
-                    why += " (giữ nguyên tiêu đề của văn bản)"
+                if section.literal:
+                    why = f'đề mục "{block.plain()}" là đề mục cố định của mẫu, nội dung vào mục {section.key}'
+                else:
+                    why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
+                    if not (section.fixed and _norm(section.title) == _norm(title_plain)):
+                        imported.data.setdefault("_titles", {})[current] = title_text
+                        why += " (giữ nguyên tiêu đề của văn bản)"
                 comments.setdefault(current, []).insert(0, why)
                 continue
             following = _next_unused(outline, current, level, sections)
             if following is not None:
+                position = outline.sections.index(following)
                 current, current_level, sub = following.key, level, None
                 stack.clear()
                 sections.setdefault(current, [])
@@ -408,33 +523,51 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
                     f'đề mục "{block.plain()}" không khớp tiêu đề mục nào của mẫu: xếp theo thứ tự vào mục '
                     f'{following.key}, giữ nguyên tiêu đề của văn bản'))
                 continue
-            extra = next((key for key, cap in outline.extras.items()
-                          if cap == level and current and key.startswith(_parent_key(outline, current))), None)
-            if extra:
+            listed = _list_after(outline, position, level)
+            if listed is not None:
+                key = outline.sections[listed].key
+                position = listed
                 entry = {"muc": title_text, "noi_dung": []}
-                sections.setdefault(extra, []).append(entry)
-                comments.setdefault(extra, []).append(
+                sections.setdefault(key, []).append(entry)
+                comments.setdefault(key, []).append(
                     f'đề mục "{block.plain()}" không có trong mẫu: thành mục con thêm sau các mục của mẫu')
-                current, current_level, sub = extra, level, entry["noi_dung"]
+                current, current_level, sub = key, level, entry["noi_dung"]
                 stack[:] = [(level, sub)]
                 continue
-            add(text, f'đề mục "{block.plain()}" không khớp mục nào của mẫu: giữ thành đoạn văn trong mục gần nhất')
-            continue
         if level > current_level and current is not None:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            entry = {"muc": title_text, "noi_dung": []}
-            if not _HEADING_NUMBER.match(block.plain()):
-                entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
-            (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
-            stack.append((level, entry["noi_dung"]))
-            sub = entry["noi_dung"]
+            nest(level, title_text, block.plain())
             continue
-        add(text, f'đề mục "{block.plain()}" (cấp {level}) giữ thành đoạn văn')
+        add(text, f'đề mục "{block.plain()}" (cấp {level}) không khớp mục nào của mẫu: giữ thành đoạn văn')
     if pending:
-        first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
-        sections.setdefault(first, [])[0:0] = [item for item, _ in pending]
-        comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
+        _place_leading(pending, outline, sections, comments)
+
+
+def _place_leading(pending: list, outline: Outline, sections: dict, comments: dict) -> None:
+    """Text before the first heading: "Căn cứ …" paragraphs into can_cu and the rest into the template's opening
+    khoi when it has them; otherwise into the first section."""
+    items = [item for item, _ in pending]
+    if outline.leading:
+        grounds = "can_cu" if "can_cu" in outline.leading else None
+        count = 0
+        while grounds and count < len(items) and isinstance(items[count], str) and items[count].startswith("Căn cứ"):
+            count += 1
+        rest_key = next((key for key in reversed(outline.leading) if key != grounds), None)
+        if count:
+            sections["can_cu"] = items[:count] + sections.get("can_cu", [])
+        if items[count:]:
+            target = rest_key or grounds
+            sections[target] = items[count:] + sections.get(target, [])
+        for key in ("can_cu", rest_key):
+            if key in sections:
+                comments.setdefault(key, []).append("các đoạn trước đề mục đầu tiên của văn bản")
+        ordered = {key: sections.pop(key) for key in outline.leading if key in sections}
+        ordered.update(sections)
+        sections.clear()
+        sections.update(ordered)  # written first in the data file, as they print
+        return
+    first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
+    sections.setdefault(first, [])[0:0] = items
+    comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
 
 
 def _next_unused(outline: Outline, current: str | None, level: int, used: dict) -> Section | None:
@@ -442,21 +575,15 @@ def _next_unused(outline: Outline, current: str | None, level: int, used: dict) 
     whose words differ from the template's takes the place its number gives it."""
     if current is None or level != 2:
         return None
-    keys = [s.key for s in outline.sections]
+    keys = [s.key for s in outline.headings()]
     if current not in keys:
         return None
-    for section in outline.sections[keys.index(current) + 1:]:
+    for section in outline.headings()[keys.index(current) + 1:]:
         if section.level < level:
             return None
-        if section.level == level and section.key not in used:
+        if section.level == level and section.key not in used and not section.literal:
             return section
     return None
-
-
-def _parent_key(outline: Outline, key: str) -> str:
-    """The prefix of the `*_khac` list that follows `key`'s part: chi_dao for van_ban_chi_dao, ket_qua for tthc."""
-    parent = _parent_of(outline, key) or key
-    return parent
 
 
 # --- the whole document ------------------------------------------------------------------------------------
@@ -492,12 +619,12 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
         if paras[index].plain():
             title_block.append(paras[index])
         index += 1
-        if len(title_block) >= 3 and not paras[index - 1].plain():
+        if len(title_block) >= 2 and not paras[index - 1].plain() and not _title_continues(paras, index):
             break
     data = imported.data
     kind = title_block[0].plain() if title_block else ""
     trich_yeu = title_block[1].plain() if len(title_block) > 1 else ""
-    period = _period(trich_yeu)
+    period = _period(trich_yeu) if kind.upper().startswith("BÁO CÁO") else None
     if period:
         data["ky_bao_cao"] = period
     if trich_yeu:
@@ -535,6 +662,15 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
     return imported
 
 
+def _title_continues(paras: list, index: int) -> bool:
+    """After an empty line under the title: whether the next line still belongs to the title block (the
+    "(Số liệu tính từ …)" line or "Kính gửi"), not to the body (a plan has no "Kính gửi")."""
+    following = next((b for b in paras[index:] if not isinstance(b, ParaView) or b.plain()), None)
+    if not isinstance(following, ParaView):
+        return False
+    return bool(_PERIOD_LINE.match(following.plain())) or following.plain().startswith("Kính gửi")
+
+
 def _choose(library, kind: str, period: dict | None, blocks: list) -> str:
     """The template whose outline matches most headings; a periodic report's kind decides between equals."""
     headings = [(lvl, _strip_number(b.plain())) for b in blocks if isinstance(b, ParaView)
@@ -545,7 +681,9 @@ def _choose(library, kind: str, period: dict | None, blocks: list) -> str:
             outline = outline_of(library, name)
         except (OSError, DocgenError):
             continue
-        score = sum(1 for lvl, text in headings if _match(outline, lvl, text, None)[0] is not None)
+        if outline.kind and _norm(outline.kind) != _norm(kind):
+            continue  # a plan is not read against a report's outline
+        score = sum(1 for lvl, text in headings if _match(outline, lvl, text)[0] is not None)
         if period and name == period["loai"]:
             score += 0.5
         if score > best_score:
