@@ -77,6 +77,8 @@ class Imported:
     notes: dict = field(default_factory=dict)  # key → the comments above the section
     header_notes: list = field(default_factory=list)
     paragraphs: int = 0
+    appendices: list = field(default_factory=list)  # phu_luc entries
+    appendix_notes: list = field(default_factory=list)  # per entry: the comments above it
 
 
 _BLOCK_TAG = re.compile(r"\{%-?\s*(?:block\s+(\w+)|(endblock)(?:\s+\w+)?)\s*-?%\}")
@@ -586,6 +588,133 @@ def _next_unused(outline: Outline, current: str | None, level: int, used: dict) 
     return None
 
 
+# --- the appendices (Phụ lục after the signature) --------------------------------------------------------
+
+
+_FIGURE = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$")
+
+
+def _catalogs(library) -> list:
+    """The indicator catalogs the template folders offer, each by the name a phu_luc entry gives (nearest
+    folder first, as render finds them)."""
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER
+
+    names = sorted({path.stem for root in library.search_path if (root / CATALOG_FOLDER).is_dir()
+                    for path in (root / CATALOG_FOLDER).glob("*.yaml")})
+    found = []
+    for name in names:
+        path = library.find_file(f"{CATALOG_FOLDER}/{name}.yaml")
+        if path is not None:
+            found.append(library.catalog(name, path))
+    return found
+
+
+def _cell_text(cell) -> str:
+    return " ".join(b.plain() for b in cell.blocks if isinstance(b, ParaView)).strip()
+
+
+def _rows_match(table: TableView, rows: list) -> bool:
+    """The table's rows are the catalog's, in order: the same STT and the name the catalog gives."""
+    body = table.rows[1:]
+    if len(body) != len(rows) or any(len(row) < 5 for row in body):
+        return False
+    for row, (indicator, stt) in zip(body, rows):
+        name = indicator.name.upper() if indicator.depth == 0 else indicator.name
+        if _cell_text(row[0]) != stt or not _cell_text(row[1]).startswith(name):
+            return False
+    return True
+
+
+def _figure(text: str, indicator):
+    """A printed figure back into a number when it prints the same again ("1.234" → 1234, "42,86" → 42.86)."""
+    from cchc_docgen.domain.appendix import _display
+
+    if _FIGURE.match(text):
+        digits = text.replace(".", "")
+        value = float(digits.replace(",", ".")) if "," in digits else int(digits)
+        if _display(value, indicator) == text:
+            return value
+    return None
+
+
+def _province_catalog(table: TableView, library, imported: Imported):
+    """A table no national catalog matches, looked for in each province's own catalogs: the province found is
+    written as `tinh` (render then finds the same catalog)."""
+    from cchc_docgen.domain.appendix import numbered_rows
+    from cchc_docgen.templating.library import NATIONAL, builtin_templates_dir, library_for
+
+    for folder in sorted(d.name for d in builtin_templates_dir().iterdir() if d.is_dir() and d.name != NATIONAL):
+        province = library_for(library.extra_dirs, folder)
+        catalog = next((c for c in _catalogs(province) if _rows_match(table, numbered_rows(c))), None)
+        if catalog is not None:
+            name = province.settings.get("ten") or folder
+            imported.data["tinh"] = name
+            imported.header_notes.append(f"bảng phụ lục theo biểu {catalog.name} của tỉnh {name}: tinh ghi {name}")
+            return catalog, province
+    return None, library
+
+
+def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
+    """Each Phụ lục table whose rows are a catalog's: the figures typed into so_lieu, notes into ghi_chu; the
+    rows the catalog computes are checked against what the document prints."""
+    from cchc_docgen.domain.appendix import HEADER, FigureValues, _display, numbered_rows
+    from cchc_docgen.errors import DataError
+
+    catalogs = None
+    title = ""
+    for block in blocks:
+        if isinstance(block, ParaView):
+            line = block.plain().strip()
+            if line and not line.startswith("Phụ lục") and not line.startswith("(Kèm theo"):
+                title = line
+            continue
+        if not block.rows or [_cell_text(c) for c in block.rows[0]] != HEADER:
+            continue
+        catalogs = _catalogs(library) if catalogs is None else catalogs
+        catalog = next((c for c in catalogs if _rows_match(block, numbered_rows(c))), None)
+        if catalog is None and not library.province:
+            catalog, library = _province_catalog(block, library, imported)
+            catalogs = None
+        if catalog is None:
+            imported.header_notes.append(
+                f'bảng phụ lục "{title}" không khớp biểu nào trong thư mục mẫu (phu-luc/*.yaml): không đọc được, '
+                "hãy nhập số liệu bằng tay")
+            continue
+        rows = numbered_rows(catalog)
+        entry: dict = {"bieu": catalog.name}
+        comments = [f'bảng phụ lục "{title}" khớp biểu {catalog.name}: số liệu vào so_lieu, ghi chú vào ghi_chu']
+        if title and title != catalog.title.upper():
+            entry["tieu_de"] = title
+        given, remarks = {}, {}
+        for row, (indicator, _) in zip(block.rows[1:], rows):
+            value_text = _cell_text(row[3])
+            note = " ".join(markup(b, notes) for b in row[4].blocks if isinstance(b, ParaView)).strip()
+            if note:
+                remarks[indicator.id] = note
+            if indicator.derived or not value_text:
+                continue
+            number = _figure(value_text, indicator)
+            given[indicator.id] = number if number is not None else escape(value_text)
+        values = FigureValues(catalog, given, ("phu_luc", len(imported.appendices)))
+        for row, (indicator, stt) in zip(block.rows[1:], rows):
+            if not indicator.derived:
+                continue
+            try:
+                computed = _display(values.value(indicator), indicator)
+            except DataError:
+                computed = None
+            if computed != _cell_text(row[3]):
+                comments.append(f'dòng {stt or indicator.name} ({indicator.id}) được tính tự động: văn bản ghi '
+                                f'"{_cell_text(row[3])}", chương trình tính "{computed or ""}"')
+        if given:
+            entry["so_lieu"] = given
+        if remarks:
+            entry["ghi_chu"] = remarks
+        imported.appendices.append(entry)
+        imported.appendix_notes.append(comments)
+        title = ""
+
+
 # --- the whole document ------------------------------------------------------------------------------------
 
 
@@ -653,6 +782,7 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
             break
     if tail:
         _closing(tail[0], data)
+        _appendices(tail[1:], library, imported, notes)
     chosen = template or _choose(library, kind, period, body_blocks)
     imported.template = chosen
     outline = outline_of(library, chosen)
@@ -710,7 +840,7 @@ def to_yaml(imported: Imported, source: str) -> str:
            _dump({"mau": imported.template}, 0)]
     for note in imported.header_notes:
         out.append(f"# {note}\n")
-    for key in ("co_quan", "van_ban", "ky_bao_cao", "kinh_gui", "noi_nhan", "nguoi_ky"):
+    for key in ("tinh", "co_quan", "van_ban", "ky_bao_cao", "kinh_gui", "noi_nhan", "nguoi_ky"):
         if key in data:
             if key == "van_ban" and "trich_yeu" in data[key]:
                 out.append("# trich_yeu, ky_hieu: giữ nguyên như văn bản gốc (xóa để dùng mặc định của mẫu)\n")
@@ -723,4 +853,9 @@ def to_yaml(imported: Imported, source: str) -> str:
             out.append(_dump({key: {"tieu_de": titles[key], "noi_dung": items}}, 2))
         else:
             out.append(_dump({key: items}, 2))
+    if imported.appendices:
+        out.append("phu_luc:\n")
+        for entry, comments in zip(imported.appendices, imported.appendix_notes):
+            out.extend(f"  # {comment}\n" for comment in comments)
+            out.append(_dump([entry], 2))
     return "".join(out)
