@@ -93,6 +93,30 @@ def test_judgements_are_comments_in_the_data_file(tmp_path):
             "giữ nguyên tiêu đề của văn bản\n") in text
 
 
+def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
+    original, data = tmp_path / "goc.docx", tmp_path / "nhap.yaml"
+    run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", original)
+    assert run_cli("nhap", original, "-o", data).exit_code == 0
+    text = data.read_text(encoding="utf-8")
+    assert ('so_lieu:\n  # số liệu đọc từ câu chuẩn "Kết quả giải quyết thủ tục hành chính: từ ngày 15/06/2024 đế…" '
+            "(tiep_nhan 537, da_giai_quyet 437, dung_han 437); câu để mẫu viết lại tại chỗ {cau_mau: ho_so} trong mục "
+            "tthc\n  ho_so:\n    tiep_nhan: 537\n    da_giai_quyet: 437\n    dung_han: 437\n") in text
+    assert "    - cau_mau: ho_so\n" in text and "  - cau_mau: can_bo\n" in text
+
+
+def test_a_standard_sentence_that_does_not_render_back_stays_as_written(tmp_path):
+    original, data = tmp_path / "goc.docx", tmp_path / "nhap.yaml"
+    run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", original)
+    # 538 received and 437 settled leave 101 in progress, not the 100 the document says.
+    _edited(original, "tiếp nhận là 537 hồ sơ", "tiếp nhận là 538 hồ sơ")
+    assert run_cli("nhap", original, "-o", data).exit_code == 0
+    text = data.read_text(encoding="utf-8")
+    assert "ho_so:" not in text and "cau_mau: ho_so" not in text
+    assert ('  # câu "Kết quả giải quyết thủ tục hành chính: từ ngày 15/06/2024 đế…" giống câu chuẩn ho_so nhưng mẫu '
+            "viết lại không khớp từng chữ: giữ nguyên như văn bản, số liệu không đưa vào so_lieu\n") in text
+    assert "tổng số hồ sơ thủ tục hành chính tiếp\n      nhận là 538 hồ sơ" in text
+
+
 def refused(path: Path) -> str:
     """What `docgen nhap PATH` says when it refuses the file (exit 1, nothing written)."""
     result = run_cli("nhap", path)

@@ -78,6 +78,8 @@ class Imported:
     header_notes: list = field(default_factory=list)
     paragraphs: int = 0
     appendices: list = field(default_factory=list)  # phu_luc entries
+    figures: dict = field(default_factory=dict)  # so_lieu groups recognised in the standard sentences
+    figure_notes: dict = field(default_factory=dict)  # group → the comment above it
     appendix_notes: list = field(default_factory=list)  # per entry: the comments above it
 
 
@@ -715,6 +717,135 @@ def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
         title = ""
 
 
+# --- figures in the standard sentences ---------------------------------------------------------------------
+
+
+_N = r"(\d{1,3}(?:\.\d{3})*|\d+)"
+_RATE = _N + r"/" + _N + r" hồ sơ(?:, đạt tỷ lệ [\d.,]+%)?"
+_HO_SO = re.compile(
+    r"^Kết quả giải quyết thủ tục hành chính: từ ngày \S+ đến ngày \S+, tổng số hồ sơ thủ tục hành chính tiếp "
+    rf"nhận là {_N} hồ sơ(?: \(kỳ trước chuyển sang {_N} hồ sơ, tiếp nhận mới trong kỳ {_N} hồ sơ\))?"
+    rf"(?:, trong đó tiếp nhận trực tuyến {_RATE})?; đã giải quyết {_N} hồ sơ(\^\[[^\]]*\])?"
+    rf"(?:, trong đó giải quyết trước và đúng hạn {_RATE})?(?:, quá hạn {_N} hồ sơ)?"
+    rf"(?:; còn {_N} hồ sơ đang giải quyết)?\.$")
+_CAN_BO = re.compile(
+    rf"^Hiện nay, [^,]+ có {_N} cán bộ, công chức(\^\[[^\]]*\])?(?:, trong đó {_N} người đạt chuẩn theo quy "
+    rf"định, chiếm tỷ lệ [\d.,]+%)?(?:; số người hoạt động không chuyên trách: {_N} người)?\.$")
+_BY_FIELD = re.compile(r"^(?:(.*) )?Số hồ sơ đã giải quyết theo lĩnh vực: (.*)\.$")
+
+
+def _count(text: str | None) -> int | None:
+    return int(text.replace(".", "")) if text else None
+
+
+def _ho_so(text: str) -> dict | None:
+    found = _HO_SO.match(text)
+    if not found:
+        return None
+    (total, carried, new, online, _, settled, note, on_time, _, late, _) = found.groups()
+    group: dict = {}
+    if carried:
+        group["ky_truoc_chuyen_sang"], group["tiep_nhan"] = _count(carried), _count(new)
+    else:
+        group["tiep_nhan"] = _count(total)
+    if online:
+        group["truc_tuyen"] = _count(online)
+    group["da_giai_quyet"] = _count(settled)
+    if on_time:
+        group["dung_han"] = _count(on_time)
+    if late:
+        group["qua_han"] = _count(late)
+    if note:
+        inner = note[2:-1]
+        by_field = _BY_FIELD.match(inner)
+        if by_field:
+            if by_field.group(1):
+                group["chu_thich"] = by_field.group(1)
+            fields = {}
+            for part in by_field.group(2).split("; "):
+                name, _, figure = part.rpartition(": ")
+                if not figure.endswith(" hồ sơ") or not name:
+                    return None
+                fields[name] = _count(figure[:-len(" hồ sơ")])
+            group["theo_linh_vuc"] = fields
+        else:
+            group["chu_thich"] = inner
+    return group
+
+
+def _can_bo(text: str) -> dict | None:
+    found = _CAN_BO.match(text)
+    if not found:
+        return None
+    total, note, qualified, part_time = found.groups()
+    group: dict = {"tong": _count(total)}
+    if qualified:
+        group["dat_chuan"] = _count(qualified)
+    if part_time:
+        group["khong_chuyen_trach"] = _count(part_time)
+    if note:
+        group["chu_thich"] = note[2:-1]
+    return group
+
+
+# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, and its reader
+SENTENCES = {"ho_so": ("tthc", _ho_so), "can_bo": ("bo_may", _can_bo)}
+
+
+def _find_sentence(items: list, read) -> tuple[list, int] | None:
+    """The list and index of the first paragraph `read` understands, in the section or its subsections."""
+    pending = [items]
+    while pending:
+        current = pending.pop(0)
+        for index, item in enumerate(current):
+            if isinstance(item, str) and read(item):
+                return current, index
+            if isinstance(item, dict) and isinstance(item.get("noi_dung"), list):
+                pending.append(item["noi_dung"])
+    return None
+
+
+def recognise_figures(imported: Imported, library) -> None:
+    """The figures of the template's standard sentences into so_lieu, the sentence left to the template: kept
+    only when the data then renders to the very same text (checked by rendering both); otherwise the sentence
+    stays as written."""
+    from cchc_docgen import api
+
+    def rendered(yaml_text: str) -> str | None:
+        try:
+            return api.render(yaml.safe_load(yaml_text), format="md", templates=library.extra_dirs,
+                              province=imported.data.get("tinh") or library.settings.get("ten")).content.decode()
+        except DocgenError:
+            return None
+
+    baseline = None
+    for name, (section, read) in SENTENCES.items():
+        items = imported.sections.get(section)
+        if not isinstance(items, list):
+            continue
+        found = _find_sentence(items, read)
+        if found is None:
+            continue
+        items, place = found
+        if baseline is None:
+            baseline = rendered(to_yaml(imported, ""))
+            if baseline is None:
+                return
+        sentence, group = items[place], read(items[place])
+        items[place] = {"cau_mau": name}
+        imported.figures[name] = group
+        if rendered(to_yaml(imported, "")) == baseline:
+            figures = ", ".join(f"{k} {v}" for k, v in group.items() if isinstance(v, int))
+            imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{sentence[:60]}…" ({figures}); câu để mẫu viết '
+                                           f'lại tại chỗ {{cau_mau: {name}}} trong mục {section}')
+        else:
+            items[place] = sentence
+            del imported.figures[name]
+            imported.notes.setdefault(section, []).append(
+                f'câu "{sentence[:60]}…" giống câu chuẩn {name} nhưng mẫu viết lại không khớp từng chữ: giữ nguyên '
+                "như văn bản, số liệu không đưa vào so_lieu")
+
+
 # --- the whole document ------------------------------------------------------------------------------------
 
 
@@ -789,6 +920,7 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
     _body(body_blocks, outline, imported, notes)
     if closing_text is not None:
         imported.sections["ket_luan"] = closing_text
+    recognise_figures(imported, library)
     return imported
 
 
@@ -845,6 +977,12 @@ def to_yaml(imported: Imported, source: str) -> str:
             if key == "van_ban" and "trich_yeu" in data[key]:
                 out.append("# trich_yeu, ky_hieu: giữ nguyên như văn bản gốc (xóa để dùng mặc định của mẫu)\n")
             out.append(_dump({key: data[key]}, 0))
+    if imported.figures:
+        out.append("so_lieu:\n")
+        for name, group in imported.figures.items():
+            if name in imported.figure_notes:
+                out.append(f"  # {imported.figure_notes[name]}\n")
+            out.append(_dump({name: group}, 2))
     out.append("noi_dung:\n")
     for key, items in imported.sections.items():
         for note in imported.notes.get(key, []):
