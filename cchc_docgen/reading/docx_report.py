@@ -34,7 +34,6 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
 _HEADING_NUMBER = re.compile(r"^(?:([IVX]+)\.|([A-Z])\.|(\d+(?:\.\d+)*)\.|([a-zđ])\))\s+")
 _STYLE_LEVEL = re.compile(r"(\d)\s*$")
 _OUTLINE = re.compile(r'^(#+|=)\s*\{\{\s*ten_muc\("(\w+)",\s*(.*?)\)\s*\}\}', re.MULTILINE)
-_EXTRA = re.compile(r'\{\{\s*khoi\("(\w+_khac)",\s*cap=(\d)\)\s*\}\}')
 _LITERAL = re.compile(r'"([^"]*)"')
 _NUMBER_LINE = re.compile(r"^Số:\s*(\d*)\s*/\s*(\S+)$")
 _DATE_LINE = re.compile(r"^(.*?),\s*ngày\s+(\d*)\s*tháng\s+(\d*)\s*năm\s+(\d{4})$")
@@ -44,24 +43,30 @@ _MONTHS = re.compile(r"(6|9) tháng đầu năm (\d{4})")
 _YEAR = re.compile(r"năm (\d{4})")
 _SIGN_PREFIX = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.)\s*(.*)$")
 ABBREVIATIONS = {"UBND", "HĐND", "UBMTTQ", "MTTQ", "TP.", "TX."}
-UNIT_WORDS = ("thị trấn", "phường", "xã")
+UNIT_WORDS = ("thị trấn", "phường", "xã", "thành phố", "thị xã", "quận", "huyện", "tỉnh")
 PLACE_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường", "xã")
 TITLE_WORDS = {"chủ tịch": "Chủ tịch"}
 
 
 @dataclass
 class Section:
-    key: str
-    level: int  # 1 = I., 2 = 1., as the template writes it (# / ##; "=" is a lettered part)
+    key: str | None  # None: a heading the template prints alone (no khoi follows it)
+    level: int  # 1 = I., 2 = 1., as the template writes it (# / ##; "=" is a lettered part, level 0)
     title: str  # the default title's fixed words (the parts the template computes are left out)
     fixed: bool  # the default title is all fixed words: a heading equal to it needs no tieu_de
+    literal: bool = False  # the template writes the heading as text: it cannot take another title
+    cap: int | None = None  # a list khoi("key", cap=N): headings the ward adds at level N go into it
 
 
 @dataclass
 class Outline:
     name: str
-    sections: list[Section]
-    extras: dict[str, int]  # "ket_qua_khac" → the heading level its subsections take
+    sections: list[Section]  # headings and lists in the order they print
+    leading: list[str] = field(default_factory=list)  # khoi() before the first heading ("can_cu", "mo_dau")
+    kind: str = ""  # the template's loai_van_ban ("BÁO CÁO", "KẾ HOẠCH")
+
+    def headings(self) -> list[Section]:
+        return [s for s in self.sections if s.cap is None]
 
 
 @dataclass
@@ -72,23 +77,93 @@ class Imported:
     notes: dict = field(default_factory=dict)  # key → the comments above the section
     header_notes: list = field(default_factory=list)
     paragraphs: int = 0
+    appendices: list = field(default_factory=list)  # phu_luc entries
+    figures: dict = field(default_factory=dict)  # so_lieu groups recognised in the standard sentences
+    figure_notes: dict = field(default_factory=dict)  # group → the comment above it
+    appendix_notes: list = field(default_factory=list)  # per entry: the comments above it
+
+
+_BLOCK_TAG = re.compile(r"\{%-?\s*(?:block\s+(\w+)|(endblock)(?:\s+\w+)?)\s*-?%\}")
+_LITERAL_HEADING = re.compile(r"^(#+|=)\s+([^{}\n]+?)\s*$")
+_KHOI = re.compile(r'\{\{\s*khoi\("(\w+)"(?:[^}]*?cap=(\d))?[^}]*\}\}')
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Each {% block name %}…{% endblock %} of a template source, name → inner text (nested ones too)."""
+    found, stack = {}, []
+    for match in _BLOCK_TAG.finditer(text):
+        if match.group(1):
+            stack.append((match.group(1), match.end()))
+        elif stack:
+            name, start = stack.pop()
+            found[name] = text[start:match.start()]
+    return found
+
+
+def _expand(text: str, overrides: dict[str, str], depth: int = 0) -> str:
+    """`text` with each block replaced by its nearest definition, the way Jinja's {% extends %} prints it."""
+    out, at, stack = [], 0, []
+    for match in _BLOCK_TAG.finditer(text):
+        if match.group(1):
+            if not stack:
+                out.append(text[at:match.start()])
+                at = match.end()
+            stack.append(match.group(1))
+        elif stack:
+            name = stack.pop()
+            if not stack:
+                inner = overrides.get(name, text[at:match.start()])
+                out.append(_expand(inner, overrides, depth + 1) if depth < 10 else inner)
+                at = match.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def outline_of(library, name: str) -> Outline:
-    """The sections of a template in the order they print, read from its source (and the files it extends)."""
-    text = "\n".join(reversed(library.sources(name)))
-    sections, seen = [], set()
-    for match in _OUTLINE.finditer(text):
-        mark, key, default = match.groups()
-        if key in seen:
+    """The sections of a template in the order they print, read from its source with the blocks of the files it
+    extends replaced by the nearest file's own (as Jinja prints them)."""
+    sources = library.sources(name)  # nearest first
+    overrides: dict[str, str] = {}
+    for source in sources:
+        for block, inner in _blocks(source).items():
+            overrides.setdefault(block, inner)
+    text = _expand(sources[-1], overrides)
+    kind = overrides.get("loai_van_ban", "")
+    sections: list[Section] = []
+    leading: list[str] = []
+    seen: set = set()
+    literal: Section | None = None  # a text heading waiting for the khoi that fills it
+    for line in text.splitlines():
+        stripped = line.strip()
+        titled = _OUTLINE.match(stripped)
+        plain = _LITERAL_HEADING.match(stripped)
+        if titled or plain:
+            literal = None
+            mark = (titled or plain).group(1)
+            level = 0 if mark == "=" else len(mark)
+            if titled:
+                key, default = titled.group(2), titled.group(3)
+                if key in seen:
+                    continue
+                seen.add(key)
+                literals = _LITERAL.findall(default)
+                sections.append(Section(key, level, " ".join("".join(literals).split()),
+                                        default.strip().startswith('"') and default.strip().endswith('"')
+                                        and len(literals) == 1))
+            else:
+                literal = Section(None, level, " ".join(plain.group(2).split()), True, literal=True)
+                sections.append(literal)
             continue
-        seen.add(key)
-        literals = _LITERAL.findall(default)
-        level = 0 if mark == "=" else len(mark)
-        sections.append(Section(key, level, " ".join("".join(literals).split()), default.strip().startswith('"')
-                                and default.strip().endswith('"') and len(literals) == 1))
-    extras = {key: int(level) for key, level in _EXTRA.findall(text)}
-    return Outline(name, sections, extras)
+        for key, cap in _KHOI.findall(stripped):
+            if cap:
+                sections.append(Section(key, int(cap), "", False, cap=int(cap)))
+            elif literal is not None and literal.key is None:
+                literal.key = key
+            elif not sections:
+                leading.append(key)
+        if stripped and not _KHOI.search(stripped):
+            literal = None
+    return Outline(name, sections, leading, " ".join(kind.split()))
 
 
 def _norm(text: str) -> str:
@@ -330,28 +405,50 @@ def _table(table: TableView, notes) -> dict:
     return {"bang": bang}
 
 
-def _match(outline: Outline, level: int, text: str, parent: str | None) -> tuple[Section | None, float]:
+def _match(outline: Outline, level: int, text: str) -> tuple[Section | None, float]:
+    """The template heading at `level` whose words are nearest to `text`; a heading the template writes as text
+    matches only when equal (it cannot take another title)."""
     best, score = None, 0.0
     wanted = _norm(text)
-    for section in outline.sections:
+    for section in outline.headings():
         if section.level != level:
             continue
         title = _norm(section.title)
-        ratio = difflib.SequenceMatcher(None, wanted, title).ratio()
-        if title and wanted.startswith(title):
-            ratio = max(ratio, 0.9)
+        if section.literal:
+            ratio = 1.0 if title == wanted else 0.0
+        else:
+            ratio = difflib.SequenceMatcher(None, wanted, title).ratio()
+            if title and wanted.startswith(title):
+                ratio = max(ratio, 0.9)
         if ratio > score:
             best, score = section, ratio
     return (best, score) if score >= 0.6 else (None, score)
 
 
-def _parent_of(outline: Outline, key: str) -> str | None:
-    parent = None
-    for section in outline.sections:
-        if section.level == 1:
-            parent = section.key
-        if section.key == key:
-            return parent if section.level > 1 else None
+def _has_children(outline: Outline, position: int, level: int) -> bool:
+    """Whether the template heading at `position` has headings of its own at `level` (before the next heading
+    of its rank or above)."""
+    if position < 0:
+        return True
+    own = outline.sections[position].level
+    for section in outline.sections[position + 1:]:
+        if section.cap is not None:
+            continue
+        if section.level <= own:
+            return False
+        if section.level == level:
+            return True
+    return False
+
+
+def _list_after(outline: Outline, position: int, level: int) -> int | None:
+    """The position of the template's next list (khoi with cap=level) from `position` on, within the part."""
+    for index in range(max(position, 0), len(outline.sections)):
+        section = outline.sections[index]
+        if section.cap == level:
+            return index
+        if index > position and section.cap is None and section.level <= level:
+            return None
     return None
 
 
@@ -359,8 +456,9 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
     sections, comments = imported.sections, imported.notes
     current: str | None = None
     current_level = 0
+    position = -1  # where in the template's outline the text has reached
     sub: list | None = None  # the noi_dung of the subsection (muc) being filled
-    pending: list = []  # text before the first heading: the nearest section is the first one found
+    pending: list = []  # text before the first heading
     stack: list = []  # (level, noi_dung) of the open subsections, outermost first
 
     def add(item, comment: str | None = None):
@@ -371,6 +469,17 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
         if comment:
             comments.setdefault(current, []).append(comment)
         target.append(item)
+
+    def nest(level: int, title_text: str, plain: str) -> None:
+        nonlocal sub
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        entry = {"muc": title_text, "noi_dung": []}
+        if not _HEADING_NUMBER.match(plain):
+            entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
+        (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
+        stack.append((level, entry["noi_dung"]))
+        sub = entry["noi_dung"]
 
     for block in blocks:
         if isinstance(block, TableView):
@@ -386,20 +495,30 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
             continue
         title_text = escape(_strip_number(block.plain()))
         title_plain = _strip_number(block.plain())
-        if level in (1, 2):
-            section, _ = _match(outline, level, title_plain, current)
+        if current is not None and level > current_level and not _has_children(outline, position, level):
+            nest(level, title_text, block.plain())
+            continue
+        if level in (0, 1, 2):
+            section, _ = _match(outline, level, title_plain)
             if section is not None:
+                position = outline.sections.index(section)
                 current, current_level, sub = section.key, level, None
                 stack.clear()
+                if section.key is None:
+                    continue  # a heading the template prints alone: nothing to keep but its place
                 sections.setdefault(current, [])
-                why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
-                if not (section.fixed and _norm(section.title) == _norm(title_plain)):
-                    imported.data.setdefault("_titles", {})[current] = title_text
-                    why += " (giữ nguyên tiêu đề của văn bản)"
+                if section.literal:
+                    why = f'đề mục "{block.plain()}" là đề mục cố định của mẫu, nội dung vào mục {section.key}'
+                else:
+                    why = f'đề mục "{block.plain()}" khớp mục {section.key} của mẫu'
+                    if not (section.fixed and _norm(section.title) == _norm(title_plain)):
+                        imported.data.setdefault("_titles", {})[current] = title_text
+                        why += " (giữ nguyên tiêu đề của văn bản)"
                 comments.setdefault(current, []).insert(0, why)
                 continue
             following = _next_unused(outline, current, level, sections)
             if following is not None:
+                position = outline.sections.index(following)
                 current, current_level, sub = following.key, level, None
                 stack.clear()
                 sections.setdefault(current, [])
@@ -408,33 +527,51 @@ def _body(blocks: list, outline: Outline, imported: Imported, notes: dict) -> No
                     f'đề mục "{block.plain()}" không khớp tiêu đề mục nào của mẫu: xếp theo thứ tự vào mục '
                     f'{following.key}, giữ nguyên tiêu đề của văn bản'))
                 continue
-            extra = next((key for key, cap in outline.extras.items()
-                          if cap == level and current and key.startswith(_parent_key(outline, current))), None)
-            if extra:
+            listed = _list_after(outline, position, level)
+            if listed is not None:
+                key = outline.sections[listed].key
+                position = listed
                 entry = {"muc": title_text, "noi_dung": []}
-                sections.setdefault(extra, []).append(entry)
-                comments.setdefault(extra, []).append(
+                sections.setdefault(key, []).append(entry)
+                comments.setdefault(key, []).append(
                     f'đề mục "{block.plain()}" không có trong mẫu: thành mục con thêm sau các mục của mẫu')
-                current, current_level, sub = extra, level, entry["noi_dung"]
+                current, current_level, sub = key, level, entry["noi_dung"]
                 stack[:] = [(level, sub)]
                 continue
-            add(text, f'đề mục "{block.plain()}" không khớp mục nào của mẫu: giữ thành đoạn văn trong mục gần nhất')
-            continue
         if level > current_level and current is not None:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            entry = {"muc": title_text, "noi_dung": []}
-            if not _HEADING_NUMBER.match(block.plain()):
-                entry = {"muc": title_text, "danh_so": False, "noi_dung": []}
-            (stack[-1][1] if stack else sections.setdefault(current, [])).append(entry)
-            stack.append((level, entry["noi_dung"]))
-            sub = entry["noi_dung"]
+            nest(level, title_text, block.plain())
             continue
-        add(text, f'đề mục "{block.plain()}" (cấp {level}) giữ thành đoạn văn')
+        add(text, f'đề mục "{block.plain()}" (cấp {level}) không khớp mục nào của mẫu: giữ thành đoạn văn')
     if pending:
-        first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
-        sections.setdefault(first, [])[0:0] = [item for item, _ in pending]
-        comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
+        _place_leading(pending, outline, sections, comments)
+
+
+def _place_leading(pending: list, outline: Outline, sections: dict, comments: dict) -> None:
+    """Text before the first heading: "Căn cứ …" paragraphs into can_cu and the rest into the template's opening
+    khoi when it has them; otherwise into the first section."""
+    items = [item for item, _ in pending]
+    if outline.leading:
+        grounds = "can_cu" if "can_cu" in outline.leading else None
+        count = 0
+        while grounds and count < len(items) and isinstance(items[count], str) and items[count].startswith("Căn cứ"):
+            count += 1
+        rest_key = next((key for key in reversed(outline.leading) if key != grounds), None)
+        if count:
+            sections["can_cu"] = items[:count] + sections.get("can_cu", [])
+        if items[count:]:
+            target = rest_key or grounds
+            sections[target] = items[count:] + sections.get(target, [])
+        for key in ("can_cu", rest_key):
+            if key in sections:
+                comments.setdefault(key, []).append("các đoạn trước đề mục đầu tiên của văn bản")
+        ordered = {key: sections.pop(key) for key in outline.leading if key in sections}
+        ordered.update(sections)
+        sections.clear()
+        sections.update(ordered)  # written first in the data file, as they print
+        return
+    first = next(iter(sections), None) or (outline.sections[0].key if outline.sections else "mo_dau")
+    sections.setdefault(first, [])[0:0] = items
+    comments.setdefault(first, []).append("các đoạn trước đề mục đầu tiên được đặt vào đầu mục này")
 
 
 def _next_unused(outline: Outline, current: str | None, level: int, used: dict) -> Section | None:
@@ -442,21 +579,271 @@ def _next_unused(outline: Outline, current: str | None, level: int, used: dict) 
     whose words differ from the template's takes the place its number gives it."""
     if current is None or level != 2:
         return None
-    keys = [s.key for s in outline.sections]
+    keys = [s.key for s in outline.headings()]
     if current not in keys:
         return None
-    for section in outline.sections[keys.index(current) + 1:]:
+    for section in outline.headings()[keys.index(current) + 1:]:
         if section.level < level:
             return None
-        if section.level == level and section.key not in used:
+        if section.level == level and section.key not in used and not section.literal:
             return section
     return None
 
 
-def _parent_key(outline: Outline, key: str) -> str:
-    """The prefix of the `*_khac` list that follows `key`'s part: chi_dao for van_ban_chi_dao, ket_qua for tthc."""
-    parent = _parent_of(outline, key) or key
-    return parent
+# --- the appendices (Phụ lục after the signature) --------------------------------------------------------
+
+
+_FIGURE = re.compile(r"^-?\d{1,3}(?:\.\d{3})*(?:,\d+)?$")
+
+
+def _catalogs(library) -> list:
+    """The indicator catalogs the template folders offer, each by the name a phu_luc entry gives (nearest
+    folder first, as render finds them)."""
+    from cchc_docgen.domain.appendix import CATALOG_FOLDER
+
+    names = sorted({path.stem for root in library.search_path if (root / CATALOG_FOLDER).is_dir()
+                    for path in (root / CATALOG_FOLDER).glob("*.yaml")})
+    found = []
+    for name in names:
+        path = library.find_file(f"{CATALOG_FOLDER}/{name}.yaml")
+        if path is not None:
+            found.append(library.catalog(name, path))
+    return found
+
+
+def _cell_text(cell) -> str:
+    return " ".join(b.plain() for b in cell.blocks if isinstance(b, ParaView)).strip()
+
+
+def _rows_match(table: TableView, rows: list) -> bool:
+    """The table's rows are the catalog's, in order: the same STT and the name the catalog gives."""
+    body = table.rows[1:]
+    if len(body) != len(rows) or any(len(row) < 5 for row in body):
+        return False
+    for row, (indicator, stt) in zip(body, rows):
+        name = indicator.name.upper() if indicator.depth == 0 else indicator.name
+        if _cell_text(row[0]) != stt or not _cell_text(row[1]).startswith(name):
+            return False
+    return True
+
+
+def _figure(text: str, indicator):
+    """A printed figure back into a number when it prints the same again ("1.234" → 1234, "42,86" → 42.86)."""
+    from cchc_docgen.domain.appendix import _display
+
+    if _FIGURE.match(text):
+        digits = text.replace(".", "")
+        value = float(digits.replace(",", ".")) if "," in digits else int(digits)
+        if _display(value, indicator) == text:
+            return value
+    return None
+
+
+def _province_catalog(table: TableView, library, imported: Imported):
+    """A table no national catalog matches, looked for in each province's own catalogs: the province found is
+    written as `tinh` (render then finds the same catalog)."""
+    from cchc_docgen.domain.appendix import numbered_rows
+    from cchc_docgen.templating.library import NATIONAL, builtin_templates_dir, library_for
+
+    for folder in sorted(d.name for d in builtin_templates_dir().iterdir() if d.is_dir() and d.name != NATIONAL):
+        province = library_for(library.extra_dirs, folder)
+        catalog = next((c for c in _catalogs(province) if _rows_match(table, numbered_rows(c))), None)
+        if catalog is not None:
+            name = province.settings.get("ten") or folder
+            imported.data["tinh"] = name
+            imported.header_notes.append(f"bảng phụ lục theo biểu {catalog.name} của tỉnh {name}: tinh ghi {name}")
+            return catalog, province
+    return None, library
+
+
+def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
+    """Each Phụ lục table whose rows are a catalog's: the figures typed into so_lieu, notes into ghi_chu; the
+    rows the catalog computes are checked against what the document prints."""
+    from cchc_docgen.domain.appendix import HEADER, FigureValues, _display, numbered_rows
+    from cchc_docgen.errors import DataError
+
+    catalogs = None
+    title = ""
+    for block in blocks:
+        if isinstance(block, ParaView):
+            line = block.plain().strip()
+            if line and not line.startswith("Phụ lục") and not line.startswith("(Kèm theo"):
+                title = line
+            continue
+        if not block.rows or [_cell_text(c) for c in block.rows[0]] != HEADER:
+            continue
+        catalogs = _catalogs(library) if catalogs is None else catalogs
+        catalog = next((c for c in catalogs if _rows_match(block, numbered_rows(c))), None)
+        if catalog is None and not library.province:
+            catalog, library = _province_catalog(block, library, imported)
+            catalogs = None
+        if catalog is None:
+            imported.header_notes.append(
+                f'bảng phụ lục "{title}" không khớp biểu nào trong thư mục mẫu (phu-luc/*.yaml): không đọc được, '
+                "hãy nhập số liệu bằng tay")
+            continue
+        rows = numbered_rows(catalog)
+        entry: dict = {"bieu": catalog.name}
+        comments = [f'bảng phụ lục "{title}" khớp biểu {catalog.name}: số liệu vào so_lieu, ghi chú vào ghi_chu']
+        if title and title != catalog.title.upper():
+            entry["tieu_de"] = title
+        given, remarks = {}, {}
+        for row, (indicator, _) in zip(block.rows[1:], rows):
+            value_text = _cell_text(row[3])
+            note = " ".join(markup(b, notes) for b in row[4].blocks if isinstance(b, ParaView)).strip()
+            if note:
+                remarks[indicator.id] = note
+            if indicator.derived or not value_text:
+                continue
+            number = _figure(value_text, indicator)
+            given[indicator.id] = number if number is not None else escape(value_text)
+        values = FigureValues(catalog, given, ("phu_luc", len(imported.appendices)))
+        for row, (indicator, stt) in zip(block.rows[1:], rows):
+            if not indicator.derived:
+                continue
+            try:
+                computed = _display(values.value(indicator), indicator)
+            except DataError:
+                computed = None
+            if computed != _cell_text(row[3]):
+                comments.append(f'dòng {stt or indicator.name} ({indicator.id}) được tính tự động: văn bản ghi '
+                                f'"{_cell_text(row[3])}", chương trình tính "{computed or ""}"')
+        if given:
+            entry["so_lieu"] = given
+        if remarks:
+            entry["ghi_chu"] = remarks
+        imported.appendices.append(entry)
+        imported.appendix_notes.append(comments)
+        title = ""
+
+
+# --- figures in the standard sentences ---------------------------------------------------------------------
+
+
+_N = r"(\d{1,3}(?:\.\d{3})*|\d+)"
+_RATE = _N + r"/" + _N + r" hồ sơ(?:, đạt tỷ lệ [\d.,]+%)?"
+_HO_SO = re.compile(
+    r"^Kết quả giải quyết thủ tục hành chính: từ ngày \S+ đến ngày \S+, tổng số hồ sơ thủ tục hành chính tiếp "
+    rf"nhận là {_N} hồ sơ(?: \(kỳ trước chuyển sang {_N} hồ sơ, tiếp nhận mới trong kỳ {_N} hồ sơ\))?"
+    rf"(?:, trong đó tiếp nhận trực tuyến {_RATE})?; đã giải quyết {_N} hồ sơ(\^\[[^\]]*\])?"
+    rf"(?:, trong đó giải quyết trước và đúng hạn {_RATE})?(?:, quá hạn {_N} hồ sơ)?"
+    rf"(?:; còn {_N} hồ sơ đang giải quyết)?\.$")
+_CAN_BO = re.compile(
+    rf"^Hiện nay, [^,]+ có {_N} cán bộ, công chức(\^\[[^\]]*\])?(?:, trong đó {_N} người đạt chuẩn theo quy "
+    rf"định, chiếm tỷ lệ [\d.,]+%)?(?:; số người hoạt động không chuyên trách: {_N} người)?\.$")
+_BY_FIELD = re.compile(r"^(?:(.*) )?Số hồ sơ đã giải quyết theo lĩnh vực: (.*)\.$")
+
+
+def _count(text: str | None) -> int | None:
+    return int(text.replace(".", "")) if text else None
+
+
+def _ho_so(text: str) -> dict | None:
+    found = _HO_SO.match(text)
+    if not found:
+        return None
+    (total, carried, new, online, _, settled, note, on_time, _, late, _) = found.groups()
+    group: dict = {}
+    if carried:
+        group["ky_truoc_chuyen_sang"], group["tiep_nhan"] = _count(carried), _count(new)
+    else:
+        group["tiep_nhan"] = _count(total)
+    if online:
+        group["truc_tuyen"] = _count(online)
+    group["da_giai_quyet"] = _count(settled)
+    if on_time:
+        group["dung_han"] = _count(on_time)
+    if late:
+        group["qua_han"] = _count(late)
+    if note:
+        inner = note[2:-1]
+        by_field = _BY_FIELD.match(inner)
+        if by_field:
+            if by_field.group(1):
+                group["chu_thich"] = by_field.group(1)
+            fields = {}
+            for part in by_field.group(2).split("; "):
+                name, _, figure = part.rpartition(": ")
+                if not figure.endswith(" hồ sơ") or not name:
+                    return None
+                fields[name] = _count(figure[:-len(" hồ sơ")])
+            group["theo_linh_vuc"] = fields
+        else:
+            group["chu_thich"] = inner
+    return group
+
+
+def _can_bo(text: str) -> dict | None:
+    found = _CAN_BO.match(text)
+    if not found:
+        return None
+    total, note, qualified, part_time = found.groups()
+    group: dict = {"tong": _count(total)}
+    if qualified:
+        group["dat_chuan"] = _count(qualified)
+    if part_time:
+        group["khong_chuyen_trach"] = _count(part_time)
+    if note:
+        group["chu_thich"] = note[2:-1]
+    return group
+
+
+# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, and its reader
+SENTENCES = {"ho_so": ("tthc", _ho_so), "can_bo": ("bo_may", _can_bo)}
+
+
+def _find_sentence(items: list, read) -> tuple[list, int] | None:
+    """The list and index of the first paragraph `read` understands, in the section or its subsections."""
+    pending = [items]
+    while pending:
+        current = pending.pop(0)
+        for index, item in enumerate(current):
+            if isinstance(item, str) and read(item):
+                return current, index
+            if isinstance(item, dict) and isinstance(item.get("noi_dung"), list):
+                pending.append(item["noi_dung"])
+    return None
+
+
+def recognise_figures(imported: Imported, library) -> None:
+    """The figures of the template's standard sentences into so_lieu, the sentence left to the template: kept
+    only when the data then renders to the very same text (checked by rendering both); otherwise the sentence
+    stays as written."""
+    from cchc_docgen import api
+
+    def rendered(yaml_text: str) -> str | None:
+        try:
+            return api.render(yaml.safe_load(yaml_text), format="md", templates=library.extra_dirs,
+                              province=imported.data.get("tinh") or library.settings.get("ten")).content.decode()
+        except DocgenError:
+            return None
+
+    baseline = None
+    for name, (section, read) in SENTENCES.items():
+        items = imported.sections.get(section)
+        if not isinstance(items, list):
+            continue
+        found = _find_sentence(items, read)
+        if found is None:
+            continue
+        items, place = found
+        if baseline is None:
+            baseline = rendered(to_yaml(imported, ""))
+            if baseline is None:
+                return
+        sentence, group = items[place], read(items[place])
+        items[place] = {"cau_mau": name}
+        imported.figures[name] = group
+        if rendered(to_yaml(imported, "")) == baseline:
+            figures = ", ".join(f"{k} {v}" for k, v in group.items() if isinstance(v, int))
+            imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{sentence[:60]}…" ({figures}); câu để mẫu viết '
+                                           f'lại tại chỗ {{cau_mau: {name}}} trong mục {section}')
+        else:
+            items[place] = sentence
+            del imported.figures[name]
+            imported.notes.setdefault(section, []).append(
+                f'câu "{sentence[:60]}…" giống câu chuẩn {name} nhưng mẫu viết lại không khớp từng chữ: giữ nguyên '
+                "như văn bản, số liệu không đưa vào so_lieu")
 
 
 # --- the whole document ------------------------------------------------------------------------------------
@@ -492,12 +879,12 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
         if paras[index].plain():
             title_block.append(paras[index])
         index += 1
-        if len(title_block) >= 3 and not paras[index - 1].plain():
+        if len(title_block) >= 2 and not paras[index - 1].plain() and not _title_continues(paras, index):
             break
     data = imported.data
     kind = title_block[0].plain() if title_block else ""
     trich_yeu = title_block[1].plain() if len(title_block) > 1 else ""
-    period = _period(trich_yeu)
+    period = _period(trich_yeu) if kind.upper().startswith("BÁO CÁO") else None
     if period:
         data["ky_bao_cao"] = period
     if trich_yeu:
@@ -526,13 +913,24 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
             break
     if tail:
         _closing(tail[0], data)
+        _appendices(tail[1:], library, imported, notes)
     chosen = template or _choose(library, kind, period, body_blocks)
     imported.template = chosen
     outline = outline_of(library, chosen)
     _body(body_blocks, outline, imported, notes)
     if closing_text is not None:
         imported.sections["ket_luan"] = closing_text
+    recognise_figures(imported, library)
     return imported
+
+
+def _title_continues(paras: list, index: int) -> bool:
+    """After an empty line under the title: whether the next line still belongs to the title block (the
+    "(Số liệu tính từ …)" line or "Kính gửi"), not to the body (a plan has no "Kính gửi")."""
+    following = next((b for b in paras[index:] if not isinstance(b, ParaView) or b.plain()), None)
+    if not isinstance(following, ParaView):
+        return False
+    return bool(_PERIOD_LINE.match(following.plain())) or following.plain().startswith("Kính gửi")
 
 
 def _choose(library, kind: str, period: dict | None, blocks: list) -> str:
@@ -545,7 +943,9 @@ def _choose(library, kind: str, period: dict | None, blocks: list) -> str:
             outline = outline_of(library, name)
         except (OSError, DocgenError):
             continue
-        score = sum(1 for lvl, text in headings if _match(outline, lvl, text, None)[0] is not None)
+        if outline.kind and _norm(outline.kind) != _norm(kind):
+            continue  # a plan is not read against a report's outline
+        score = sum(1 for lvl, text in headings if _match(outline, lvl, text)[0] is not None)
         if period and name == period["loai"]:
             score += 0.5
         if score > best_score:
@@ -572,11 +972,17 @@ def to_yaml(imported: Imported, source: str) -> str:
            _dump({"mau": imported.template}, 0)]
     for note in imported.header_notes:
         out.append(f"# {note}\n")
-    for key in ("co_quan", "van_ban", "ky_bao_cao", "kinh_gui", "noi_nhan", "nguoi_ky"):
+    for key in ("tinh", "co_quan", "van_ban", "ky_bao_cao", "kinh_gui", "noi_nhan", "nguoi_ky"):
         if key in data:
             if key == "van_ban" and "trich_yeu" in data[key]:
                 out.append("# trich_yeu, ky_hieu: giữ nguyên như văn bản gốc (xóa để dùng mặc định của mẫu)\n")
             out.append(_dump({key: data[key]}, 0))
+    if imported.figures:
+        out.append("so_lieu:\n")
+        for name, group in imported.figures.items():
+            if name in imported.figure_notes:
+                out.append(f"  # {imported.figure_notes[name]}\n")
+            out.append(_dump({name: group}, 2))
     out.append("noi_dung:\n")
     for key, items in imported.sections.items():
         for note in imported.notes.get(key, []):
@@ -585,4 +991,9 @@ def to_yaml(imported: Imported, source: str) -> str:
             out.append(_dump({key: {"tieu_de": titles[key], "noi_dung": items}}, 2))
         else:
             out.append(_dump({key: items}, 2))
+    if imported.appendices:
+        out.append("phu_luc:\n")
+        for entry, comments in zip(imported.appendices, imported.appendix_notes):
+            out.extend(f"  # {comment}\n" for comment in comments)
+            out.append(_dump([entry], 2))
     return "".join(out)
