@@ -27,16 +27,16 @@ def rendered(tmp_path: Path, change=lambda text: text) -> bytes:
 
 def test_the_same_document_is_reproduced_whole(original, tmp_path):
     check = compare(original, rendered(tmp_path))
-    assert (check.reproduced, check.paragraphs, check.footnotes_reproduced, check.footnotes) == (92, 92, 12, 12)
+    assert (check.reproduced, check.paragraphs, check.footnotes_reproduced, check.footnotes) == (94, 94, 12, 12)
     assert report_lines(check) == [
-        "Kiểm tra: sinh lại từ tệp dữ liệu được 92/92 đoạn của văn bản gốc đúng từng chữ (100,0%), 12/12 chú thích."]
+        "Kiểm tra: sinh lại từ tệp dữ liệu được 94/94 đoạn của văn bản gốc đúng từng chữ (100,0%), 12/12 chú thích."]
 
 
 def test_a_changed_paragraph_is_listed_with_what_stands_in_its_place(original, tmp_path):
     check = compare(original, rendered(tmp_path, lambda text: text.replace("Trần Văn Minh", "Trần Văn Minh Anh")))
     assert report_lines(check) == [
-        "Kiểm tra: sinh lại từ tệp dữ liệu được 91/92 đoạn của văn bản gốc đúng từng chữ (98,9%), 12/12 chú thích.",
-        "  đoạn 92: «Trần Văn Minh» → sinh lại thành «Trần Văn Minh Anh»"]
+        "Kiểm tra: sinh lại từ tệp dữ liệu được 93/94 đoạn của văn bản gốc đúng từng chữ (98,9%), 12/12 chú thích.",
+        "  đoạn 94: «Trần Văn Minh» → sinh lại thành «Trần Văn Minh Anh»"]
 
 
 def test_a_lost_footnote_counts(original, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from cchc_docgen.golden.docx_view import ParaView, TableView, read_docx
+from cchc_docgen.golden.docx_view import ParaView, read_docx
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data_examples"
 # Reproduced exactly, header to signature and the Phụ lục after it: periodic reports (their appendix tables read back

@@ -23,6 +23,7 @@ from cchc_docgen.golden.docx_view import (
     NOTE,
     OBJECT,
     PAGE_BREAK,
+    CellView,
     ParaView,
     TableView,
     UnsafeArchive,
@@ -298,7 +299,9 @@ def _header(table: TableView, imported: Imported) -> None:
     data["van_ban"] = letter
 
 
-def _closing(table: TableView, data: dict) -> None:
+def _closing(table: TableView, data: dict) -> list[str]:
+    """Nơi nhận and the signer from the closing table; returns the signature cell's lines in brackets ("(Đã
+    ký)", "(Ký, ghi rõ họ tên)"), which are no part of the data (docgen prints none) and are left out, said."""
     cells = table.rows[0]
     lines = [line for line in _cell_lines(cells[0]) if line]
     recipients, keep = [], None
@@ -312,9 +315,11 @@ def _closing(table: TableView, data: dict) -> None:
     if keep is not None:
         to["luu"] = keep
     data["noi_nhan"] = to
+    skipped: list[str] = []
     if len(cells) > 1:
         sign = _cell_lines(cells[1])
-        filled = [line for line in sign if line]
+        skipped = [line for line in sign if line.startswith("(") and line.endswith(")")]
+        filled = [line for line in sign if line and line not in skipped]
         if filled:
             authority = [line for line in filled[:-1] if _SIGN_PREFIX.match(line)]
             rest = [line for line in filled[:-1] if not _SIGN_PREFIX.match(line)]
@@ -326,6 +331,7 @@ def _closing(table: TableView, data: dict) -> None:
                 signer["chuc_vu"] = _sentence(rest[-1])
             signer["ho_ten"] = filled[-1]
             data["nguoi_ky"] = signer
+    return skipped
 
 
 def _period(title: str) -> dict | None:
@@ -345,11 +351,13 @@ def _heading_level(para: ParaView) -> int | None:
     """1 for "I.", 2 for "1.", 3 for "1.1." …, from the style (Muc 1…) or the typed number of a bold line."""
     text = para.plain()
     style = para.props.get("style") or ""
-    if para.heading:
+    number = _HEADING_NUMBER.match(text)
+    # Our layouts' "Muc N" styles are the outline's levels; another tool's "Heading N" counts its own way (pandoc
+    # makes "A." parts Heading 1, so "1." is Heading 3): there the typed number tells the level.
+    if para.heading and (number is None or style.lower().startswith("muc")):
         level = _STYLE_LEVEL.search(style)
         if level:
             return int(level.group(1))
-    number = _HEADING_NUMBER.match(text)
     bold = bool(para.fmts) and all(f is None or f[0] for f, c in zip(para.fmts, para.text) if not c.isspace())
     if number is None or not (para.heading or bold):
         return None
@@ -615,14 +623,23 @@ def _cell_text(cell) -> str:
     return " ".join(b.plain() for b in cell.blocks if isinstance(b, ParaView)).strip()
 
 
+# What Word's AutoCorrect and pandoc's "smart" typography make of what a catalog writes plainly.
+_TYPOGRAPHY = str.maketrans({"…": "...", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-"})
+
+
+def _plainly(text: str) -> str:
+    return text.replace("…", "...").translate(_TYPOGRAPHY)
+
+
 def _rows_match(table: TableView, rows: list) -> bool:
-    """The table's rows are the catalog's, in order: the same STT and the name the catalog gives."""
+    """The table's rows are the catalog's, in order: the same STT and the name the catalog gives (typographic
+    quotes, dashes and ellipses read as the plain ones)."""
     body = table.rows[1:]
     if len(body) != len(rows) or any(len(row) < 5 for row in body):
         return False
     for row, (indicator, stt) in zip(body, rows):
         name = indicator.name.upper() if indicator.depth == 0 else indicator.name
-        if _cell_text(row[0]) != stt or not _cell_text(row[1]).startswith(name):
+        if _cell_text(row[0]) != stt or not _plainly(_cell_text(row[1])).startswith(_plainly(name)):
             return False
     return True
 
@@ -643,7 +660,11 @@ def _province_catalog(table: TableView, library, imported: Imported):
     """A table no national catalog matches, looked for in each province's own catalogs: the province found is
     written as `tinh` (render then finds the same catalog)."""
     from cchc_docgen.domain.appendix import numbered_rows
-    from cchc_docgen.templating.library import NATIONAL, builtin_templates_dir, library_for
+    from cchc_docgen.templating.library import (
+        NATIONAL,
+        builtin_templates_dir,
+        library_for,
+    )
 
     for folder in sorted(d.name for d in builtin_templates_dir().iterdir() if d.is_dir() and d.name != NATIONAL):
         province = library_for(library.extra_dirs, folder)
@@ -659,7 +680,12 @@ def _province_catalog(table: TableView, library, imported: Imported):
 def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
     """Each Phụ lục table whose rows are a catalog's: the figures typed into so_lieu, notes into ghi_chu; the
     rows the catalog computes are checked against what the document prints."""
-    from cchc_docgen.domain.appendix import HEADER, FigureValues, _display, numbered_rows
+    from cchc_docgen.domain.appendix import (
+        HEADER,
+        FigureValues,
+        _display,
+        numbered_rows,
+    )
     from cchc_docgen.errors import DataError
 
     catalogs = None
@@ -849,6 +875,67 @@ def recognise_figures(imported: Imported, library) -> None:
 # --- the whole document ------------------------------------------------------------------------------------
 
 
+def _lines(para: ParaView, lines: list[str]) -> list[ParaView]:
+    """A paragraph's lines (split at its line breaks) as paragraphs of their own, with their formatting; a line
+    that holds a footnote mark keeps it."""
+    out, start = [], 0
+    for line in lines:
+        end = start + len(line)
+        marks = para.text.count(NOTE, 0, start)
+        notes = para.notes[marks:marks + line.count(NOTE)]
+        out.append(ParaView(line, para.fmts[start:end], dict(para.props), notes, heading=para.heading))
+        start = end + 1
+    return out
+
+
+def _cell(paras: list[ParaView]) -> CellView:
+    return CellView(1, paras)
+
+
+def _as_tables(body: list) -> list:
+    """A report whose header block and signature are paragraphs, not the Decree-30 tables (pandoc's .docx of a
+    Markdown report; a report typed line by line): the blocks as the tables would have given them. The header:
+    the organ's lines and "Số: …" in the paragraph(s) before the national motto, the motto's paragraph with the
+    date line; the title block's lines as paragraphs of their own; the closing: the "Nơi nhận:" paragraph beside
+    the signer's lines that follow it. A report laid out in tables is returned as it is."""
+    if any(isinstance(b, TableView) for b in body[:3]):
+        return body
+    motto = next((i for i, b in enumerate(body[:4]) if isinstance(b, ParaView) and "CỘNG HÒA XÃ HỘI" in b.text.upper()),
+                 None)
+    if motto is None or motto == 0:
+        return body
+    left = [line for b in body[:motto] if isinstance(b, ParaView) for line in _lines(b, b.text.split("\n"))]
+    right = _lines(body[motto], body[motto].text.split("\n"))
+    number = [p for p in left if _NUMBER_LINE.match(p.plain())]
+    date = [p for p in right if _DATE_LINE.match(p.plain())]
+    organ = [p for p in left if p not in number]
+    motto_lines = [p for p in right if p not in date]
+    header = TableView([[_cell(organ), _cell(motto_lines)], [_cell(number), _cell(date)]])
+    out = [header]
+    rest = body[motto + 1:]
+    if rest and isinstance(rest[0], ParaView) and "\n" in rest[0].text:
+        # the title paragraph: the kind ("BÁO CÁO"), the trích yếu (its own line breaks kept), the period line
+        kind, *others = rest[0].text.split("\n")
+        period = [line for line in others if line.strip().startswith("(")]
+        summary = "\n".join(line for line in others if line not in period)
+        parts = [kind, summary, *period]
+        if "\n".join(parts) != rest[0].text:  # a period line amid the trích yếu: each line on its own
+            parts = rest[0].text.split("\n")
+        title = _lines(rest[0], parts)
+        out.extend(title + [ParaView("", [], {}, [])])  # the empty line that ends a title block in Word
+        rest = rest[1:]
+    to = next((i for i, b in enumerate(rest) if isinstance(b, ParaView) and b.plain().startswith("Nơi nhận")), None)
+    if to is None:
+        return out + rest
+    signer = []
+    after = to + 1
+    while after < len(rest) and isinstance(rest[after], ParaView) and len(signer) < 1 and rest[after].plain():
+        signer.extend(_lines(rest[after], rest[after].text.split("\n")))
+        after += 1
+    recipients = _lines(rest[to], rest[to].text.split("\n"))
+    return out + rest[:to] + [TableView([[_cell(recipients), _cell(signer)]])] + rest[after:]
+
+
 def read_report(content: bytes, name: str, library, template: str | None = None) -> Imported:
     """A .docx report into data values and the comments on each judgement (DocgenError with a Vietnamese
     message when the file is not a Word file or not a report)."""
@@ -859,7 +946,7 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
     except ValueError:
         raise DocgenError(f"{name}: không phải tệp Word (.docx) đọc được (tệp hỏng, đặt mật khẩu hoặc định dạng "
                           "khác; tệp .pdf quét không được hỗ trợ)") from None
-    body = view.body
+    body = _as_tables(view.body)
     head = next((i for i, b in enumerate(body[:3]) if isinstance(b, TableView) and b.rows and len(b.rows[0]) >= 2),
                 None)
     if head is None or "CỘNG HÒA" not in " ".join(_cell_lines(body[head].rows[0][-1])).upper():
@@ -876,6 +963,8 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
     paras = [b for b in rest]
     title_block, index = [], 0
     while index < len(paras) and isinstance(paras[index], ParaView) and not paras[index].plain().startswith("Kính gửi"):
+        if len(title_block) >= 2 and _heading_level(paras[index]) is not None:
+            break  # the body's first heading: a title block with no empty line under it (pandoc writes none)
         if paras[index].plain():
             title_block.append(paras[index])
         index += 1
@@ -912,7 +1001,8 @@ def read_report(content: bytes, name: str, library, template: str | None = None)
                 body_blocks = body_blocks[:i]
             break
     if tail:
-        _closing(tail[0], data)
+        for line in _closing(tail[0], data):
+            imported.header_notes.append(f"dòng '{line}' ở chỗ chữ ký không đưa vào dữ liệu (docgen không in dòng này)")
         _appendices(tail[1:], library, imported, notes)
     chosen = template or _choose(library, kind, period, body_blocks)
     imported.template = chosen
