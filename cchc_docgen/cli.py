@@ -450,13 +450,14 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
 
         if not report.is_file():
             raise DocgenError(f"không có tệp {report}")
-        if report.suffix.lower() != ".docx":
-            raise DocgenError(f"{report}: docgen nhap chỉ đọc tệp Word .docx (tệp .doc, .odt hãy lưu lại thành .docx; "
-                              "tệp .pdf quét không được hỗ trợ)")
+        suffix = report.suffix.lower()
+        if suffix not in (".docx", *OTHER_DOCUMENTS):
+            raise DocgenError(f"{report}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); tệp "
+                              ".pdf quét không được hỗ trợ")
         library = library_for(template_dirs, province)
         if template_name and template_name not in library.names:
             raise DocgenError(f"không có mẫu '{template_name}'; các mẫu hiện có: {', '.join(library.names)}")
-        original = report.read_bytes()
+        original = report.read_bytes() if suffix == ".docx" else _as_docx(report, suffix)
         imported = docx_report.read_report(original, str(report), library, template_name)
         if not template_name:
             click.echo(f"Chọn mẫu {imported.template} (nhiều đề mục khớp nhất; dùng -t để chọn mẫu khác).", err=True)
@@ -469,6 +470,28 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
                 + " Kiểm tra các chú thích # trong tệp trước khi dùng.")
 
     click.echo(_guarded(run), err=True)
+
+
+# Documents `docgen nhap` reads through LibreOffice (made .docx first): Word 97–2003, OpenDocument, RTF.
+OTHER_DOCUMENTS = (".doc", ".odt", ".rtf")
+
+
+def _as_docx(report: Path, suffix: str) -> bytes:
+    """A .doc/.odt/.rtf report as .docx, converted by LibreOffice (a DocgenError saying what to do without it)."""
+    from cchc_docgen.errors import DocgenError
+    from cchc_docgen.writers import pdf
+
+    try:
+        pdf.find_soffice()
+    except DocgenError:
+        raise DocgenError(f"{report}: đọc tệp {suffix} cần LibreOffice (để chuyển sang .docx) mà máy chưa có; mở tệp "
+                          "bằng Word hoặc LibreOffice và lưu thành .docx rồi chạy lại, hoặc cài LibreOffice "
+                          "(https://www.libreoffice.org/download/)") from None
+    made = pdf.convert_with_libreoffice([report.read_bytes()], suffix, "docx:MS Word 2007 XML", ".docx",
+                                        "Word (.docx)")[0]
+    if isinstance(made, DocgenError):
+        raise DocgenError(f"{report}: {made}")
+    return made
 
 
 def _round_trip_lines(original: bytes, text: str, name: str, library) -> list[str]:

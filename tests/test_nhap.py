@@ -4,6 +4,8 @@ paragraph (body, tables, footnotes); files that are not Word reports are refused
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -126,8 +128,32 @@ def refused(path: Path) -> str:
 def test_not_a_word_file(tmp_path):
     text = tmp_path / "bao-cao.txt"
     text.write_text("BÁO CÁO", encoding="utf-8")
-    assert refused(text) == (f"Lỗi: {text}: docgen nhap chỉ đọc tệp Word .docx (tệp .doc, .odt hãy lưu lại thành "
-                             ".docx; tệp .pdf quét không được hỗ trợ)\n")
+    assert refused(text) == (f"Lỗi: {text}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); "
+                             "tệp .pdf quét không được hỗ trợ\n")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) converts .odt and .doc to .docx")
+@pytest.mark.parametrize("suffix", ["odt", "doc"])
+def test_an_odt_or_doc_report_is_read_through_libreoffice(tmp_path, suffix):
+    docx = tmp_path / "bao-cao.docx"
+    assert run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", docx).exit_code == 0
+    converted = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                                "--convert-to", suffix, "--outdir", str(tmp_path), str(docx)], capture_output=True,
+                               timeout=180)
+    assert converted.returncode == 0, converted.stdout
+    result = run_cli("nhap", tmp_path / f"bao-cao.{suffix}", "-o", tmp_path / "du-lieu.yaml", "--kiem-tra")
+    assert result.exit_code == 0, result.output
+    assert ("Kiểm tra: sinh lại từ tệp dữ liệu được 94/94 đoạn của văn bản gốc đúng từng chữ (100,0%), 12/12 chú "
+            "thích.") in result.output
+
+
+def test_an_odt_report_without_libreoffice_says_what_to_do(tmp_path, monkeypatch):
+    odt = tmp_path / "bao-cao.odt"
+    odt.write_bytes(b"PK not really")
+    monkeypatch.setenv("DOCGEN_SOFFICE", str(tmp_path / "khong-co"))
+    assert refused(odt) == (f"Lỗi: {odt}: đọc tệp .odt cần LibreOffice (để chuyển sang .docx) mà máy chưa có; mở tệp "
+                            "bằng Word hoặc LibreOffice và lưu thành .docx rồi chạy lại, hoặc cài LibreOffice "
+                            "(https://www.libreoffice.org/download/)\n")
 
 
 def test_corrupt_word_file(tmp_path):

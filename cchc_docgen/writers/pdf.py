@@ -68,31 +68,40 @@ def _filter(pdfa: bool) -> str:
 def convert(documents: list[bytes], pdfa: bool = False) -> list[bytes | DocgenError]:
     """Each .docx in `documents` as PDF (or the DocgenError saying why that one could not be converted), in one
     start of LibreOffice. A problem of LibreOffice itself (missing, too slow) is raised for all of them."""
+    results = convert_with_libreoffice(documents, ".docx", _filter(pdfa), ".pdf", "PDF")
+    for index, made in enumerate(results):
+        if pdfa and isinstance(made, bytes) and b"<pdfaid:part>2</pdfaid:part>" not in made:
+            results[index] = DocgenError("LibreOffice đã tạo PDF nhưng không phải PDF/A-2b (--pdfa cần LibreOffice "
+                                         "7.4 trở lên)")
+    return results
+
+
+def convert_with_libreoffice(documents: list[bytes], suffix: str, target: str, made_suffix: str,
+                             what: str) -> list[bytes | DocgenError]:
+    """Each document (files ending in `suffix`) converted by LibreOffice's `--convert-to target` into a file
+    ending in `made_suffix`, in one start; `what` names the result in messages ("PDF", "Word (.docx)")."""
     program = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as work:
+    with tempfile.TemporaryDirectory(prefix="docgen-lo-") as work:
         folder = Path(work)
         inputs = []
         for number, content in enumerate(documents, start=1):
-            inputs.append(folder / f"van-ban-{number:04d}.docx")
+            inputs.append(folder / f"van-ban-{number:04d}{suffix}")
             inputs[-1].write_bytes(content)
-        out = folder / "pdf"
+        out = folder / "ket-qua"
         command = [program, f"-env:UserInstallation={(folder / 'ho-so').as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", _filter(pdfa), "--outdir", str(out), *map(str, inputs)]
-        said = _run(command, START_SECONDS + SECONDS_PER_DOCUMENT * len(documents))
+                   "--nolockcheck", "--convert-to", target, "--outdir", str(out), *map(str, inputs)]
+        said = _run(command, START_SECONDS + SECONDS_PER_DOCUMENT * len(documents), what)
         results: list[bytes | DocgenError] = []
         for source in inputs:
-            made = out / f"{source.stem}.pdf"
+            made = out / f"{source.stem}{made_suffix}"
             if not made.is_file() or made.stat().st_size == 0:
-                results.append(DocgenError("LibreOffice không chuyển được văn bản sang PDF" + _last_words(said)))
-            elif pdfa and b"<pdfaid:part>2</pdfaid:part>" not in made.read_bytes():
-                results.append(DocgenError("LibreOffice đã tạo PDF nhưng không phải PDF/A-2b (--pdfa cần LibreOffice "
-                                           "7.4 trở lên)"))
+                results.append(DocgenError(f"LibreOffice không chuyển được văn bản sang {what}" + _last_words(said)))
             else:
                 results.append(made.read_bytes())
         return results
 
 
-def _run(command: list[str], seconds: int) -> str:
+def _run(command: list[str], seconds: int, what: str = "PDF") -> str:
     """Run LibreOffice, stopping it (and the soffice.bin it starts) after `seconds` or on Ctrl-C. Returns what
     it printed."""
     own_group = {"start_new_session": True} if os.name == "posix" else {
@@ -106,7 +115,7 @@ def _run(command: list[str], seconds: int) -> str:
         said, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop(process)
-        raise DocgenError(f"LibreOffice chưa chuyển xong sang PDF sau {seconds} giây nên đã bị dừng; chưa ghi tệp "
+        raise DocgenError(f"LibreOffice chưa chuyển xong sang {what} sau {seconds} giây nên đã bị dừng; chưa ghi tệp "
                           "nào. Đóng các cửa sổ LibreOffice đang treo rồi chạy lại.") from None
     except BaseException:  # Ctrl-C, SIGTERM: LibreOffice stops with us
         _stop(process)
