@@ -103,10 +103,18 @@ def test_judgements_are_comments_in_the_data_file(tmp_path):
 
 def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
     text = imported(tmp_path, "thach-quy-q3-2024")
-    assert ('so_lieu:\n  # số liệu đọc từ câu chuẩn "Kết quả giải quyết thủ tục hành chính: từ ngày 15/06/2024 đế…" '
+    assert ('so_lieu:\n  # số liệu đọc từ câu chuẩn "Kế hoạch cải cách hành chính năm 2024 của UBND phường Thạch …" '
+            "(de_ra 41, hoan_thanh 38); câu để mẫu viết lại tại chỗ {cau_mau: nhiem_vu_ke_hoach} trong mục ke_hoach\n"
+            "  nhiem_vu_ke_hoach:\n    de_ra: 41\n    hoan_thanh: 38\n") in text
+    assert ('  # số liệu đọc từ câu chuẩn "Kết quả giải quyết thủ tục hành chính: từ ngày 15/06/2024 đế…" '
             "(tiep_nhan 537, da_giai_quyet 437, dung_han 437); câu để mẫu viết lại tại chỗ {cau_mau: ho_so} trong mục "
             "tthc\n  ho_so:\n    tiep_nhan: 537\n    da_giai_quyet: 437\n    dung_han: 437\n") in text
-    assert "    - cau_mau: ho_so\n" in text and "  - cau_mau: can_bo\n" in text
+    assert ('  # số liệu đọc từ câu chuẩn "Về dịch vụ công trực tuyến: trong quý III năm 2024, trên Cổn…" (toan_trinh '
+            "140/140, mot_phan 194/194, tthc_phat_sinh 17/71, thanh_toan 239/266); câu để mẫu viết lại tại chỗ "
+            "{cau_mau: dich_vu_cong} trong mục chinh_quyen_so\n  dich_vu_cong:\n    toan_trinh:\n      dat: 140\n"
+            "      tong: 140\n") in text
+    for name in ("nhiem_vu_ke_hoach", "ho_so", "can_bo", "dich_vu_cong"):
+        assert f"- cau_mau: {name}\n" in text, name
 
 
 def test_a_standard_sentence_that_does_not_render_back_stays_as_written(tmp_path):

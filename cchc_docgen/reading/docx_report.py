@@ -757,6 +757,18 @@ _HO_SO = re.compile(
 _CAN_BO = re.compile(
     rf"^Hiện nay, [^,]+ có {_N} cán bộ, công chức(\^\[[^\]]*\])?(?:, trong đó {_N} người đạt chuẩn theo quy "
     rf"định, chiếm tỷ lệ [\d.,]+%)?(?:; số người hoạt động không chuyên trách: {_N} người)?\.$")
+_KE_HOACH = re.compile(
+    rf"^Kế hoạch cải cách hành chính năm \d{{4}} của .+? (?:\(ban hành kèm theo (.+)\) )?xác định {_N} nhiệm vụ\. "
+    rf"Đến nay đã hoàn thành {_N}/{_N} nhiệm vụ(?:, đạt tỷ lệ [\d.,]+%)?"
+    rf"(?:; còn {_N} nhiệm vụ đang tiếp tục triển khai thực hiện theo kế hoạch)?(\^\[[^\]]*\])?\.$")
+_DICH_VU_CONG = re.compile(
+    rf"^Về dịch vụ công trực tuyến: trong [^,:]+(?:, trên Cổng dịch vụ công phát sinh {_N} hồ sơ, trong đó)?: "
+    r"(.+?)(\^\[[^\]]*\])?\.$")
+# the parts of the online-services sentence: its words → (the figure group's field, the unit it counts)
+_DICH_VU_CONG_PARTS = {"dịch vụ công trực tuyến toàn trình ": ("toan_trinh", "hồ sơ"),
+                       "dịch vụ công trực tuyến một phần ": ("mot_phan", "hồ sơ"),
+                       "số thủ tục hành chính cung cấp trực tuyến có phát sinh hồ sơ ": ("tthc_phat_sinh", "thủ tục"),
+                       "hồ sơ có nghĩa vụ tài chính được thanh toán trực tuyến ": ("thanh_toan", "hồ sơ")}
 _BY_FIELD = re.compile(r"^(?:(.*) )?Số hồ sơ đã giải quyết theo lĩnh vực: (.*)\.$")
 
 
@@ -814,8 +826,42 @@ def _can_bo(text: str) -> dict | None:
     return group
 
 
-# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, and its reader
-SENTENCES = {"ho_so": ("tthc", _ho_so), "can_bo": ("bo_may", _can_bo)}
+def _ke_hoach(text: str) -> dict | None:
+    found = _KE_HOACH.match(text)
+    if not found:
+        return None
+    document, planned, done, _, _, note = found.groups()
+    group: dict = {"van_ban": document} if document else {}
+    group.update(de_ra=_count(planned), hoan_thanh=_count(done))
+    if note:
+        group["chu_thich"] = note[2:-1]
+    return group
+
+
+def _dich_vu_cong(text: str) -> dict | None:
+    found = _DICH_VU_CONG.match(text)
+    if not found:
+        return None
+    _, parts, note = found.groups()  # the total is the template's sum of the parts
+    group: dict = {}
+    for part in parts.split("; "):
+        prefix = next((p for p in _DICH_VU_CONG_PARTS if part.startswith(p)), None)
+        if prefix is None:
+            return None
+        field, unit = _DICH_VU_CONG_PARTS[prefix]
+        rate = re.match(rf"^{_N}/{_N} {unit}(?:, đạt tỷ lệ [\d.,]+%)?$", part[len(prefix):])
+        if rate is None:
+            return None
+        group[field] = {"dat": _count(rate.group(1)), "tong": _count(rate.group(2))}
+    if note:
+        group["chu_thich"] = note[2:-1]
+    return group
+
+
+# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, and its reader. (The list
+# of tasks assigned, nhiem_vu_duoc_giao, is a sentence and four list items: it stays as written.)
+SENTENCES = {"nhiem_vu_ke_hoach": ("ke_hoach", _ke_hoach), "ho_so": ("tthc", _ho_so), "can_bo": ("bo_may", _can_bo),
+             "dich_vu_cong": ("chinh_quyen_so", _dich_vu_cong)}
 
 
 def _find_sentence(items: list, read) -> tuple[list, int] | None:
@@ -861,7 +907,8 @@ def recognise_figures(imported: Imported, library) -> None:
         items[place] = {"cau_mau": name}
         imported.figures[name] = group
         if rendered(to_yaml(imported, "")) == baseline:
-            figures = ", ".join(f"{k} {v}" for k, v in group.items() if isinstance(v, int))
+            figures = ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {v['dat']}/{v['tong']}"
+                                for k, v in group.items() if isinstance(v, int) or (isinstance(v, dict) and "dat" in v))
             imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{sentence[:60]}…" ({figures}); câu để mẫu viết '
                                            f'lại tại chỗ {{cau_mau: {name}}} trong mục {section}')
         else:
