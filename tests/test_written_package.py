@@ -26,7 +26,7 @@ def render(layout_folder, out):
 def test_a_writer_that_forgets_a_content_type_is_caught_before_writing(tmp_path, monkeypatch):
     """The base layout has no footnotes part: the writer adds one, its relationship and its content type. Were
     the content type forgotten, the check of the assembled package (not of the layout) refuses the document."""
-    monkeypatch.setattr(writer, "_add_content_type", lambda data: data)
+    monkeypatch.setattr(writer, "add_content_type", lambda data: data)
     layout = layout_variant(tmp_path / "bo-cuc")
     out = tmp_path / "out.docx"
     result = render(layout.parent, out)

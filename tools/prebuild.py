@@ -35,7 +35,7 @@ def generate() -> dict[str, str]:
     """The folder's files (name → text), from the built-in templates and layouts and the installed docxtpl and Jinja."""
     patched, checked, code = {}, {}, {}
     builtin = builtin_templates_dir()
-    _, docxtpl_version = docx._docxtpl_identity()
+    _, docxtpl_version = docx.installed_docxtpl()
     layout_env = docx.layout_env()
     for path in sorted(builtin.rglob("*.docx")):
         raw = path.read_bytes()

@@ -14,7 +14,7 @@ import datetime as dt
 from jinja2 import meta, nodes
 
 from cchc_docgen.authoring import scaffold
-from cchc_docgen.authoring.lint import _chain
+from cchc_docgen.authoring.lint import attribute_chain
 from cchc_docgen.templating.forms import OWN_FIELDS, merged_schema
 
 BLANK = scaffold.BLANK
@@ -32,7 +32,7 @@ def fields_read(form) -> tuple[set, set]:
         tree = env.parse(source)
         names |= meta.find_undeclared_variables(tree)
         for node in tree.find_all(nodes.Getattr):
-            chain = _chain(node)
+            chain = attribute_chain(node)
             if chain is not None:
                 paths.add(".".join([chain[0], *chain[1]]))
     return names, paths
@@ -42,7 +42,7 @@ def usage(form) -> scaffold.Usage:
     """What `docgen schema -t FORM` narrows the schema by: the sections and figure groups the form's tags read."""
     _, paths = fields_read(form)
     sections = [p.split(".")[1] for p in sorted(paths) if p.startswith("noi_dung.") and p.count(".") == 1]
-    figures = sorted({p.split(".")[1] for p in paths if p.startswith("so_lieu.")} & set(scaffold._SAMPLE_FIGURES))
+    figures = sorted({p.split(".")[1] for p in paths if p.startswith("so_lieu.")} & set(scaffold.SAMPLE_FIGURES))
     return scaffold.Usage(form.name, "quy" if form.reads_period else None, sections, figures)
 
 
@@ -52,8 +52,8 @@ def skeleton(library, form, province: str | None = None, year: int | None = None
 
     schema, own = load_schema(), merged_schema(form)["properties"][OWN_FIELDS]
     names, paths = fields_read(form)
-    w = scaffold._Writer(schema)
-    P = lambda *path: scaffold._props(schema, *path)  # noqa: E731
+    w = scaffold.SkeletonWriter(schema)
+    P = lambda *path: scaffold.schema_properties(schema, *path)  # noqa: E731
     w.lines += [f"# yaml-language-server: $schema={scaffold.schema_file().as_uri()}",
                 f"# {schema['title']} — mẫu Word {form.name}" + (f": {form.description}." if form.description else "."),
                 "# Khung do 'docgen new' tạo từ các thẻ của mẫu Word: mỗi trường mẫu đọc có chú thích; điền vào chỗ "
@@ -87,7 +87,7 @@ def skeleton(library, form, province: str | None = None, year: int | None = None
     if groups:
         w.lines.append("")
         start = len(w.lines)
-        scaffold._figures(w, schema, groups)
+        scaffold.write_figures(w, schema, groups)
         # The form reads these groups: they are switched on (scaffold writes them commented out), not the example
         # of a figure of the ward's own that ends the block.
         own_example = max(i for i, line in enumerate(w.lines) if line.startswith("#   # "))

@@ -219,7 +219,7 @@ def _known_child(shape: _Shape, path) -> bool:
     return True
 
 
-def _chain(node):
+def attribute_chain(node):
     """For `a.b.c` / `a["b"]`: ('a', ['b', 'c'], node of a); None for anything else."""
     attrs = []
     while True:
@@ -319,7 +319,7 @@ def _collect_declared(tree, declared: set, aliases: dict) -> None:
             for target in targets:
                 for name in [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name)):
                     declared.add(name.name)
-                    chain = _chain(node.node) if isinstance(node, nodes.Assign) and target is name else None
+                    chain = attribute_chain(node.node) if isinstance(node, nodes.Assign) and target is name else None
                     value = (chain[0], tuple(chain[1])) if chain else None
                     if aliases.setdefault(name.name, value) != value:
                         aliases[name.name] = None  # assigned two different things: no longer known
@@ -347,7 +347,7 @@ def _lint_tree(env, shape, filename, lines, tree, declared, aliases, known) -> l
             add(ERROR, f"thuộc tính '{attr}' bị chặn: mẫu chạy trong môi trường cách ly, không truy cập được "
                        "phần bên trong của Python", node.lineno)
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        chain = _chain(node)
+        chain = attribute_chain(node)
         if chain is None or isinstance(node, nodes.Getitem) and not chain[1]:
             continue
         root, attrs, _ = chain
@@ -411,7 +411,7 @@ _PREFIX = re.compile(r"^(\{[{%#])(p|tr|tc|r)\s")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
-def _part_title(name: str) -> str:
+def part_title(name: str) -> str:
     if name == "word/document.xml":
         return "thân văn bản"
     if name == "word/footnotes.xml":
@@ -421,7 +421,7 @@ def _part_title(name: str) -> str:
 
 
 def _place(name: str, where: list[str]) -> str:
-    return f"{_part_title(name)}, {', '.join(where)}"
+    return f"{part_title(name)}, {', '.join(where)}"
 
 
 _BODY_TAG_IN_TEXT = re.compile(r"\{\{\w?\s*noi_dung\b[^}]*\}\}")
@@ -452,7 +452,7 @@ def body_place_problems(patched: dict[str, str], original: dict[str, bytes]) -> 
                 placed = index
                 continue
             places = places or _tag_places(name, original[name], _BODY_TAG_IN_TEXT)
-            place, text = places[index] if index < len(places) else (_part_title(name), "")
+            place, text = places[index] if index < len(places) else (part_title(name), "")
             if name != "word/document.xml":
                 problem = "phần thân chỉ đặt được trong thân văn bản, không ở đầu trang hay chân trang"
             elif inside:
@@ -463,7 +463,7 @@ def body_place_problems(patched: dict[str, str], original: dict[str, bytes]) -> 
                 problem = f"phần thân đã đặt ở {earlier}; chỉ đặt {{{{p noi_dung }}}} một lần"
             problems.append((place, problem, text))
     if placed is None:
-        problems.append((_part_title("word/document.xml"), "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", ""))
+        problems.append((part_title("word/document.xml"), "không có {{p noi_dung }}: phần thân văn bản không có chỗ đặt", ""))
     return problems
 
 
@@ -540,7 +540,7 @@ def lint_layout(path, form=None) -> list[Finding]:
         try:
             root = etree.fromstring(parts[name])
         except etree.XMLSyntaxError as exc:
-            add(ERROR, f"XML hỏng ({exc})", _part_title(name))
+            add(ERROR, f"XML hỏng ({exc})", part_title(name))
             continue
         patched = patched_parts[name] = patcher.patch_xml(xml) if form is None else _form_patched(patcher, xml)
         skeleton = []  # (normalized tag, where, text around)
@@ -576,7 +576,7 @@ def lint_layout(path, form=None) -> list[Finding]:
             try:
                 env.from_string(patched)
             except jinja2.TemplateSyntaxError as exc:
-                add(ERROR, vietnamese_syntax_message(exc.message), _part_title(name))
+                add(ERROR, vietnamese_syntax_message(exc.message), part_title(name))
     for place, problem, text in body_place_problems(patched_parts, parts) if form is None else ():
         add(ERROR, problem, place, text)
     if not any(f.is_error for f in out):  # what render refuses besides: a DOCTYPE, a relationship to nothing, …

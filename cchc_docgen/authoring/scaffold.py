@@ -32,7 +32,7 @@ from cchc_docgen.templating.library import Raw
 BLANK = "……"
 
 # Figures that make every standard sentence of a template render, so every branch that reads a figure is taken.
-_SAMPLE_FIGURES = {
+SAMPLE_FIGURES = {
     "nhiem_vu_ke_hoach": {"de_ra": 2, "hoan_thanh": 1, "van_ban": "x", "chu_thich": "x"},
     "nhiem_vu_duoc_giao": {"giao_boi": "x", "truoc_han": 1, "dung_han": 1, "trong_han": 1, "qua_han": 1, "chu_thich": "x"},
     "ho_so": {"ky_truoc_chuyen_sang": 1, "tiep_nhan": 2, "truc_tuyen": 1, "da_giai_quyet": 2, "dung_han": 1,
@@ -90,7 +90,7 @@ def sample_data(name: str, period: str | None, year: int) -> dict:
         "van_ban": {"dia_danh": "x", "trich_yeu": "x"},
         "nguoi_ky": {"chuc_vu": "x", "ho_ten": "x"},
         "ky_bao_cao": {"loai": period or "nam", "nam": year, **({"so": 1} if period == "quy" else {})},
-        "so_lieu": copy.deepcopy(_SAMPLE_FIGURES),
+        "so_lieu": copy.deepcopy(SAMPLE_FIGURES),
         "noi_dung": {},
     }
     return data
@@ -194,7 +194,7 @@ def _scalar(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class _Writer:
+class SkeletonWriter:
     def __init__(self, schema: dict):
         self.schema = schema
         self.lines: list[str] = []
@@ -244,7 +244,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines + [current] if current else lines
 
 
-def _props(schema, *path):
+def schema_properties(schema, *path):
     node = schema
     for part in path:
         node = node["properties"][part] if "properties" in node else schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]["properties"][part]
@@ -261,8 +261,8 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
         return form_scaffold.skeleton(library, template, province, year)
     usage = template_usage(template, year)
     schema = template.schema  # the package's, with the sections and figure groups the folders declare
-    w = _Writer(schema)
-    P = lambda *path: _props(schema, *path)  # noqa: E731
+    w = SkeletonWriter(schema)
+    P = lambda *path: schema_properties(schema, *path)  # noqa: E731
 
     w.lines += [f"# yaml-language-server: $schema={schema_file().as_uri()}",
                 f"# {schema['title']} — mẫu {name}.",
@@ -302,7 +302,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     signer_fields(w, P)
     if usage.figures:
         w.lines.append("")
-        _figures(w, schema, usage.figures)
+        write_figures(w, schema, usage.figures)
     w.lines.append("")
     _sections(w, schema, usage)
     catalogs = _catalogs(library)
@@ -312,7 +312,7 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     return "\n".join(w.lines) + "\n"
 
 
-def organ_fields(w: _Writer, P, name: str, province: str | None) -> None:
+def organ_fields(w: SkeletonWriter, P, name: str, province: str | None) -> None:
     """mau, tinh and the issuing organ: how every skeleton starts (a Word form's too, form_scaffold.py)."""
     w.field("mau", name, P("mau"))
     w.field("tinh", province or "", P("tinh"))
@@ -326,7 +326,7 @@ def organ_fields(w: _Writer, P, name: str, province: str | None) -> None:
     w.lines.append("")
 
 
-def signer_fields(w: _Writer, P) -> None:
+def signer_fields(w: SkeletonWriter, P) -> None:
     w.lines.append("")
     w.group("nguoi_ky", P("nguoi_ky"))
     w.field("tham_quyen", [BLANK], P("nguoi_ky", "tham_quyen"), 2)
@@ -341,7 +341,7 @@ def _readable(markup: str) -> str:
     return plain_text(parse_inline(markup))
 
 
-def _figures(w: _Writer, schema: dict, groups: list[str]) -> None:
+def write_figures(w: SkeletonWriter, schema: dict, groups: list[str]) -> None:
     so_lieu = schema["$defs"]["so_lieu"]
     start = w.group("so_lieu", so_lieu, note="Mẫu viết câu chuẩn từ các nhóm số liệu dưới đây; nhóm nào không có "
                                             "thì bỏ qua.")
@@ -361,7 +361,7 @@ def _figures(w: _Writer, schema: dict, groups: list[str]) -> None:
     w.disable(start, 0)
 
 
-def _sections(w: _Writer, schema: dict, usage: Usage) -> None:
+def _sections(w: SkeletonWriter, schema: dict, usage: Usage) -> None:
     noi_dung = schema["properties"]["noi_dung"]
     w.group("noi_dung", noi_dung)
     w.comment("Mỗi mục là một danh sách khối: \"Một đoạn văn.\", \"- một dòng liệt kê;\", {muc: Tiêu đề, noi_dung: "
@@ -385,7 +385,7 @@ def _catalogs(library) -> dict:
     return {stem: library.catalog(stem, path) for stem, path in sorted(found.items())}
 
 
-def _appendices(w: _Writer, schema: dict, catalogs: dict) -> None:
+def _appendices(w: SkeletonWriter, schema: dict, catalogs: dict) -> None:
     item = schema["properties"]["phu_luc"]["items"]["properties"]
     start = w.group("phu_luc", schema["properties"]["phu_luc"],
                     note=f"Các biểu có sẵn: {', '.join(catalogs)}. Các dòng tỷ lệ, tổng được tính tự động nên không có ở đây.")

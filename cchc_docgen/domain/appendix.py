@@ -206,7 +206,7 @@ class FigureValues:
                         path=path)
 
 
-def _display(value, indicator: Indicator) -> str:
+def display_value(value, indicator: Indicator) -> str:
     if value is None:
         return ""
     if indicator.ratio:
@@ -275,7 +275,7 @@ def build_appendix(spec: dict, index: int, catalog: Catalog, attachment: str, la
             name.append(Text(f" ({indicator.explanation})", italic=True))
         value = values.value(indicator)
         note = text(notes[indicator.id], path + ("ghi_chu", indicator.id)) if indicator.id in notes else []
-        value_cell = text(value, path + ("so_lieu", indicator.id)) if isinstance(value, str) else [Text(_display(value, indicator))]
+        value_cell = text(value, path + ("so_lieu", indicator.id)) if isinstance(value, str) else [Text(display_value(value, indicator))]
         for t in value_cell:
             t.bold, t.italic = t.bold or bold, t.italic or italic
         rows.append([

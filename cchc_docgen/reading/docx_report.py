@@ -646,12 +646,12 @@ def _rows_match(table: TableView, rows: list) -> bool:
 
 def _figure(text: str, indicator):
     """A printed figure back into a number when it prints the same again ("1.234" → 1234, "42,86" → 42.86)."""
-    from cchc_docgen.domain.appendix import _display
+    from cchc_docgen.domain.appendix import display_value
 
     if _FIGURE.match(text):
         digits = text.replace(".", "")
         value = float(digits.replace(",", ".")) if "," in digits else int(digits)
-        if _display(value, indicator) == text:
+        if display_value(value, indicator) == text:
             return value
     return None
 
@@ -683,7 +683,7 @@ def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
     from cchc_docgen.domain.appendix import (
         HEADER,
         FigureValues,
-        _display,
+        display_value,
         numbered_rows,
     )
     from cchc_docgen.errors import DataError
@@ -728,7 +728,7 @@ def _appendices(blocks: list, library, imported: Imported, notes: dict) -> None:
             if not indicator.derived:
                 continue
             try:
-                computed = _display(values.value(indicator), indicator)
+                computed = display_value(values.value(indicator), indicator)
             except DataError:
                 computed = None
             if computed != _cell_text(row[3]):

@@ -66,7 +66,7 @@ class TextTemplateSandbox(BoundedSandbox):
         return Raw(BoundedSandbox.concat(pieces))
 
 
-def _finalize(value):
+def finalize_text(value):
     """How `{{ value }}` prints in a text template: data text is escaped so it prints literally
     (a ward's "**" or "{{" never becomes markup or code), numbers and dates take the Vietnamese form,
     and a missing value prints nothing rather than "None"."""
@@ -124,7 +124,7 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=DataUndefined,
-        finalize=_finalize,
+        finalize=finalize_text,
         autoescape=False,
         bytecode_cache=bytecode_cache(search_path, settings),
     )

@@ -119,7 +119,7 @@ _LIST_MARK_RUNS = {kind: _run(mark) for kind, mark in LIST_MARKS.items()}
 _BODY_STAND_IN = f"\ue001noi_dung:{os.urandom(8).hex()}\ue001"
 
 
-class _BodyWriter:
+class BodyWriter:
     def __init__(self, first_note_id: int):
         self.first_note_id = first_note_id
         self.notes: list[str] = []  # footnote XML, in reading order
@@ -242,7 +242,7 @@ def _cell_properties(grid: tuple, column: int, span: int, merge: str | None) -> 
 # --- layout -----------------------------------------------------------------------------------
 
 
-def _layout_value(value):
+def layout_value(value):
     """How a header value prints in the layout: XML-escaped text, a line break where the text has one."""
     if value is None:
         return ""
@@ -256,11 +256,11 @@ def _layout_value(value):
 def layout_env() -> SandboxedEnvironment:
     # autoescape: header values are text and must be XML-escaped; the body arrives as Markup (already XML).
     # A loader that finds nothing: a layout may not include, import or extend any file.
-    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_layout_value,
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=layout_value,
                           loader=jinja2.FunctionLoader(lambda name: None))
 
 
-def _compile_cached(env, source: str, name: str) -> jinja2.Template:
+def compile_cached(env, source: str, name: str) -> jinja2.Template:
     """Compile a layout part with Jinja, keeping the compiled code in the cache folder (keyed by the source and
     the Python and Jinja versions): a one-shot render of a known layout skips Jinja's parser and compiler. A
     built-in layout's part is compiled from its prebuilt Python source the first time (see templating.cache)."""
@@ -305,7 +305,7 @@ def _refuse_doctype(*args):
     raise _Doctype
 
 
-def _xml_problem(data) -> str | None:
+def xml_problem(data) -> str | None:
     """Why `data` (bytes or str) is not an XML part Word and LibreOffice open, in Vietnamese; None when it is.
     A DOCTYPE is refused: Office Open XML forbids DTDs, and an entity declared in one stops LibreOffice."""
     from xml.parsers import expat
@@ -342,7 +342,7 @@ def layout_problem(parts) -> str | None:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return f"phần {name} không phải văn bản UTF-8"
-        problem = _xml_problem(data)
+        problem = xml_problem(data)
         if problem:
             return f"phần {name} {problem}"
     # The layout's own package, before the writer adds to it: a problem is named as the layout has it.
@@ -377,7 +377,7 @@ def _check_rendered(path: Path, name: str, rendered: str) -> None:
     """A templated part as rendered for one document (around the body's stand-in): still XML, and the body still
     between paragraphs. What the layout's tags print is escaped, so only a tag that shapes the XML itself ({% if
     %} around half an element, in a hand-edited layout) can break it."""
-    problem = _xml_problem(rendered)
+    problem = xml_problem(rendered)
     if problem is None and name == "word/document.xml":
         at = rendered.find(_BODY_STAND_IN)
         if at >= 0 and inside_paragraph(rendered, at):
@@ -396,7 +396,7 @@ OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/rel
 _RELATIONSHIP_REFERENCE = re.compile(r' r:(?:id|embed|link|pict|dm|lo|qs|cs)="([^"]*)"')
 
 
-_NO_RELATIONSHIPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+NO_RELATIONSHIPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                      b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
 
 
@@ -412,7 +412,7 @@ def _elements(data, *tags: str) -> list[dict] | str:
     try:
         parser.Parse(data, True)
     except (_Doctype, expat.ExpatError):
-        return _xml_problem(data)
+        return xml_problem(data)
     return found
 
 
@@ -434,12 +434,12 @@ def _target_part(source: str, target: str) -> str:
 
 def _package_problem(parts: dict) -> str | None:
     """What would stop Word or LibreOffice from opening a package of these parts ({name: bytes or str}), in
-    Vietnamese; None when nothing does. See _structure_problem and _reference_problem."""
-    problem, relationships = _structure_problem(parts)
-    return problem or _reference_problem(parts, relationships)
+    Vietnamese; None when nothing does. See structure_problem and reference_problem."""
+    problem, relationships = structure_problem(parts)
+    return problem or reference_problem(parts, relationships)
 
 
-def _structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None, dict]:
+def structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None, dict]:
     """(what is wrong, the relationships of each source part) of a package of these parts ({name: content};
     only the relationships parts and [Content_Types].xml need their content, the others may map to None).
     Checked: the relationships parts parse and each internal target is a part of the package, the main document
@@ -488,7 +488,7 @@ def _structure_problem(parts: dict, footnotes: bool = False) -> tuple[str | None
     return None, relationships
 
 
-def _reference_problem(parts: dict, relationships: dict) -> str | None:
+def reference_problem(parts: dict, relationships: dict) -> str | None:
     """An r:id that a WordprocessingML part among `parts` (the document, a header, the footnotes, the styles, …)
     uses and its relationships do not declare. A layout's parts are all checked once when it is read (its verdict
     is kept); a render checks again only the parts it makes."""
@@ -536,10 +536,10 @@ class Layout:
             cache_put(f"layout-checked-{verdict}", b"")
         self.env = layout_env()
         self.compiled: dict[str, jinja2.Template] = {}
-        patched = _patched_parts(self.parts)
+        patched = patched_parts(self.parts)
         for name, xml in patched.items():
             try:
-                self.compiled[name] = _compile_cached(self.env, xml, name)
+                self.compiled[name] = compile_cached(self.env, xml, name)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"lỗi cú pháp trong tệp bố cục {path} ({name}): {exc.message}") from None
         _check_body_place(path, patched, dict(self.parts))
@@ -550,12 +550,12 @@ class Layout:
         # Parts no document changes (styles, theme, settings, …) are compressed once, here, not per render:
         # they are most of a .docx's bytes.
         per_document = set(self.compiled) | {CORE_PART, FOOTNOTES_PART, CONTENT_TYPES_PART, DOCUMENT_RELS}
-        self.structures: dict[bool, tuple] = {}  # whether a document has footnotes → _structure_problem's verdict
-        self.static = {info.filename: _ZipEntry.reuse(raw, info, data) for info, (_, data) in zip(infos, self.parts)
+        self.structures: dict[bool, tuple] = {}  # whether a document has footnotes → structure_problem's verdict
+        self.static = {info.filename: ZipEntry.reuse(raw, info, data) for info, (_, data) in zip(infos, self.parts)
                        if info.filename not in per_document}
 
     def render(self, document: Document) -> bytes:
-        body = _BodyWriter(self.first_note_id)
+        body = BodyWriter(self.first_note_id)
         # The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the body ends with a
         # body-text paragraph, that paragraph keeps with the next.
         blocks = document.blocks
@@ -601,30 +601,30 @@ class Layout:
                     raise TemplateError(f"tệp bố cục {self.path} ({name}) đòi một phép tính quá lớn "
                                         f"({type(exc).__name__})") from None
             elif name == CORE_PART:
-                data = _core_properties(data, document.header.ngay)
+                data = core_properties(data, document.header.ngay)
             elif name == FOOTNOTES_PART:
-                data = _append_footnotes(data, body.notes)
+                data = append_footnotes(data, body.notes)
             elif adds_footnotes and name == CONTENT_TYPES_PART:
-                data = contents[name] = _add_content_type(data)
+                data = contents[name] = add_content_type(data)
             elif adds_footnotes and name == DOCUMENT_RELS:
-                data = contents[name] = _add_relationship(data)
-            entries.append(_ZipEntry.of(name, data, PER_DOCUMENT_LEVEL))
+                data = contents[name] = add_relationship(data)
+            entries.append(ZipEntry.of(name, data, PER_DOCUMENT_LEVEL))
         if adds_footnotes:
             if DOCUMENT_RELS not in contents:  # a layout whose document has no relationships yet
-                contents[DOCUMENT_RELS] = _add_relationship(_NO_RELATIONSHIPS)
-                entries.append(_ZipEntry.of(DOCUMENT_RELS, contents[DOCUMENT_RELS], PER_DOCUMENT_LEVEL))
+                contents[DOCUMENT_RELS] = add_relationship(NO_RELATIONSHIPS)
+                entries.append(ZipEntry.of(DOCUMENT_RELS, contents[DOCUMENT_RELS], PER_DOCUMENT_LEVEL))
             contents[FOOTNOTES_PART] = None
-            entries.append(_ZipEntry.of(FOOTNOTES_PART, _new_footnotes(body.notes), PER_DOCUMENT_LEVEL))
+            entries.append(ZipEntry.of(FOOTNOTES_PART, new_footnotes(body.notes), PER_DOCUMENT_LEVEL))
         # The package's structure follows from the layout and whether the document has footnotes: checked once
         # for each.
         has_notes = bool(body.notes)
         if has_notes not in self.structures:
-            self.structures[has_notes] = _structure_problem(contents, footnotes=has_notes)
+            self.structures[has_notes] = structure_problem(contents, footnotes=has_notes)
         problem, relationships = self.structures[has_notes]
-        problem = problem or _reference_problem({name: contents[name] for name in self.compiled}, relationships)
+        problem = problem or reference_problem({name: contents[name] for name in self.compiled}, relationships)
         if problem:
             raise TemplateError(f"tệp bố cục {self.path}: {problem}")
-        return _zip(entries)
+        return zip_package(entries)
 
 
 _FINAL_SECTION = re.compile(r"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>", re.DOTALL)
@@ -688,7 +688,7 @@ def patched_key(templated, docxtpl_identity: str) -> str:
 _VERSION = re.compile(rb"""^__version__\s*=\s*["']([^"']+)["']""", re.M)
 
 
-def _docxtpl_identity() -> tuple[Path, str | None]:
+def installed_docxtpl() -> tuple[Path, str | None]:
     """docxtpl's installed template.py and its version, found without importing it (~0.2 s) or reading package
     metadata: the version as its __init__.py states it (None when it does not)."""
     from importlib.util import find_spec
@@ -701,13 +701,13 @@ def _docxtpl_identity() -> tuple[Path, str | None]:
     return init.with_name("template.py"), found.group(1).decode() if found else None
 
 
-def _patched_parts(parts) -> dict[str, str]:
+def patched_parts(parts) -> dict[str, str]:
     """The layout's templated XML parts after docxtpl's `patch_xml` (tags merged across Word runs, `{%p %}`,
     `{%tr %}`, `{{p }}` resolved). Importing docxtpl costs ~0.2 s, so a built-in layout comes patched (prebuilt,
     for the docxtpl version installed) and any other is patched once and kept in the cache folder, keyed by the
     layout's bytes and docxtpl's installed file; a one-shot render of a known layout never imports it."""
     templated = templated_parts(parts)
-    origin, version = _docxtpl_identity()
+    origin, version = installed_docxtpl()
     shipped = prebuilt("patched", patched_key(templated, version)) if version else None
     if shipped is not None:
         return json.loads(shipped)
@@ -732,7 +732,7 @@ def patch_with_docxtpl(templated) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _ZipEntry:
+class ZipEntry:
     """One part, already deflated."""
 
     name: bytes
@@ -741,7 +741,7 @@ class _ZipEntry:
     deflated: bytes
 
     @classmethod
-    def reuse(cls, archive: bytes, info: zipfile.ZipInfo, data: bytes) -> "_ZipEntry":
+    def reuse(cls, archive: bytes, info: zipfile.ZipInfo, data: bytes) -> "ZipEntry":
         """A part of the layout as the layout's own zip already stores it (deflated, checked by zipfile when it
         was read above), so it is never compressed again."""
         if info.compress_type != zipfile.ZIP_DEFLATED:
@@ -751,7 +751,7 @@ class _ZipEntry:
         return cls(info.filename.encode("utf-8"), info.CRC, info.file_size, archive[start:start + info.compress_size])
 
     @classmethod
-    def of(cls, name: str, data: bytes, level: int = 6) -> "_ZipEntry":
+    def of(cls, name: str, data: bytes, level: int = 6) -> "ZipEntry":
         """A part deflated here."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)  # raw deflate, as a zip stores it
         return cls(name.encode("utf-8"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
@@ -761,7 +761,7 @@ class _ZipEntry:
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
 
 
-def _zip(entries: list[_ZipEntry]) -> bytes:
+def zip_package(entries: list[ZipEntry]) -> bytes:
     """A zip of already-deflated parts. zipfile can only compress as it writes; writing the few bytes of
     headers ourselves lets the unchanged parts of a layout be compressed once per process."""
     out, central = [], []
@@ -782,7 +782,7 @@ def _zip(entries: list[_ZipEntry]) -> bytes:
 CORE_PART = "docProps/core.xml"
 
 
-def _core_properties(data: bytes, date) -> bytes:
+def core_properties(data: bytes, date) -> bytes:
     """The layout's document properties with created/modified set to the document's own date (2024-09-17 →
     2024-09-17T00:00:00Z), or to 1980-01-01 for a draft without one: never the time of rendering or of the
     layout's last save, so the same input gives the same bytes."""
@@ -793,7 +793,7 @@ def _core_properties(data: bytes, date) -> bytes:
     return text.encode("utf-8")
 
 
-def _new_footnotes(notes: list[str]) -> bytes:
+def new_footnotes(notes: list[str]) -> bytes:
     # Word expects the separator (-1) and continuation separator (0) entries before the real footnotes.
     separators = ('<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
                   'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
@@ -804,19 +804,19 @@ def _new_footnotes(notes: list[str]) -> bytes:
     return xml.encode("utf-8")
 
 
-def _append_footnotes(existing: bytes, notes: list[str]) -> bytes:
+def append_footnotes(existing: bytes, notes: list[str]) -> bytes:
     text = existing.decode("utf-8")
     at = text.rfind("</w:footnotes>")
     return (text[:at] + "".join(notes) + text[at:]).encode("utf-8")
 
 
-def _add_content_type(data: bytes) -> bytes:
+def add_content_type(data: bytes) -> bytes:
     text = data.decode("utf-8")
     override = f'<Override PartName="/{FOOTNOTES_PART}" ContentType="{FOOTNOTES_CT}"/>'
     return text.replace("</Types>", override + "</Types>").encode("utf-8")
 
 
-def _add_relationship(data: bytes) -> bytes:
+def add_relationship(data: bytes) -> bytes:
     text = data.decode("utf-8")
     used = {int(n) for n in re.findall(r'Id="rId(\d+)"', text)}
     rel_id = f"rId{max(used, default=0) + 1}"

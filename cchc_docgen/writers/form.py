@@ -92,7 +92,7 @@ class LoadedForm:
         if problem:
             raise TemplateError(f"tệp mẫu Word {path}: {problem}")
         # document, headers, footers holding tags
-        self.sources = {name: quotes_in_tags(xml) for name, xml in docx_writer._patched_parts(self.parts).items()}
+        self.sources = {name: quotes_in_tags(xml) for name, xml in docx_writer.patched_parts(self.parts).items()}
         notes = by_name.get(docx_writer.FOOTNOTES_PART)
         if notes is not None and (b"{{" in notes or b"{%" in notes):
             from docxtpl import DocxTemplate
@@ -164,7 +164,7 @@ def load_form(path: Path) -> LoadedForm:
 _state: list = [None]  # the _Fill being rendered (finalize is the environment's; forms render one at a time)
 
 
-def _finalize(value):
+def finalize_text(value):
     """How `{{ value }}` prints in a form: see _Fill.printed."""
     return _state[0].printed(value)
 
@@ -173,7 +173,7 @@ def _finalize(value):
 def form_environment(library) -> BoundedSandbox:
     """A sandbox with the library's filters and globals (bang_chu reads as the province set), XML-escaping
     what it prints; a form may not include, import or extend any file."""
-    env = BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
+    env = BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=finalize_text,
                          loader=jinja2.FunctionLoader(lambda name: None))
     env.filters.update(library.env.filters)
     env.globals.update(library.env.globals)
@@ -185,15 +185,15 @@ def _compiled(form: LoadedForm, env) -> dict:
     compiled = {}
     for name, source in form.sources.items():
         try:
-            compiled[name] = docx_writer._compile_cached(env, source, f"form:{name}")
+            compiled[name] = docx_writer.compile_cached(env, source, f"form:{name}")
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"lỗi cú pháp trong mẫu Word {form.path} ({_part_title(name)}): {exc.message}; "
+            raise TemplateError(f"lỗi cú pháp trong mẫu Word {form.path} ({part_title(name)}): {exc.message}; "
                                 f"chạy 'docgen lint {form.path}' để biết đoạn nào") from None
     return compiled
 
 
-def _part_title(name: str) -> str:
-    from cchc_docgen.authoring.lint import _part_title as title
+def part_title(name: str) -> str:
+    from cchc_docgen.authoring.lint import part_title as title
 
     return title(name)
 
@@ -274,7 +274,7 @@ class _Fill:
         if isinstance(value, (list, tuple)):  # lines: one under another
             return Markup('</w:t><w:br/><w:t xml:space="preserve">').join(
                 escape(self.printed(item)) for item in value)
-        from cchc_docgen.templating.library import _finalize as text_finalize
+        from cchc_docgen.templating.library import finalize_text as text_finalize
 
         shown = text_finalize(value)  # numbers and dates the Vietnamese way, có/không, a function not called
         return shown if isinstance(value, (int, float, bool)) or hasattr(value, "isoformat") else str(value)
@@ -288,7 +288,7 @@ class _Fill:
         except InlineError as exc:
             raise self.data_error(value, str(exc)) from None
         if all(i.__class__ is Text and not (i.bold or i.italic or i.superscript) for i in items):
-            return docx_writer._layout_value("".join(i.text for i in items))
+            return docx_writer.layout_value("".join(i.text for i in items))
         return self.placeholder(items, value)
 
     def placeholder(self, items: list, source: str) -> Markup:
@@ -361,26 +361,26 @@ def compose(loaded, context: dict, template) -> FormDocument:
                 with template_limits():
                     rendered[name] = part.render(names)
             except TooBigError as exc:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) bị dừng: {exc.message}") from None
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) bị dừng: {exc.message}") from None
             except TemplateTimeout:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) chạy quá lâu mà chưa xong") from None
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) chạy quá lâu mà chưa xong") from None
             except jinja2.exceptions.SecurityError as exc:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) bị chặn: {exc.message}: mẫu chạy "
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) bị chặn: {exc.message}: mẫu chạy "
                                     "trong môi trường cách ly, không được dùng phần bên trong của Python") from None
             except jinja2.UndefinedError as exc:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) dùng biến không có: {exc.message}; "
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) dùng biến không có: {exc.message}; "
                                     f"chạy 'docgen lint {form.path}' để biết đoạn nào") from None
             except jinja2.TemplateError as exc:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}): {exc}") from None
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}): {exc}") from None
             except fmt.FormattingError as exc:
                 raise DataError(f"không định dạng được số liệu khi điền mẫu Word '{template.name}': {exc}",
                                 loaded.location(("so_lieu",))) from None
             except TypeError as exc:  # e.g. a loop over a group the data leaves out (None)
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) gặp một giá trị không dùng được ở "
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) gặp một giá trị không dùng được ở "
                                     f"đó ({exc}): dữ liệu thiếu một nhóm mà mẫu đọc? Hãy điền nhóm đó, hoặc đặt phần "
                                     "này trong {%p if … %} … {%p endif %}") from None
             except (RecursionError, OverflowError, MemoryError) as exc:
-                raise TemplateError(f"mẫu Word {form.path} ({_part_title(name)}) đòi một phép tính quá lớn "
+                raise TemplateError(f"mẫu Word {form.path} ({part_title(name)}) đòi một phép tính quá lớn "
                                     f"({type(exc).__name__})") from None
     finally:
         _state[0] = None
@@ -516,7 +516,7 @@ def _read_subdoc(loaded, path, value: str) -> _Subdoc:
         if len(xml) > docx_writer.MAX_TEMPLATED_PART_BYTES:
             raise refuse(f"tài liệu '{value}' quá lớn: phần {name} {len(xml) // 1024} KB; tối đa "
                          f"{docx_writer.MAX_TEMPLATED_PART_BYTES // 1024} KB")
-        problem = docx_writer._xml_problem(xml)
+        problem = docx_writer.xml_problem(xml)
         if problem:
             raise refuse(f"tài liệu '{value}' hỏng: phần {name} {problem}")
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -621,26 +621,26 @@ class _Package:
             if _MARK in xml:
                 roots[name] = root = self.expand(name, _into_runs(xml))
                 rendered[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode()
-            problem = docx_writer._xml_problem(rendered[name])
+            problem = docx_writer.xml_problem(rendered[name])
             if problem:
-                raise TemplateError(f"mẫu Word {self.form.path} ({_part_title(name)}) điền với dữ liệu này {problem}")
+                raise TemplateError(f"mẫu Word {self.form.path} ({part_title(name)}) điền với dữ liệu này {problem}")
         contents = {**parts, **rendered}
         adds_footnotes = bool(self.notes_xml) and not self.form.has_footnotes
         if self.notes_xml:
             if self.form.has_footnotes:
-                contents[docx_writer.FOOTNOTES_PART] = docx_writer._append_footnotes(
+                contents[docx_writer.FOOTNOTES_PART] = docx_writer.append_footnotes(
                     contents[docx_writer.FOOTNOTES_PART].encode() if isinstance(contents[docx_writer.FOOTNOTES_PART], str)
                     else contents[docx_writer.FOOTNOTES_PART], self.notes_xml)
             else:
-                contents[docx_writer.FOOTNOTES_PART] = docx_writer._new_footnotes(self.notes_xml)
-                contents[docx_writer.CONTENT_TYPES_PART] = docx_writer._add_content_type(contents[docx_writer.CONTENT_TYPES_PART])
-                contents[docx_writer.DOCUMENT_RELS] = docx_writer._add_relationship(
-                    contents.get(docx_writer.DOCUMENT_RELS, docx_writer._NO_RELATIONSHIPS))
+                contents[docx_writer.FOOTNOTES_PART] = docx_writer.new_footnotes(self.notes_xml)
+                contents[docx_writer.CONTENT_TYPES_PART] = docx_writer.add_content_type(contents[docx_writer.CONTENT_TYPES_PART])
+                contents[docx_writer.DOCUMENT_RELS] = docx_writer.add_relationship(
+                    contents.get(docx_writer.DOCUMENT_RELS, docx_writer.NO_RELATIONSHIPS))
         self.add_media(contents)
         if docx_writer.CORE_PART in contents:
-            contents[docx_writer.CORE_PART] = docx_writer._core_properties(contents[docx_writer.CORE_PART], self.header.ngay)
-        problem, relationships = docx_writer._structure_problem(contents, footnotes=bool(self.notes_xml) or adds_footnotes)
-        problem = problem or docx_writer._reference_problem({n: contents[n] for n in rendered}, relationships)
+            contents[docx_writer.CORE_PART] = docx_writer.core_properties(contents[docx_writer.CORE_PART], self.header.ngay)
+        problem, relationships = docx_writer.structure_problem(contents, footnotes=bool(self.notes_xml) or adds_footnotes)
+        problem = problem or docx_writer.reference_problem({n: contents[n] for n in rendered}, relationships)
         if problem:
             raise TemplateError(f"tệp mẫu Word {self.form.path}: {problem}")
         order = [name for name, _ in self.form.parts] + [n for n in contents if n not in parts]
@@ -650,14 +650,14 @@ class _Package:
         for name in order:
             data = contents[name]
             if name in changed:
-                entries.append(docx_writer._ZipEntry.of(name, data.encode("utf-8") if isinstance(data, str) else data,
+                entries.append(docx_writer.ZipEntry.of(name, data.encode("utf-8") if isinstance(data, str) else data,
                                                         docx_writer.PER_DOCUMENT_LEVEL))
             else:
-                entries.append(docx_writer._ZipEntry.reuse(self.form.raw, reused[name], data))
+                entries.append(docx_writer.ZipEntry.reuse(self.form.raw, reused[name], data))
         document = roots.get("word/document.xml")
         blocks = _blocks(document if document is not None else _parse(rendered["word/document.xml"]), self.all_notes())
         number_notes(blocks)
-        return FormDocument(self.header, blocks, [], self.template.path, docx_writer._zip(entries), self.template.name)
+        return FormDocument(self.header, blocks, [], self.template.path, docx_writer.zip_package(entries), self.template.name)
 
     def all_notes(self) -> dict[int, Note]:
         """Footnote id → its text, for the blocks: the form's own footnotes, then the new ones."""
@@ -723,13 +723,13 @@ class _Package:
             return run
         if isinstance(item, Note):
             if name != "word/document.xml":
-                where = _part_title(name)
+                where = part_title(name)
                 raise self.fill.data_error(self.fill.texts[number], f"chú thích không đặt được ở {where}: Word chỉ "
                                            "có chú thích cuối trang trong thân văn bản")
             note_id = self.next_note_id
             self.next_note_id += 1
             self.notes[note_id] = item
-            xml = docx_writer._BodyWriter(0).footnote(note_id, item)
+            xml = docx_writer.BodyWriter(0).footnote(note_id, item)
             xml = (xml.replace(f'w:val="{docx_writer.STYLE_NOTE_TEXT}"', f'w:val="{self.form.note_style}"')
                    .replace(f'w:val="{docx_writer.STYLE_NOTE_REF}"', f'w:val="{self.form.ref_style}"'))
             self.notes_xml.append(xml)
@@ -756,7 +756,7 @@ class _Package:
             return False
         subdoc = items[0]
         if name != "word/document.xml":
-            raise DataError(f"tài liệu chèn vào chỉ đặt được trong thân văn bản, không ở {_part_title(name)}",
+            raise DataError(f"tài liệu chèn vào chỉ đặt được trong thân văn bản, không ở {part_title(name)}",
                             self.fill.loaded.location(subdoc.field), subdoc.field)
         blocks = [copy.deepcopy(block) for block in subdoc.blocks]
         for block in blocks:
@@ -824,7 +824,7 @@ class _Package:
         for name, rel_id, media, image in self.media:
             folder, _, file = name.rpartition("/")
             rels = f"{folder}/_rels/{file}.rels"
-            text = (contents.get(rels) or docx_writer._NO_RELATIONSHIPS)
+            text = (contents.get(rels) or docx_writer.NO_RELATIONSHIPS)
             text = text.decode("utf-8") if isinstance(text, bytes) else text
             target = media[len(folder) + 1:]
             contents[rels] = text.replace("</Relationships>", f'<Relationship Id="{rel_id}" Type="{IMAGE_REL}" '
@@ -979,7 +979,7 @@ def write(document: FormDocument, fmt: str) -> bytes:
         return document.package
     from cchc_docgen.writers import markdown
 
-    writer = markdown._Writer()
+    writer = markdown.MarkdownWriter()
     out = [writer.block(block) for block in document.blocks]
     if writer.notes:
         out.append("\n".join(writer.notes))

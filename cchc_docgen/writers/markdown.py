@@ -53,7 +53,7 @@ def _styled(text: str, bold: bool, italic: bool, superscript: bool = False) -> s
     return lead + core + trail
 
 
-class _Writer:
+class MarkdownWriter:
     def __init__(self):
         self.notes: list[str] = []
         # Levels of the headings open above the current one: a heading's "#"s are its depth in this outline,
@@ -112,7 +112,7 @@ def _lines(items) -> str:
 
 def write(document: Document) -> bytes:
     meta = layout_variables(document.header)
-    writer = _Writer()
+    writer = MarkdownWriter()
     out = []
     organ = ([meta["co_quan_chu_quan"]] if meta["co_quan_chu_quan"] else []) + [f"**{escape(x)}**" for x in meta["ten_co_quan"]]
     out.append("\\\n".join(escape(x) if not x.startswith("**") else x for x in organ) + "\\\n" + escape(f"Số: {meta['so_ky_hieu']}"))
