@@ -193,7 +193,7 @@ def _guarded(action):
 
 
 RENDER_FORMATS = ["docx", "md", "pdf", "html"]
-TONG_HOP_FORMATS = ["docx", "md", "xlsx"]
+TONG_HOP_FORMATS = ["docx", "md", "pdf", "html", "xlsx"]
 # The format an output file's name says: "-o bao-cao.pdf" asks for a PDF as plainly as "-f pdf" does.
 SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
@@ -337,8 +337,8 @@ class _NoBar:
               help="Tệp kết quả (mặc định: tên tệp của tỉnh với đuôi của định dạng, trong thư mục hiện tại; "
                    "'-': in ra đầu ra chuẩn).")
 @click.option("-f", "--format", "fmt", type=click.Choice(TONG_HOP_FORMATS),
-              help="Định dạng kết quả: văn bản (docx, md) hoặc bảng số liệu từng đơn vị (xlsx). Mặc định: theo đuôi "
-                   "tệp -o, không có thì docx.")
+              help="Định dạng kết quả: văn bản (docx, md, pdf cần LibreOffice, html) hoặc bảng số liệu từng đơn vị "
+                   "(xlsx). Mặc định: theo đuôi tệp -o, không có thì docx.")
 @_TEMPLATES_OPTION
 @click.option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",

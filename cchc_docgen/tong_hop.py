@@ -21,7 +21,7 @@ from cchc_docgen.errors import DataError, DocgenError
 
 DEFAULT_TEMPLATE = "tong-hop"
 UNIT_LIST_FILE = "don-vi.yaml"
-FORMATS = ("docx", "md", "xlsx")
+FORMATS = ("docx", "md", "pdf", "html", "xlsx")
 _LISTED = 5  # files named in a message before "…"
 
 

@@ -13,6 +13,7 @@ data_examples/, so the tong-hop folder (which no single render can make) is left
 from __future__ import annotations
 
 import shutil
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -360,3 +361,18 @@ def test_a_filled_sheet_is_read_by_indicator_name_not_by_cell_and_bad_cells_are_
     assert result.exit_code == 0, result.output
     figures = yaml.safe_load(result.stdout)["phu_luc"][0]["so_lieu"]
     assert figures == {"van_ban_chi_dao": 1205, "bien_che_giao": 30, "van_ban_di": 1300}
+
+
+def test_the_province_report_as_html_and_as_pdf(tmp_path):
+    html = tmp_path / "tinh.html"
+    result = run_cli("tong-hop", UNITS, "--du-lieu", PROVINCE, "-o", html)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Tổng cộng" in page and "Xã Trường Xuân." in page
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice and poppler make and read the PDF")
+    pdf = tmp_path / "tinh.pdf"
+    result = run_cli("tong-hop", UNITS, "--du-lieu", PROVINCE, "-f", "pdf", "-o", pdf)
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "BÁO CÁO" in text and "Tổng cộng" in text
