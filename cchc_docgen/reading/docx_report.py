@@ -6,6 +6,11 @@ left, Quốc hiệu right, "Số: …" and "Địa danh, ngày …"), the title 
 từ …)" line), "Kính gửi", the body, the closing sentence and the closing table (Nơi nhận left, signature right).
 The body is matched against the template's outline (its `ten_muc("key", "Tiêu đề")` headings). Every paragraph is
 kept: text that matches no section goes into the nearest one, and each judgement is written as a YAML comment.
+After the signature, each Phụ lục table whose rows are a catalog's (templates' phu-luc/*.yaml) is read into
+`phu_luc`; the figures of the template's standard sentences go into `so_lieu` only where the template then writes
+the sentence back word for word (checked by rendering). A report whose header and signature are paragraphs, not
+the Decree's tables (pandoc's .docx of a Markdown report, a report typed line by line), is first laid out as the
+tables would have given it (_as_tables).
 """
 
 from __future__ import annotations
