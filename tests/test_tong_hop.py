@@ -376,3 +376,17 @@ def test_the_province_report_as_html_and_as_pdf(tmp_path):
     assert result.exit_code == 0, result.output
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "BÁO CÁO" in text and "Tổng cộng" in text
+
+
+def test_a_workbook_that_is_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "bieu.xlsx"
+    with zipfile.ZipFile(GOLDEN / "tinh.xlsx") as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info))
+        out.writestr("xl/worksheets/sheet99.xml", b"<" + b" " * (40 * 1024 * 1024) + b"/>")
+    result = run_cli("nhap-bieu", bomb, "-b", "cchc")
+    assert result.exit_code == 1
+    assert result.output == (f"Lỗi: {bomb}: tệp Excel không an toàn để đọc: phần xl/worksheets/sheet99.xml giải nén "
+                             "ra 40 MB, quá giới hạn 32 MB cho một phần\n")

@@ -102,18 +102,19 @@ class UnsafeArchive(ValueError):
     """A .docx whose zip directory promises more than a Word file holds; the message is Vietnamese."""
 
 
-def check_archive(archive: zipfile.ZipFile) -> None:
+def check_archive(archive: zipfile.ZipFile, kind: str = "tệp Word") -> None:
     """Refuse, before reading anything, a zip that is too many parts, too large, a bomb, encrypted, or compressed
-    in a way a Word file never is (Python would fail on it mid-read with an internal error)."""
+    in a way an Office file never is (Python would fail on it mid-read with an internal error). `kind` names the
+    file in the message ("tệp Word", "tệp Excel")."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise UnsafeArchive(f"có {len(infos)} phần trong tệp nén, quá giới hạn {MAX_MEMBERS} của một tệp Word")
+        raise UnsafeArchive(f"có {len(infos)} phần trong tệp nén, quá giới hạn {MAX_MEMBERS} của một {kind}")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise UnsafeArchive(f"phần {info.filename} được mã hóa (đặt mật khẩu): không đọc được")
         if info.compress_type not in SUPPORTED_COMPRESSION:
-            raise UnsafeArchive(f"phần {info.filename} nén bằng phương pháp số {info.compress_type}, tệp Word chỉ "
+            raise UnsafeArchive(f"phần {info.filename} nén bằng phương pháp số {info.compress_type}, {kind} chỉ "
                                 "dùng deflate hoặc không nén")
         if info.file_size > MAX_MEMBER_BYTES:
             raise UnsafeArchive(f"phần {info.filename} giải nén ra {_size(info.file_size)}, quá giới hạn "

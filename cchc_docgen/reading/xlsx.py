@@ -64,8 +64,21 @@ def _number(value, where: str):
 
 def read_catalog_sheet(path, catalog: Catalog) -> ReadSheet:
     """The figures of the first sheet of `path` that has the biểu's header; raise DataError when none has."""
+    import zipfile
+
     from openpyxl import load_workbook
 
+    from cchc_docgen.golden.docx_view import UnsafeArchive, check_archive
+
+    try:
+        # the zip's own directory first: a workbook whose parts promise gigabytes (a zip bomb) is refused before
+        # openpyxl inflates them
+        with zipfile.ZipFile(path) as archive:
+            check_archive(archive, "tệp Excel")
+    except UnsafeArchive as exc:
+        raise DataError(f"tệp Excel không an toàn để đọc: {exc}", Location(str(path))) from None
+    except (zipfile.BadZipFile, OSError):
+        pass  # not a zip at all: openpyxl says so below, as for any file that is no workbook
     try:
         book = load_workbook(path, data_only=True, read_only=True)
     except (OSError, ValueError, KeyError) as exc:
