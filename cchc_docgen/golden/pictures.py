@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 from cchc_docgen.errors import DocgenError
+from cchc_docgen.output import write_atomically
 
 RESOLUTION = 60  # dots per inch: an A4 page is 496 × 702 pixels, enough to see which paragraph moved
 BAND_GAP = 6  # rows alike between two changed rows that still frame them as one area
@@ -132,7 +133,7 @@ def write_pictures(results, golden_dir: Path, folder: Path) -> list[str]:
     pictures: dict[Path, list[tuple]] = {}
     if changed:
         pictures, notes = _draw(changed, golden_dir, folder)
-    (folder / "index.html").write_text(_index(results, pictures, notes), encoding="utf-8")
+    write_atomically(folder / "index.html", _index(results, pictures, notes).encode("utf-8"))
     return notes
 
 
@@ -186,7 +187,7 @@ def _pages_that_changed(stem: str, old_pages: list[Page], new_pages: list[Page],
                 names.append(None)
                 continue
             name = f"{stem}-trang-{number}-{side}.png"
-            (folder / name).write_bytes(page.png())
+            write_atomically(folder / name, page.png())
             names.append(name)
         out.append((number, names[0], names[1], areas, (old or new).width, (old or new).height))
     return out

@@ -979,10 +979,9 @@ def _as_tables(body: list) -> list:
     to = next((i for i, b in enumerate(rest) if isinstance(b, ParaView) and b.plain().startswith("Nơi nhận")), None)
     if to is None:
         return out + rest
-    signer = []
-    after = to + 1
-    while after < len(rest) and isinstance(rest[after], ParaView) and len(signer) < 1 and rest[after].plain():
-        signer.extend(_lines(rest[after], rest[after].text.split("\n")))
+    signer, after = [], to + 1  # the signer's lines: the paragraph after Nơi nhận
+    if after < len(rest) and isinstance(rest[after], ParaView) and rest[after].plain():
+        signer = _lines(rest[after], rest[after].text.split("\n"))
         after += 1
     recipients = _lines(rest[to], rest[to].text.split("\n"))
     return out + rest[:to] + [TableView([[_cell(recipients), _cell(signer)]])] + rest[after:]
