@@ -57,6 +57,28 @@ def test_loader_resolves_merge_keys():
     assert loaded.data == {"base": {"x": 1}, "c": {"x": 1, "y": 2}}
 
 
+@pytest.mark.parametrize("text, data", [
+    ("c:\n  <<: {x: 1}\n  y: 2\n", {"c": {"x": 1, "y": 2}}),  # a merge key without an anchor in the file
+    ("c:\n  ? !!merge <<\n  : {x: 1}\n  y: 2\n", {"c": {"x": 1, "y": 2}}),  # an explicit merge tag
+    ("a: 'x\u0085y'\n", {"a": "x y"}),  # NEL written raw: YAML reads a line break
+])
+def test_loader_reads_merges_and_line_breaks_without_anchors(text, data):
+    """The reader skips the merge and alias bookkeeping for a file that cannot need it: these still need it."""
+    assert loader.loads(text, "m.yaml").data == data
+
+
+@pytest.mark.parametrize("text, message", [
+    ('"k\\x07": 1\n', "q.yaml:1:1: chứa ký tự không in được U+0007 (ký tự thứ 2 của chuỗi)"),
+    ('a: "ố\\x07"\n', "q.yaml:1:4: trường 'a': chứa ký tự không in được U+0007 (ký tự thứ 2 của chuỗi)"),
+    ('a: "\\x85"\n', "q.yaml:1:4: trường 'a': chứa ký tự không in được U+0085"),
+    ("? " + "k" * 100_001 + "\n: 1\n", "q.yaml:1:3: đoạn văn quá dài (100.001 ký tự"),
+])
+def test_loader_checks_escaped_and_long_text_in_keys_and_values(text, message):
+    with pytest.raises(DataError) as raised:
+        loader.loads(text, "q.yaml")
+    assert message in str(raised.value)
+
+
 def test_loader_reads_plain_values_by_the_yaml_1_2_core_schema():
     """YAML 1.1 read 14:30 as 870, 017 as 15 and On/No as booleans: the core schema keeps them as written."""
     data = loader.loads("a: 1\nb: -7\nc: +3\nd: 0\ne: 0123\nf: 0x1F\ng: 1_000\nh: 1:30\ni: 0b101\n").data

@@ -42,6 +42,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _TIMESTAMP_TAG, _MERGE_TAG = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 # The types of plain (unquoted) values: YAML 1.2's core schema, plus dates. Not PyYAML's YAML 1.1 rules, which
 # read 14:30 as the number 870, 017 as 15, and yes/no/on/off as booleans: here those stay text (017 is 17).
 _INT = r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z"
@@ -75,10 +77,19 @@ class _Loader(_BaseLoader):
     """The safe loader with the core-schema resolver above. libyaml calls the resolver, in Python, for every
     value; the general form also looks up path rules the loader has none of."""
 
+    # Whether a plain '<<' (a merge key) was read: only then, or with an explicit tag in the file, must a mapping's
+    # keys be looked through for merges (PyYAML's flatten_mapping, a Python loop over every key of every mapping).
+    merge_seen = False
+
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            return _plain_tag(value) if implicit[0] else self.DEFAULT_SCALAR_TAG
-        return super().resolve(kind, value, implicit)
+        if kind is _ScalarNode:
+            if not implicit[0]:
+                return _STR_TAG
+            tag = _plain_tag(value)
+            if tag == _MERGE_TAG:
+                self.merge_seen = True
+            return tag
+        return _SEQ_TAG if kind is _SequenceNode else _MAP_TAG  # (the general form's path rules: there are none)
 
     def descend_resolver(self, current_node, current_index):  # path rules only, and there are none
         pass
@@ -129,6 +140,7 @@ def _core_value(tag: str, text: str):
 
 
 _CORE_TAGS = frozenset({_NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG})
+
 
 
 @dataclass
@@ -190,53 +202,78 @@ def _mark(node) -> tuple[int, int]:
 
 class _Builder:
     """The reference pass: builds the data and records every node by its path; it also gives every refusal
-    its message. `constructor` is PyYAML's SafeConstructor (a loader is one)."""
+    its message. `constructor` is PyYAML's SafeConstructor (a loader is one). `aliases`: whether the file can hold
+    a YAML reference (it has a '&'); `merges`: whether a mapping can hold a merge key ('<<' read, or an explicit
+    tag in the file). Without them the checks for those are skipped."""
 
-    def __init__(self, file: str, constructor, hints: _Hints | None = None):
+    def __init__(self, file: str, constructor, hints: _Hints | None = None, *, aliases: bool = True,
+                 merges: bool = True):
         self.file = file
         self.loader = constructor
         self.positions: dict = {}
         self.key_positions: dict = {}
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if aliases else None
+        self.merges = merges
         self.hints = hints
         self.warnings: list[DataError] = []
 
     def error(self, node, message, path=()):
         return DataError(message, Location(self.file, *_mark(node)), path)
 
+    # The hot loop of reading a file: every value passes here once. Written for speed (bench/tricks.py cannot switch
+    # it off; the previous, plainer form measured 17.8 M instructions for the bench case, this one less: see
+    # bench/README.md), with the rare cases (other tags, long or double-quoted text) left to _scalar and _text.
     def build(self, node, path=()):
         self.positions[path] = node
         if len(path) > MAX_DEPTH:
             raise self.error(node, f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", path)
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        kind = node.__class__
+        if kind is _ScalarNode:
+            if node.tag == _STR_TAG:
+                value = node.value
+                value = (self._text(node, value, path) if node.style == '"' or len(value) > MAX_TEXT_CHARS
+                         else value if value.isascii() else _checked_text(self, node, value, path))
+            elif node.tag == _INT_TAG and node.value.isdigit() and len(node.value) <= MAX_INT_DIGITS:
+                return int(node.value)  # a count, the commonest number (what _core_value makes of it)
+            else:
+                value = self._scalar(node, path)
+                if value.__class__ is not str:
+                    return value
+            if self.hints is not None:
+                self.hints.look(self, node, value, path)
+            if not value.isascii() and legacy_fonts.latin1_only(value):
+                self._legacy(node, value, path)
+            return value
+        if self.seen is not None and kind is not _ScalarNode:
             # An alias shares the node object; refusing a second visit also defuses alias bombs.
             if id(node) in self.seen:
                 raise self.error(node, "không hỗ trợ tham chiếu YAML (&neo / *bí_danh); hãy viết đầy đủ giá trị", path)
             self.seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
+        if kind is _MappingNode:
+            if node.tag != _MAP_TAG:
                 raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
-            self.loader.flatten_mapping(node)  # resolves '<<' merge keys
+            if self.merges:
+                self.loader.flatten_mapping(node)  # resolves '<<' merge keys
             result = {}
+            key_positions = self.key_positions
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if key_node.__class__ is not _ScalarNode:
                     raise self.error(key_node, "tên trường phải là một chuỗi", path)
-                key = self._key(key_node, path)
+                key = key_node.value
+                if (key_node.tag != _STR_TAG or not key or key_node.style == '"' or not key.isascii()
+                        or len(key) > MAX_TEXT_CHARS):
+                    key = self._key(key_node, path)
+                key_path = path + (key,)
                 if key in result:
-                    raise self.error(key_node, "trường này bị khai báo hai lần", path + (key,))
-                self.key_positions[path + (key,)] = key_node
-                result[key] = self.build(value_node, path + (key,))
+                    raise self.error(key_node, "trường này bị khai báo hai lần", key_path)
+                key_positions[key_path] = key_node
+                result[key] = self.build(value_node, key_path)
             return result
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
+        if kind is _SequenceNode:
+            if node.tag != _SEQ_TAG:
                 raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        value = self._scalar(node, path)
-        if value.__class__ is str:
-            if self.hints is not None:
-                self.hints.look(self, node, value, path)
-            if legacy_fonts.latin1_only(value):
-                self._legacy(node, value, path)
+        value = self._scalar(node, path)  # (a node of another class: PyYAML makes none)
         return value
 
     def _legacy(self, node, text: str, path) -> None:
@@ -296,6 +333,15 @@ class _Builder:
             raise self.error(node, f"chứa ký tự không in được U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1} "
                                    "của chuỗi): hãy xóa ký tự này", path)
         return _nfc(text)
+
+
+def _checked_text(builder: _Builder, node, text: str, path) -> str:
+    """_text for a non-ASCII value that is not double-quoted: only a double-quoted value can hold an escaped control
+    character (the YAML reader refuses them written raw), except NEL (U+0085), which YAML reads as a line break but
+    keeps in some values."""
+    if "\x85" in text:
+        return builder._text(node, text, path)
+    return _nfc(text)
 
 
 def _nfc(text: str) -> str:
@@ -528,12 +574,15 @@ def _parse(source: str | bytes, file: str) -> LoadedData:
         raise _unprintable_error(text_of(), exc.character, file) from None
     try:
         hints = _Hints.of(source, text_of)
-        if ("&" if isinstance(source, str) else b"&") in source:
+        has_anchor = ("&" if isinstance(source, str) else b"&") in source
+        if has_anchor:
             _refuse_scalar_anchors(source, file, text_of)
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and text_of().isspace()):
             raise DataError("tệp dữ liệu rỗng", Location(file))
-        builder = _Builder(file, loader, hints)
+        # (after get_single_node: the resolver has seen every plain value by then)
+        builder = _Builder(file, loader, hints, aliases=has_anchor,
+                           merges=loader.merge_seen or ("!" if isinstance(source, str) else b"!") in source)
         data = builder.build(node)
     except yaml.MarkedYAMLError as exc:
         advice = _quoting_advice(exc, text_of())
