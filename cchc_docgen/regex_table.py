@@ -49,16 +49,17 @@ def table_name() -> str | None:
     return f"re-{sys.implementation.cache_tag}-{stamp:08x}.marshal"
 
 
-def install() -> None:
-    """Compile regular expressions from the table kept in the cache folder from now on, and save the table at
-    exit when this run compiled anything new."""
+def install(*, built_at_install: bool = True) -> None:
+    """Compile regular expressions from the table kept in the cache folder (else the one made when the package was
+    installed) from now on, and save the table at exit when this run compiled anything new. tools/prebuild.py
+    passes built_at_install=False to learn which patterns a run compiles."""
     global _table, _installed_by, _original_compile
     name = table_name()
     if name is None or _installed_by is not None:
         return
     from cchc_docgen.cache_folder import cache_get
 
-    stored = cache_get(name)
+    stored = cache_get(name) or (_built_at_install(name) if built_at_install else None)
     if stored:
         try:
             loaded = marshal.loads(stored)
@@ -71,6 +72,11 @@ def install() -> None:
     import atexit
 
     atexit.register(save)
+
+
+def compiled_by_this_run() -> list:
+    """The (pattern, flags) this run compiled that no table held."""
+    return list(_new)
 
 
 def uninstall() -> None:
@@ -98,21 +104,29 @@ def _compile(pattern, flags=0):
     return _compiled_and_kept(key, pattern, flags)
 
 
+def _entry(pattern, flags) -> tuple:
+    """What re._compiler.compile does (CPython 3.11 to 3.13 alike) up to its call of _sre.compile: that call's
+    arguments, the code as bytes. Raises re.error for a bad pattern, and anything else on an interpreter whose
+    compiler differs from this."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for group_name, index in groupindex.items():
+        indexgroup[index] = group_name
+    return (int(flags | parsed.state.flags), array.array("I", code).tobytes(), parsed.state.groups - 1,
+            groupindex, tuple(indexgroup))
+
+
 def _compiled_and_kept(key, pattern, flags):
-    """What re._compiler.compile does (CPython 3.11 to 3.13 alike), keeping _sre.compile's arguments."""
+    """re._compiler.compile, keeping _sre.compile's arguments for the table."""
     try:
-        parsed = _parser.parse(pattern, flags)
-        code = _compiler._code(parsed, flags)
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup = [None] * parsed.state.groups
-        for group_name, index in groupindex.items():
-            indexgroup[index] = group_name
-        arguments = (int(flags | parsed.state.flags), array.array("I", code).tobytes(), parsed.state.groups - 1,
-                     groupindex, tuple(indexgroup))
+        arguments = _entry(pattern, flags)
     except re.error:
         raise
     except Exception:  # an interpreter whose compiler differs from the above: compile as it does, keep nothing
         return _original_compile(pattern, flags)
+    code = array.array("I", arguments[1]).tolist()
     compiled = _sre.compile(pattern, arguments[0], code, arguments[2], arguments[3], arguments[4])
     if len(_table) + len(_new) < MAX_ENTRIES:
         _new[key] = arguments
@@ -131,3 +145,45 @@ def save() -> None:
         _table.update(_new)
         _new.clear()
         cache_put(name, marshal.dumps(_table))
+
+
+# --- the table made when the package is installed -----------------------------------------------------------------
+# A first run on a new machine has no table in its cache folder, and compiling the patterns cost it ~155 M
+# instructions of ~785 M (bench/tricks.py `regex-table-installed`). So the package's build (hatch_build.py, run by
+# pip with the interpreter it installs for) compiles the patterns the docgen command is known to use, listed in
+# PATTERNS_FILE (written by tools/prebuild.py from real runs), into INSTALLED_FOLDER under table_name(): the same
+# name, so a table made by another interpreter is never read. Patterns not in the list are compiled as usual.
+PATTERNS_FILE = "regex_patterns.json"
+INSTALLED_FOLDER = "_regex"
+
+
+def _built_at_install(name: str) -> bytes | None:
+    try:
+        with open(os.path.join(os.path.dirname(__file__), INSTALLED_FOLDER, name), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def patterns_to_json(patterns) -> str:
+    """The list of (pattern, flags) as JSON: a bytes pattern as its Latin-1 text under "b"."""
+    import json
+
+    rows = [{"b": p.decode("latin-1"), "f": f} if isinstance(p, bytes) else {"s": p, "f": f}
+            for p, f in sorted(patterns, key=lambda k: (isinstance(k[0], bytes), str(k[0]), k[1]))]
+    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=True) for row in rows) + "\n]\n"  # a row a line
+
+
+def table_of(patterns_json: str) -> bytes:
+    """The table of the listed patterns, compiled by this interpreter (what the build writes); a pattern this
+    interpreter cannot compile is left out."""
+    import json
+
+    table = {}
+    for row in json.loads(patterns_json):
+        pattern = row["s"] if "s" in row else row["b"].encode("latin-1")
+        try:
+            table[(pattern, row["f"])] = _entry(pattern, row["f"])
+        except Exception:  # (a pattern of another Python's syntax: compiled when used, if ever)
+            continue
+    return marshal.dumps(table)

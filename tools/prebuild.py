@@ -1,6 +1,8 @@
 """Write cchc_docgen/templating/prebuilt/: the built-in layouts patched by docxtpl and checked, and Jinja's
 Python source of every built-in text template and layout part, so that the first run on an empty cache does
-neither (see cchc_docgen/templating/cache.py).
+neither (see cchc_docgen/templating/cache.py). Also cchc_docgen/regex_patterns.json: the regular expressions the
+docgen command compiles when it renders, validates and checks the examples, which the package's build compiles
+for the installing interpreter (hatch_build.py, cchc_docgen/regex_table.py).
 
     python tools/prebuild.py            # rewrite the folder (after changing a built-in template or layout, or
                                         # upgrading docxtpl or Jinja)
@@ -15,7 +17,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -62,6 +67,39 @@ def generate() -> dict[str, str]:
             for key, text in entries.items()}
 
 
+# Run in a child with an empty cache folder: the docgen command's commands on the examples, the regex table
+# installed but empty, then the patterns they compiled.
+_PATTERNS_CHILD = """
+import sys
+from cchc_docgen import regex_table
+regex_table.install(built_at_install=False)
+from cchc_docgen.cli import main
+root, out, listing = sys.argv[1], sys.argv[2], sys.argv[3]
+for args in (["render", root + "/data_examples", "-o", out, "-j", "1"], ["validate", root + "/data_examples"],
+             ["check", root + "/data_examples", "--golden", root + "/tests/golden"],
+             ["render", root + "/data_examples/thach-quy-q3-2024.yaml", "-f", "md", "-o", out + "/x.md"]):
+    try:
+        main(args, prog_name="docgen")
+    except SystemExit:
+        pass
+with open(listing, "w", encoding="utf-8") as handle:
+    handle.write(regex_table.patterns_to_json(regex_table.compiled_by_this_run()))
+"""
+
+
+def regex_patterns() -> str:
+    """The JSON list of the patterns the docgen command compiles on the examples (see _PATTERNS_CHILD)."""
+    with tempfile.TemporaryDirectory() as work:
+        env = {**os.environ, "DOCGEN_CACHE_DIR": os.path.join(work, "cache")}
+        listing = os.path.join(work, "patterns.json")
+        done = subprocess.run([sys.executable, "-c", _PATTERNS_CHILD, str(ROOT), os.path.join(work, "out"), listing],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        if done.returncode != 0 or not os.path.exists(listing):
+            raise SystemExit(f"không lấy được danh sách biểu thức chính quy:\n{done.stderr[-2000:]}")
+        with open(listing, encoding="utf-8") as handle:
+            return handle.read()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the file is out of date")
@@ -74,6 +112,8 @@ def main() -> None:
         if stale:
             sys.exit(f"{folder.relative_to(ROOT)} đã cũ: chạy python tools/prebuild.py")
         return
+    patterns_file = ROOT / "cchc_docgen" / "regex_patterns.json"
+    patterns_file.write_text(regex_patterns(), encoding="utf-8")
     folder.mkdir(exist_ok=True)
     for name, path in present.items():
         if name not in files:
