@@ -8,60 +8,98 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, Union
 
 
-@dataclass(slots=True)
-class Text:
-    text: str
-    bold: bool = False
-    italic: bool = False
-    superscript: bool = False
+class _Record:
+    """What @dataclass(slots=True) gave the model's classes, written out: a class's fields are its slots, in the
+    constructor's order; repr and == go over them all but a cache (a slot named with "_", Table's placed rows).
+    @dataclass compiles each class's methods anew at every start: ~2 M instructions a class, 21 M of a one-shot
+    render for these ten (measured: 626 M → 604 M)."""
+
+    __slots__ = ()
+    _shown: tuple = ()
+    __hash__ = None  # as a dataclass with == and not frozen: unhashable
+
+    def __init_subclass__(cls) -> None:
+        cls._shown = tuple(name for name in cls.__slots__ if not name.startswith("_"))
+        cls._values = attrgetter(*cls._shown)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._shown)})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._values(self) == self._values(other)
+        return NotImplemented
 
 
-@dataclass(slots=True)
-class Note:
+class Text(_Record):
+    __slots__ = ("text", "bold", "italic", "superscript")
+
+    def __init__(self, text: str, bold: bool = False, italic: bool = False, superscript: bool = False):
+        self.text = text
+        self.bold = bold
+        self.italic = italic
+        self.superscript = superscript
+
+
+class Note(_Record):
     """A footnote reference; `content` is the footnote's own text."""
 
-    content: list[Text]
-    number: int = 0
+    __slots__ = ("content", "number")
+
+    def __init__(self, content: list[Text], number: int = 0):
+        self.content = content
+        self.number = number
 
 
 Inline = Union[Text, Note]
 
 
-@dataclass(slots=True)
-class Heading:
-    level: int  # 1 = "I.", 2 = "1.", 3 = "1.1.", 4 = "1.1.1.", 5 = "a)"
-    content: list[Inline]
-    numbered: bool = True
-    number: str = ""  # filled by the composer, e.g. "II." or "2.1."
-    explicit: bool = False  # written by the ward: kept even with nothing under it (only template headings are pruned)
-    style: str = ""  # a numbering style for this heading alone ("## … {chu_cai}"); "" takes its level's
+class Heading(_Record):
+    __slots__ = ("level", "content", "numbered", "number", "explicit", "style")
+
+    def __init__(self, level: int, content: list[Inline], numbered: bool = True, number: str = "",
+                 explicit: bool = False, style: str = ""):
+        self.level = level  # 1 = "I.", 2 = "1.", 3 = "1.1.", 4 = "1.1.1.", 5 = "a)"
+        self.content = content
+        self.numbered = numbered
+        self.number = number  # filled by the composer, e.g. "II." or "2.1."
+        self.explicit = explicit  # written by the ward: kept even with nothing under it (only template headings are pruned)
+        self.style = style  # a numbering style for this heading alone ("## … {chu_cai}"); "" takes its level's
 
 
-@dataclass(slots=True)
-class Paragraph:
-    content: list[Inline]
-    kind: str = "body"  # "body", or a list item: "dash" ("- …"), "plus" ("+ …")
+class Paragraph(_Record):
+    __slots__ = ("content", "kind")
+
+    def __init__(self, content: list[Inline], kind: str = "body"):
+        self.content = content
+        self.kind = kind  # "body", or a list item: "dash" ("- …"), "plus" ("+ …")
 
 
-@dataclass(slots=True)
-class Cell:
-    content: list[Inline]
-    colspan: int = 1
-    rowspan: int = 1
-    numeric: bool = False
+class Cell(_Record):
+    __slots__ = ("content", "colspan", "rowspan", "numeric")
+
+    def __init__(self, content: list[Inline], colspan: int = 1, rowspan: int = 1, numeric: bool = False):
+        self.content = content
+        self.colspan = colspan
+        self.rowspan = rowspan
+        self.numeric = numeric
 
 
-@dataclass(slots=True)
-class Table:
-    rows: list[list[Cell]]
-    header_rows: int = 0  # the first N rows repeat on every page
-    widths: list[float] = field(default_factory=list)  # relative column widths
-    caption: list[Inline] = field(default_factory=list)
-    _placed: list | None = field(default=None, init=False, repr=False, compare=False)
+class Table(_Record):
+    __slots__ = ("rows", "header_rows", "widths", "caption", "_placed")
+
+    def __init__(self, rows: list[list[Cell]], header_rows: int = 0, widths: list[float] | None = None,
+                 caption: list[Inline] | None = None):
+        self.rows = rows
+        self.header_rows = header_rows  # the first N rows repeat on every page
+        self.widths = [] if widths is None else widths  # relative column widths
+        self.caption = [] if caption is None else caption
+        self._placed: list | None = None
 
     @property
     def column_count(self) -> int:
@@ -104,52 +142,64 @@ class Table:
 Block = Union[Heading, Paragraph, Table]
 
 
-@dataclass(slots=True)
-class Appendix:
+class Appendix(_Record):
     """A Phụ lục printed after the signature, on a new page, with its own page numbering."""
 
-    label: str  # "Phụ lục" or "Phụ lục I", "Phụ lục II", …
-    title: str
-    attachment: str  # "(Kèm theo Báo cáo số …/BC-UBND ngày … của …)"
-    table: Table
-    landscape: bool = False
+    __slots__ = ("label", "title", "attachment", "table", "landscape")
+
+    def __init__(self, label: str, title: str, attachment: str, table: Table, landscape: bool = False):
+        self.label = label  # "Phụ lục" or "Phụ lục I", "Phụ lục II", …
+        self.title = title
+        self.attachment = attachment  # "(Kèm theo Báo cáo số …/BC-UBND ngày … của …)"
+        self.table = table
+        self.landscape = landscape
 
 
-@dataclass(slots=True)
-class Organ:
+class Organ(_Record):
     """The issuing organ, as the data names it (writers put it in capitals)."""
 
-    ten: list[str]  # one or two lines: "Ủy ban nhân dân", "phường Thạch Quý"
-    chu_quan: str = ""  # the organ above it, or "" when there is none
+    __slots__ = ("ten", "chu_quan")
+
+    def __init__(self, ten: list[str], chu_quan: str = ""):
+        self.ten = ten  # one or two lines: "Ủy ban nhân dân", "phường Thạch Quý"
+        self.chu_quan = chu_quan  # the organ above it, or "" when there is none
 
 
-@dataclass(slots=True)
-class Signer:
-    tham_quyen: list[str]  # "TM. Ủy ban nhân dân", "KT. Chủ tịch"
-    chuc_vu: str
-    ho_ten: str
+class Signer(_Record):
+    __slots__ = ("tham_quyen", "chuc_vu", "ho_ten")
+
+    def __init__(self, tham_quyen: list[str], chuc_vu: str, ho_ten: str):
+        self.tham_quyen = tham_quyen  # "TM. Ủy ban nhân dân", "KT. Chủ tịch"
+        self.chuc_vu = chuc_vu
+        self.ho_ten = ho_ten
 
 
-@dataclass(slots=True)
-class Header:
+class Header(_Record):
     """What a Decree-30 document says around its body, as values: the writers format it (capitals, the date
     line, "Số: …/…"), and nothing parses their strings back (see composing.header.layout_variables)."""
 
-    co_quan: Organ
-    so: int | None  # the document's number; None for a draft ("Số:      /BC-UBND")
-    ky_hieu: str  # "BC-UBND"
-    dia_danh: str
-    ngay: dt.date | None  # None for a draft: "ngày     tháng     năm 2024"
-    nam: int  # the year a draft's date line shows
-    loai_van_ban: str  # "Báo cáo", "Kế hoạch" (as the template wrote it)
-    trich_yeu: str
-    thoi_gian: str  # the line under the title, or ""
-    kinh_gui: list[str]  # recipients, as the data names them
-    noi_nhan: list[str]
-    luu: str
-    nguoi_ky: Signer
+    __slots__ = ("co_quan", "so", "ky_hieu", "dia_danh", "ngay", "nam", "loai_van_ban", "trich_yeu", "thoi_gian",
+                 "kinh_gui", "noi_nhan", "luu", "nguoi_ky")
+
+    def __init__(self, co_quan: Organ, so: int | None, ky_hieu: str, dia_danh: str, ngay: dt.date | None, nam: int,
+                 loai_van_ban: str, trich_yeu: str, thoi_gian: str, kinh_gui: list[str], noi_nhan: list[str],
+                 luu: str, nguoi_ky: Signer):
+        self.co_quan = co_quan
+        self.so = so  # the document's number; None for a draft ("Số:      /BC-UBND")
+        self.ky_hieu = ky_hieu  # "BC-UBND"
+        self.dia_danh = dia_danh
+        self.ngay = ngay  # None for a draft: "ngày     tháng     năm 2024"
+        self.nam = nam  # the year a draft's date line shows
+        self.loai_van_ban = loai_van_ban  # "Báo cáo", "Kế hoạch" (as the template wrote it)
+        self.trich_yeu = trich_yeu
+        self.thoi_gian = thoi_gian  # the line under the title, or ""
+        self.kinh_gui = kinh_gui  # recipients, as the data names them
+        self.noi_nhan = noi_nhan
+        self.luu = luu
+        self.nguoi_ky = nguoi_ky
 
 
+# A dataclass still: writers/form.py's FormDocument extends it as one.
 @dataclass(slots=True)
 class Document:
     """`header`: the header, title and signature blocks as values; `layout`: the Word layout (.docx) the
