@@ -2,6 +2,7 @@
 one-shot targets): the document model's classes built without @dataclass's compiling, and the modules only other
 commands or other data need left unimported."""
 
+import copy
 import pickle
 
 import pytest
@@ -42,3 +43,62 @@ def test_model_classes_behave_as_their_dataclasses_did():
         assert pickle.loads(pickle.dumps(sample)) == sample
     assert model.Text("a") != model.Text("a", italic=True)
     assert model.Table([]).widths == [] and model.Table([]).widths is not model.Table([]).widths
+
+
+def _full_walk(schema):
+    """The schema walked everywhere, as _Compiled did at every start before: (declared, open maps)."""
+    from cchc_docgen.reading import validate
+
+    declared, open_maps = {}, []
+    validate._walk_fields(schema, (), frozenset(), schema, lambda node, path: True, declared, open_maps)
+    return declared, open_maps
+
+
+def _library_schemas():
+    from cchc_docgen.reading.validate import load_schema
+    from cchc_docgen.templating.library import library_for
+
+    schemas = [load_schema()]
+    for province in (None, "Hà Tĩnh", "Quảng Ninh"):
+        library = library_for((), province)
+        schemas += [library.schema()] + [library.get(name).schema for name in library.names]
+    return schemas
+
+
+def test_the_schema_walks_of_validate_find_what_the_full_walk_finds():
+    """_Compiled finds the mappings that take fields of any name by a walk that goes only where one can be
+    reached, and _misplaced_keys the fields declared near a mapping by a walk along its data path: each finds
+    what the full walk (every $ref expanded at every place it is used) finds there, in the same order."""
+    from cchc_docgen.reading import validate
+
+    for schema in _library_schemas():
+        full_declared, full_open = _full_walk(schema)
+        open_maps, names = validate._open_maps(schema)
+        assert open_maps == full_open and len(open_maps) > 5
+        assert names == set(full_declared)
+        # Each open mapping's place in data (a list index for a list), and a field's place one level up or down.
+        data_paths = [tuple(0 if step == validate._ITEM else "nhom_rieng" if isinstance(step, tuple) else step
+                            for step in path) for path, _ in open_maps]
+        for data_path in data_paths:
+            declared = validate._declared_fields(schema, {data_path})
+            for name, places in full_declared.items():
+                def homes(found):
+                    concrete = [validate._concrete(place[:-1], data_path) for place in found]
+                    return [h for h in concrete if h is not None and abs(len(h) - len(data_path)) == 1]
+                assert homes(declared.get(name, [])) == homes(places), (data_path, name)
+        assert sum(map(len, full_declared.values())) > 1000  # what the guided walks spare
+
+
+def test_the_quick_check_takes_the_package_schema_and_refuses_a_keyword_it_does_not_know():
+    from cchc_docgen.reading import validate
+
+    for schema in _library_schemas():
+        assert validate._quick_check_usable(schema)
+    for place, odd in ((("$defs", "o_bang"), {"oneOf": []}), (("$defs", "o_bang"), {"anyOf": [{"const": 1}]}),
+                       ((), {"title": {"const": 1}})):
+        schema = copy.deepcopy(validate.load_schema())
+        where = schema
+        for step in place:
+            where = where[step]
+        where.update(odd)
+        assert not validate._quick_check_usable(schema), odd

@@ -48,7 +48,7 @@ class _Compiled:
     def __init__(self, schema: dict):
         self.schema = schema  # (held: the cache below is keyed by its id)
         self.quick = _compile(schema, schema, {}) if _quick_check_usable(schema) else None
-        self.declared_fields = _declared_fields(schema)
+        self.open_maps, self.field_names = _open_maps(schema)
         self.figure_groups = frozenset(schema["$defs"]["so_lieu"]["properties"])
         self._validator = None
 
@@ -189,33 +189,35 @@ _PY_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boole
              "object": (dict,), "null": (type(None),)}
 
 
-def _check_keywords(node) -> bool:
-    if isinstance(node, dict):
-        if not set(node) <= _QUICK_KEYWORDS | {"$defs"} and "properties" not in node:
-            return False
-        return all(_check_keywords(v) for k, v in node.items() if k not in ("properties", "$defs", "enum")) and all(
-            _check_keywords(v) for k in ("properties", "$defs") for v in node.get(k, {}).values())
-    if isinstance(node, list):
-        return all(_check_keywords(v) for v in node)
-    return True
-
-
 def _quick_check_usable(schema: dict) -> bool:
-    return all(set(n) <= _QUICK_KEYWORDS for n in _schema_nodes(schema)) and _check_keywords(schema)
+    return _keywords_known(schema, True)
 
 
-def _schema_nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for key, value in node.items():
-            if key in ("properties", "$defs"):
-                for child in value.values():
-                    yield from _schema_nodes(child)
-            elif key in ("items", "additionalProperties") and isinstance(value, dict):
-                yield from _schema_nodes(value)
-            elif key == "anyOf":
-                for child in value:
-                    yield from _schema_nodes(child)
+def _keywords_known(node, shaping: bool) -> bool:
+    """Whether the quick check understands every keyword of `node`: a node that shapes data (the root, a field,
+    a $defs entry, a list's items, an anyOf option, what a mapping takes besides its fields) may hold only
+    _QUICK_KEYWORDS; any other mapping inside (an odd value of some keyword) only those, or "properties". One
+    walk over the schema's text, its $refs not followed, its texts and numbers passed over without a call."""
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)) and not _keywords_known(item, False):
+                return False
+        return True
+    if not node.keys() <= _QUICK_KEYWORDS and (shaping or "properties" not in node):
+        return False
+    for key, value in node.items():
+        if key in ("properties", "$defs"):
+            children, shaping_children = value.values(), shaping
+        elif key == "anyOf" and isinstance(value, list):
+            children, shaping_children = value, shaping
+        elif key == "enum" or not isinstance(value, (dict, list)):
+            continue
+        else:
+            children, shaping_children = (value,), shaping and key in ("items", "additionalProperties")
+        for child in children:
+            if isinstance(child, (dict, list)) and not _keywords_known(child, shaping_children):
+                return False
+    return True
 
 
 _ANNOTATIONS = frozenset({"description", "title"})  # the annotations _QUICK_KEYWORDS allows
@@ -489,36 +491,88 @@ _ITEM = 0  # in a schema path: any list index; (_ANY, names): a field of any nam
 _ANY = "*"
 
 
-def _declared_fields(root: dict) -> tuple[dict, list]:
-    """(field name → the schema paths that declare it, [(path, own field names) of every mapping that takes fields
-    of any name]). A path holds names, _ITEM for a list's items and (_ANY, declared names) for a field of any
-    other name."""
-    declared: dict = {}
+def _open_maps(root: dict) -> tuple[list, frozenset]:
+    """([(path, own field names)] of every mapping the schema lets take fields of any name, in the order the walk
+    of _declared_fields meets them (see it for what a path holds); the names of every field the schema declares,
+    anywhere). The walk goes only where such a mapping can be reached: the rest of the schema (the sections'
+    blocks, nested deep) has none."""
+    reaching, names = _schema_outline(root)
     open_maps: list = []
+    _walk_fields(root, (), frozenset(), root, lambda node, path: id(node) in reaching, None, open_maps)
+    return open_maps, names
 
-    def walk(node, path, refs):
-        if not isinstance(node, dict):
+
+def _declared_fields(root: dict, data_paths) -> dict:
+    """Field name → the schema paths that declare it, in the walk's order: of the paths _misplaced_keys can place
+    a key at (a level above or below a mapping at one of `data_paths`), at least. The walk goes along those data
+    paths only: the whole schema, each $ref expanded at every place it is used, is thousands of steps."""
+    def near(node, path) -> bool:
+        return any(len(path) <= len(data_path) + 1 and all(
+            step == data_path[i] or not isinstance(step, str) for i, step in enumerate(path[:len(data_path)]))
+            for data_path in data_paths)
+
+    declared: dict = {}
+    _walk_fields(root, (), frozenset(), root, near, declared, None)
+    return declared
+
+
+def _walk_fields(node, path, refs, root, go_on, declared, open_maps) -> None:
+    """Walk the schema from `node` at `path` (through $refs, not into one already followed on the way here),
+    where `go_on(node, path)` says, adding each field declared to `declared` (name → paths) and each mapping
+    that takes fields of any name to `open_maps` ((path, own names)), either left None when not wanted. A path
+    holds names, _ITEM for a list's items and (_ANY, declared names) for a field of any other name."""
+    if not isinstance(node, dict) or not go_on(node, path):
+        return
+    if "$ref" in node:
+        if node["$ref"] in refs:
             return
-        if "$ref" in node:
-            if node["$ref"] in refs:
-                return
-            walk(_resolve(node["$ref"], root), path, refs | {node["$ref"]})
-        for option in node.get("anyOf", ()):
-            walk(option, path, refs)
-        properties = node.get("properties", {})
-        for name, child in properties.items():
+        _walk_fields(_resolve(node["$ref"], root), path, refs | {node["$ref"]}, root, go_on, declared, open_maps)
+    for option in node.get("anyOf", ()):
+        _walk_fields(option, path, refs, root, go_on, declared, open_maps)
+    properties = node.get("properties", {})
+    for name, child in properties.items():
+        if declared is not None:
             declared.setdefault(name, []).append(path + (name,))
-            walk(child, path + (name,), refs)
-        if isinstance(node.get("items"), dict):
-            walk(node["items"], path + (_ITEM,), refs)
+        _walk_fields(child, path + (name,), refs, root, go_on, declared, open_maps)
+    if isinstance(node.get("items"), dict):
+        _walk_fields(node["items"], path + (_ITEM,), refs, root, go_on, declared, open_maps)
+    extra = node.get("additionalProperties", True)
+    if extra is not False and (properties or isinstance(extra, dict)):
+        if open_maps is not None:
+            open_maps.append((path, frozenset(properties)))
+        if isinstance(extra, dict):
+            _walk_fields(extra, path + ((_ANY, frozenset(properties)),), refs, root, go_on, declared, open_maps)
+
+
+def _schema_outline(root: dict) -> tuple[set, frozenset]:
+    """(the ids of the schema's nodes from which _walk_fields can come to a mapping that takes fields of any name,
+    the names of all fields declared): each node looked at once, not once per place it is used, then the way
+    back from those mappings followed along the links."""
+    linked_from: dict = {}
+    seen, todo, reaching, names = {id(root)}, [root], [], set()
+    while todo:
+        node = todo.pop()
+        properties = node.get("properties", {})
+        names.update(properties)
         extra = node.get("additionalProperties", True)
         if extra is not False and (properties or isinstance(extra, dict)):
-            open_maps.append((path, frozenset(properties)))
-            if isinstance(extra, dict):
-                walk(extra, path + ((_ANY, frozenset(properties)),), refs)
-
-    walk(root, (), frozenset())
-    return declared, open_maps
+            reaching.append(id(node))
+        children = [*node.get("anyOf", ()), *properties.values(), node.get("items"), extra]
+        if "$ref" in node:
+            children.append(_resolve(node["$ref"], root))
+        for child in children:
+            if isinstance(child, dict):
+                linked_from.setdefault(id(child), []).append(id(node))
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    todo.append(child)
+    found = set(reaching)
+    while reaching:
+        for parent in linked_from.get(reaching.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                reaching.append(parent)
+    return found, frozenset(names)
 
 
 def _concrete(schema_path, data_path):
@@ -553,25 +607,27 @@ def _misplaced_keys(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
     own figures, a field's breakdown): a key dedented out of its group, or indented into the group below, which
     the schema alone would take as a figure of its own and the report would drop. It is one only when its group
     (one level down or up) is in the data without it."""
-    declared, open_maps = compiled.declared_fields
+    # (A ward's own figure groups are named otherwise than the schema's fields: most data has no such key.)
+    found = [(data_path, key) for map_path, own in compiled.open_maps
+             for data_path, mapping in _matching(loaded.data, map_path, ())
+             for key in mapping if key not in own and key in compiled.field_names]
+    if not found:
+        return []
+    declared = _declared_fields(compiled.schema, {data_path for data_path, _ in found})
     errors = []
-    for map_path, own in open_maps:
-        for data_path, mapping in _matching(loaded.data, map_path, ()):
-            for key in mapping:
-                if key in own or key not in declared:
-                    continue
-                homes = []
-                for place in declared[key]:
-                    home = _concrete(place[:-1], data_path)
-                    if home is None or home == data_path or abs(len(home) - len(data_path)) != 1:
-                        continue
-                    group = _at(loaded.data, home)
-                    if isinstance(group, dict) and key not in group:
-                        homes.append(home)
-                if homes:
-                    where = " hoặc ".join(f"'{format_path(h)}'" for h in homes)
-                    errors.append(DataError(f"'{key}' thuộc {where}: thụt lề cho đúng",
-                                            loaded.location(data_path + (key,), key=True), data_path + (key,)))
+    for data_path, key in found:
+        homes = []
+        for place in declared.get(key, ()):
+            home = _concrete(place[:-1], data_path)
+            if home is None or home == data_path or abs(len(home) - len(data_path)) != 1:
+                continue
+            group = _at(loaded.data, home)
+            if isinstance(group, dict) and key not in group:
+                homes.append(home)
+        if homes:
+            where = " hoặc ".join(f"'{format_path(h)}'" for h in homes)
+            errors.append(DataError(f"'{key}' thuộc {where}: thụt lề cho đúng",
+                                    loaded.location(data_path + (key,), key=True), data_path + (key,)))
     return errors
 
 
