@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DataError, TemplateError
@@ -50,8 +50,9 @@ CONDITION_WORDS = {">=": "từ", "<=": "không quá", "==": "bằng", "=": "bằ
 DEFAULT_RANKED = 3
 
 
-@dataclass(frozen=True)
-class Condition:
+# Named tuples, not frozen dataclasses: as immutable, and made without compiling six methods each at every start
+# (templating/library.py checks each template folder's tong_hop with this module on every run).
+class Condition(NamedTuple):
     operator: str
     bound: Decimal
     text: str  # as the declaration wrote it: ">= 100"
@@ -65,8 +66,7 @@ class Condition:
         return f"{CONDITION_WORDS[self.operator]} {bound}{unit if unit == '%' else ' ' + unit.lower() if unit else ''}"
 
 
-@dataclass(frozen=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     name: str
     group: str
@@ -77,8 +77,7 @@ class Indicator:
     condition: Condition | None
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(NamedTuple):
     sums: dict[str, tuple[str, ...]]  # figure group → its fields summed into the parent's so_lieu
     indicators: tuple[Indicator, ...]
     ranked: int
