@@ -102,3 +102,38 @@ def test_the_quick_check_takes_the_package_schema_and_refuses_a_keyword_it_does_
             where = where[step]
         where.update(odd)
         assert not validate._quick_check_usable(schema), odd
+
+
+# Modules a plain `docgen render` (a report without a Phụ lục, data that validates) has no use for, each imported
+# where it is needed instead; a top-level import of one of them would silently put its cost back on every run.
+NOT_FOR_A_PLAIN_RENDER = [
+    "cchc_docgen.domain.appendix",  # a Phụ lục (composing/compose.py `appendices`, domain/checks.py)
+    "secrets",  # the composer's mark is drawn with random.SystemRandom, as secrets would
+    "jsonschema",  # only to explain data the quick check refused (reading/validate.py)
+    "docxtpl",  # the built-in layouts ship patched (templating/prebuilt)
+]
+
+RENDER_AND_LIST_MODULES = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules))))
+sys.argv = ["docgen", "render", sys.argv[1], "-o", sys.argv[2]]
+from cchc_docgen.command import main
+main()
+"""
+
+
+def test_a_plain_render_does_not_import_what_it_does_not_use(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    example = root / "data_examples" / "uong-bi-ke-hoach-thi-dua-2024.yaml"
+    assert "phu_luc:" not in example.read_text(encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", RENDER_AND_LIST_MODULES, str(example), str(tmp_path / "out.docx")],
+                            capture_output=True, text=True, env={"DOCGEN_CACHE_DIR": str(tmp_path / "cache"),
+                                                                 "PATH": "", "PYTHONPATH": str(root)})
+    assert result.returncode == 0 and (tmp_path / "out.docx").exists(), result.stderr
+    imported = set(result.stderr.rsplit("MODULES ", 1)[1].split())
+    assert "cchc_docgen.writers.docx" in imported  # (the list is the render's)
+    assert [name for name in NOT_FOR_A_PLAIN_RENDER if name in imported] == []

@@ -25,11 +25,10 @@ or prints outside `::: noi_dung` is a TemplateError at the khoi() call, never te
 from __future__ import annotations
 
 import copy
-import difflib
 import re
-import secrets
 from contextlib import nullcontext
 from pathlib import Path
+from random import SystemRandom
 
 import jinja2
 
@@ -43,7 +42,6 @@ from cchc_docgen.composing.numbering import (
     parse_scheme,
 )
 from cchc_docgen.domain import formatting as fmt
-from cchc_docgen.domain.appendix import build_appendices
 from cchc_docgen.errors import DataError, Location, TemplateError
 from cchc_docgen.model import (
     Cell,
@@ -92,7 +90,7 @@ class Composer:
         self.inserted_keys: list[str] = []  # the section each of `inserted` came from
         self.levels: dict[int, list[int]] = {}  # the ward's heading levels of each content placed, before placing
         self.used_sections: set[str] = set()
-        self.mark = f"{secrets.randbelow(10**9):09d}"
+        self.mark = f"{SystemRandom().randrange(10**9):09d}"  # (as secrets.randbelow, without importing it)
         self.sentence_names: set[str] = set()  # every standard sentence a khoi() offered
 
     # --- the ward's content -------------------------------------------------
@@ -244,7 +242,10 @@ class Composer:
         for name in self.context["cau_mau"]:
             if name not in self.sentence_names:
                 known = sorted(self.sentence_names)
-                close = difflib.get_close_matches(name, known, n=1)
+                # difflib only for a message's hint: a render that goes well does not import it
+                from difflib import get_close_matches
+
+                close = get_close_matches(name, known, n=1)
                 hint = f"; có phải ý bạn là '{close[0]}'?" if close else (
                     f"; các câu mẫu của mẫu này: {', '.join(known)}" if known else "; mẫu này không có câu mẫu nào")
                 raise DataError(f"mẫu '{template_name}' không có câu mẫu '{name}'{hint}", path=("cau_mau", name),
@@ -475,6 +476,16 @@ def end_with_closing_mark(blocks: list) -> None:
             return
 
 
+def appendices(context: dict, library, header) -> list:
+    """The data's Phụ lục (domain/appendix.py), and a roll-up's: the module is imported only for data that has
+    one (most reports have none, and their one-shot render spared its import)."""
+    if not (context.get("phu_luc") or context.get("tong_hop")):
+        return []
+    from cchc_docgen.domain.appendix import build_appendices
+
+    return build_appendices(context, library, header)
+
+
 def compose(context: dict, template: ReportTemplate) -> Document:
     """Render `template` with `context` and build the document; footnotes numbered 1..N in reading order."""
     composer = Composer(context, template.name)
@@ -540,6 +551,6 @@ def compose(context: dict, template: ReportTemplate) -> Document:
     number_headings(blocks, numbering_scheme(template))
     end_with_closing_mark(blocks)
     header = build_header(context, parts)
-    document = Document(header, blocks, build_appendices(context, template.library, header), template.layout_path)
+    document = Document(header, blocks, appendices(context, template.library, header), template.layout_path)
     number_notes(document.reading_order())
     return document

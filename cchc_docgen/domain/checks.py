@@ -463,9 +463,11 @@ _ON_TIME = re.compile(r"(đúng|trước)\s+(và\s+(đúng|trước)\s+)?hạn")
 
 
 def _check_appendices(c: _Collector, raw: dict, context: dict, library) -> None:
+    if not context.get("phu_luc"):
+        return  # (a report without one does not import the module below)
     from cchc_docgen.domain.appendix import CATALOG_FOLDER, FigureValues
 
-    for index, spec in enumerate(context.get("phu_luc") or []):
+    for index, spec in enumerate(context["phu_luc"]):
         path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
         if path is None:
             continue  # composing reports it

@@ -6,7 +6,6 @@ the offending value (or key), naming the field path, and suggests the closest kn
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -145,7 +144,9 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         known = list(error.schema.get("properties", {}))
         extra = [k for k in value if k not in known]
         name = extra[0]
-        hint = difflib.get_close_matches(name, known, n=1)
+        from difflib import get_close_matches  # only for a message: valid data does not import it
+
+        hint = get_close_matches(name, known, n=1)
         suggestion = f"; có phải ý bạn là '{hint[0]}'?" if hint else (
             f"; các trường được phép: {', '.join(known)}" if known else "")
         return f"trường '{name}' không có trong mẫu dữ liệu{suggestion}", path + (name,), True

@@ -10,7 +10,6 @@ so a folder overrides only what it contains. A text template may extend another 
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import re
 import unicodedata
@@ -243,7 +242,9 @@ def _read_settings(path: Path) -> dict:
         for key, value in data.items():
             here = path_ + (key,)
             if key not in shape:
-                close = difflib.get_close_matches(str(key), list(shape), n=1)
+                from difflib import get_close_matches  # only for a message: a good render does not import it
+
+                close = get_close_matches(str(key), list(shape), n=1)
                 hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""
                 raise TemplateError(f"khóa '{key}' không có trong tệp cấu hình mẫu{hint}; các khóa được dùng: "
                                     f"{', '.join(shape)}", loaded.location(here, key=True), here)

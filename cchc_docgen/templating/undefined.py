@@ -10,8 +10,6 @@ figures a missing field is a typo in the template, and a typo that silently read
 
 from __future__ import annotations
 
-import difflib
-
 import jinja2
 from jinja2.utils import missing
 
@@ -105,7 +103,9 @@ def _path_of(target, value, path=(), seen=None):
 
 
 def _did_you_mean(name, candidates) -> str:
-    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)
+    from difflib import get_close_matches  # only for a message: a render that goes well does not import it
+
+    close = get_close_matches(str(name), [str(c) for c in candidates], n=1)
     return f"; có phải ý bạn là '{close[0]}'?" if close else ""
 
 
