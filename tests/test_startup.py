@@ -108,6 +108,7 @@ def test_the_quick_check_takes_the_package_schema_and_refuses_a_keyword_it_does_
 # where it is needed instead; a top-level import of one of them would silently put its cost back on every run.
 NOT_FOR_A_PLAIN_RENDER = [
     "cchc_docgen.domain.appendix",  # a Phụ lục (composing/compose.py `appendices`, domain/checks.py)
+    "cchc_docgen.writers.ooxml_order",  # only for a Phụ lục's section (writers/docx.py _after_page_numbers)
     "secrets",  # the composer's mark is drawn with random.SystemRandom, as secrets would
     "jsonschema",  # only to explain data the quick check refused (reading/validate.py)
     "docxtpl",  # the built-in layouts ship patched (templating/prebuilt)
