@@ -19,7 +19,6 @@ A declared form without its .docx is an error naming the declaration. Rendering 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
@@ -92,16 +91,18 @@ def _refuse(loaded, message: str, path, key: bool = False):
     raise TemplateError(message, loaded.location(path, key=key), path)
 
 
-@dataclass
 class WordForm:
     """A Word form found by name: its .docx and its declaration (empty when it has none). The pipeline asks
-    `kind` which composer and writer to use; rendering is writers/form.py."""
+    `kind` which composer and writer to use; rendering is writers/form.py. (A plain class, as
+    templating.library.ReportTemplate.)"""
 
     kind: ClassVar[str] = "form"
-    name: str
-    path: Path
-    library: object
-    declaration: dict = field(default_factory=dict)
+
+    def __init__(self, name: str, path: Path, library, declaration: dict | None = None):
+        self.name = name
+        self.path = path
+        self.library = library
+        self.declaration = {} if declaration is None else declaration
 
     @property
     def layout_path(self) -> Path:

@@ -13,7 +13,6 @@ import copy
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
@@ -133,16 +132,19 @@ def make_environment(search_path: list[Path], settings: dict | None = None) -> S
     return env
 
 
-@dataclass
 class ReportTemplate:
-    """A named template: its compiled text template and where its layout is. Compiled once, used for many documents."""
+    """A named template: its compiled text template and where its layout is. Compiled once, used for many documents.
+    (A plain class, not a dataclass: @dataclass compiles its methods at every start, and a template is compared by
+    identity only.)"""
 
     kind: ClassVar[str] = "text"  # a Word form is "form" (templating/forms.py): the pipeline composes it otherwise
-    name: str
-    text: jinja2.Template
-    text_path: Path
-    layout_path: Path
-    library: "TemplateLibrary"
+
+    def __init__(self, name: str, text: jinja2.Template, text_path: Path, layout_path: Path, library: "TemplateLibrary"):
+        self.name = name
+        self.text = text
+        self.text_path = text_path
+        self.layout_path = layout_path
+        self.library = library
 
     @cached_property
     def schema(self) -> dict:
