@@ -76,11 +76,11 @@ def test_the_schema_walks_of_validate_find_what_the_full_walk_finds():
         open_maps, names = validate._open_maps(schema)
         assert open_maps == full_open and len(open_maps) > 5
         assert names == set(full_declared)
-        # Each open mapping's place in data (a list index for a list), and a field's place one level up or down.
-        data_paths = [tuple(0 if step == validate._ITEM else "nhom_rieng" if isinstance(step, tuple) else step
-                            for step in path) for path, _ in open_maps]
-        for data_path in data_paths:
-            declared = validate._declared_fields(schema, {data_path})
+        for map_path, _ in open_maps:
+            # The mapping's place in data (a list index for a list item), and a field's place one level up or down.
+            data_path = tuple(0 if step == validate._ITEM else "nhom_rieng" if isinstance(step, tuple) else step
+                              for step in map_path)
+            declared = validate._declared_fields(schema, map_path)
             for name, places in full_declared.items():
                 def homes(found):
                     concrete = [validate._concrete(place[:-1], data_path) for place in found]

@@ -50,6 +50,16 @@ class _Compiled:
         self.open_maps, self.field_names = _open_maps(schema)
         self.figure_groups = frozenset(schema["$defs"]["so_lieu"]["properties"])
         self._validator = None
+        self._declared_near: dict = {}
+
+    def declared_near(self, map_path: tuple) -> dict:
+        """_declared_fields near the mappings at one of `open_maps`' paths: made once per schema and path, when
+        such a mapping first holds a field of the schema not its own (a ward's own figure groups are named
+        otherwise: most data has none)."""
+        found = self._declared_near.get(map_path)
+        if found is None:
+            found = self._declared_near[map_path] = _declared_fields(self.schema, map_path)
+        return found
 
     @property
     def validator(self):
@@ -503,14 +513,14 @@ def _open_maps(root: dict) -> tuple[list, frozenset]:
     return open_maps, names
 
 
-def _declared_fields(root: dict, data_paths) -> dict:
+def _declared_fields(root: dict, map_path: tuple) -> dict:
     """Field name → the schema paths that declare it, in the walk's order: of the paths _misplaced_keys can place
-    a key at (a level above or below a mapping at one of `data_paths`), at least. The walk goes along those data
-    paths only: the whole schema, each $ref expanded at every place it is used, is thousands of steps."""
+    a key at (a level above or below a mapping at `map_path`, a path of `_open_maps`), at least. The walk goes
+    along that path only: the whole schema, each $ref expanded at every place it is used, is thousands of steps."""
     def near(node, path) -> bool:
-        return any(len(path) <= len(data_path) + 1 and all(
-            step == data_path[i] or not isinstance(step, str) for i, step in enumerate(path[:len(data_path)]))
-            for data_path in data_paths)
+        return len(path) <= len(map_path) + 1 and all(
+            step == map_path[i] or not isinstance(step, str) or not isinstance(map_path[i], str)
+            for i, step in enumerate(path[:len(map_path)]))
 
     declared: dict = {}
     _walk_fields(root, (), frozenset(), root, near, declared, None)
@@ -608,28 +618,28 @@ def _misplaced_keys(loaded: LoadedData, compiled: _Compiled) -> list[DataError]:
     own figures, a field's breakdown): a key dedented out of its group, or indented into the group below, which
     the schema alone would take as a figure of its own and the report would drop. It is one only when its group
     (one level down or up) is in the data without it."""
-    # (A ward's own figure groups are named otherwise than the schema's fields: most data has no such key.)
-    found = [(data_path, key) for map_path, own in compiled.open_maps
-             for data_path, mapping in _matching(loaded.data, map_path, ())
-             for key in mapping if key not in own and key in compiled.field_names]
-    if not found:
-        return []
-    declared = _declared_fields(compiled.schema, {data_path for data_path, _ in found})
     errors = []
-    for data_path, key in found:
-        homes = []
-        for place in declared.get(key, ()):
-            home = _concrete(place[:-1], data_path)
-            if home is None or home == data_path or abs(len(home) - len(data_path)) != 1:
-                continue
-            group = _at(loaded.data, home)
-            if isinstance(group, dict) and key not in group:
-                homes.append(home)
-        if homes:
-            where = " hoặc ".join(f"'{format_path(h)}'" for h in homes)
-            errors.append(DataError(f"'{key}' thuộc {where}: thụt lề cho đúng",
-                                    loaded.location(data_path + (key,), key=True), data_path + (key,)))
+    for map_path, own in compiled.open_maps:
+        for data_path, mapping in _matching(loaded.data, map_path, ()):
+            for key in mapping:
+                if key not in own and key in compiled.field_names:
+                    _misplaced_key(loaded, compiled.declared_near(map_path), data_path, key, errors)
     return errors
+
+
+def _misplaced_key(loaded: LoadedData, declared: dict, data_path: tuple, key: str, errors: list) -> None:
+    homes = []
+    for place in declared.get(key, ()):
+        home = _concrete(place[:-1], data_path)
+        if home is None or home == data_path or abs(len(home) - len(data_path)) != 1:
+            continue
+        group = _at(loaded.data, home)
+        if isinstance(group, dict) and key not in group:
+            homes.append(home)
+    if homes:
+        where = " hoặc ".join(f"'{format_path(h)}'" for h in homes)
+        errors.append(DataError(f"'{key}' thuộc {where}: thụt lề cho đúng",
+                                loaded.location(data_path + (key,), key=True), data_path + (key,)))
 
 
 def _matching(value, schema_path, path):
