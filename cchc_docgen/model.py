@@ -79,14 +79,16 @@ class Table:
         covered: dict[int, set[int]] = {}
         placed = []
         for r, row in enumerate(self.rows):
-            taken = covered.get(r, set())
+            taken = covered.get(r)  # None for most rows: nothing merged down into them
             column, out = 0, []
             for cell in row:
-                while column in taken:
-                    column += 1
+                if taken:
+                    while column in taken:
+                        column += 1
                 out.append((column, cell))
-                for below in range(r + 1, r + cell.rowspan):
-                    covered.setdefault(below, set()).update(range(column, column + cell.colspan))
+                if cell.rowspan > 1:
+                    for below in range(r + 1, r + cell.rowspan):
+                        covered.setdefault(below, set()).update(range(column, column + cell.colspan))
                 column += cell.colspan
             placed.append(out)
         return placed
@@ -96,8 +98,9 @@ class Table:
         result: list[dict[int, int]] = [{} for _ in self.rows]
         for r, row in enumerate(self.placed_rows()):
             for column, cell in row:
-                for below in range(r + 1, min(r + cell.rowspan, len(self.rows))):
-                    result[below][column] = cell.colspan
+                if cell.rowspan > 1:  # most cells are merged with none below
+                    for below in range(r + 1, min(r + cell.rowspan, len(self.rows))):
+                        result[below][column] = cell.colspan
         return result
 
 

@@ -119,6 +119,21 @@ _LIST_MARK_RUNS = {kind: _run(mark) for kind, mark in LIST_MARKS.items()}
 _BODY_STAND_IN = f"\ue001noi_dung:{os.urandom(8).hex()}\ue001"
 
 
+_RUN_END = "</w:t></w:r>"
+_PARAGRAPH_START = f'<w:p><w:pPr><w:pStyle w:val="{STYLE_BODY}"/></w:pPr>'
+_LAST_PARAGRAPH_START = f'<w:p><w:pPr><w:pStyle w:val="{STYLE_BODY}"/><w:keepNext/></w:pPr>'
+_ROW_START = ("<w:tr><w:trPr><w:cantSplit/></w:trPr>", "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>")
+_TABLE_START = ('<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblBorders>'
+                + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+                + '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+                '</w:tblPr><w:tblGrid>')
+# Word needs a paragraph between a table and what follows; an empty small one keeps the gap minimal.
+_TABLE_END = f'</w:tbl><w:p><w:pPr><w:pStyle w:val="{STYLE_TABLE}"/></w:pPr></w:p>'
+_CELL_END = "</w:p></w:tc>"
+
+
 class BodyWriter:
     def __init__(self, first_note_id: int):
         self.first_note_id = first_note_id
@@ -127,10 +142,16 @@ class BodyWriter:
     def inlines(self, items, force_bold=False) -> str:
         if len(items) == 1 and items[0].__class__ is Text:  # most paragraphs and cells: one run
             item = items[0]
-            return _run(item.text, item.bold or force_bold, item.italic, item.superscript)
+            text = item.text
+            if not text.isprintable() or "&" in text or "<" in text or ">" in text:
+                text = _xml_text(text)
+            bold = item.bold or force_bold
+            start = _RUN_START.get((bold, item.italic, item.superscript)) or _RUN_START[
+                bool(bold), bool(item.italic), bool(item.superscript)]
+            return f"{start}{text}</w:t></w:r>"
         out = []
         for item in items:
-            if isinstance(item, Note):
+            if item.__class__ is Note:
                 note_id = self.first_note_id + item.number - 1
                 out.append(_note_ref(note_id))
                 self.notes.append(self.footnote(note_id, item))
@@ -147,8 +168,25 @@ class BodyWriter:
     def paragraph(self, style: str, content: str, extra_ppr: str = "") -> str:
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
 
+    def body(self, blocks) -> str:
+        """The body's XML. The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the
+        body ends with a body-text paragraph, that paragraph keeps with the next."""
+        out = []
+        append, inlines = out.append, self.inlines
+        last = len(blocks) - 1
+        for index, block in enumerate(blocks):
+            if block.__class__ is Paragraph:  # most blocks
+                append(_LAST_PARAGRAPH_START if index == last else _PARAGRAPH_START)
+                if block.kind != "body":
+                    append(_LIST_MARK_RUNS.get(block.kind, ""))
+                append(inlines(block.content))
+                append("</w:p>")
+            else:
+                append(self.block(block, index == last))
+        return "".join(out)
+
     def block(self, block, keep_with_next: bool = False) -> str:
-        if isinstance(block, Paragraph):  # most blocks
+        if isinstance(block, Paragraph):
             return self.paragraph(STYLE_BODY, _LIST_MARK_RUNS.get(block.kind, "") + self.inlines(block.content),
                                   "<w:keepNext/>" if keep_with_next else "")
         if isinstance(block, Heading):
@@ -158,45 +196,60 @@ class BodyWriter:
         return self.table(block)
 
     def table(self, table: Table, text_width: int = TEXT_WIDTH_TWIPS) -> str:
-        columns = table.column_count
+        placed_rows = table.placed_rows()
+        # Each cell ends where its grid column plus its span does, so none reaches past the widest row.
+        columns = max((column + cell.colspan for row in placed_rows for column, cell in row), default=0)
         widths = table.widths[:columns] if len(table.widths) >= columns else [1.0] * columns
         total = sum(widths)
         grid = [round(text_width * w / total) for w in widths]
         out = []
         if table.caption:
             out.append(self.paragraph(STYLE_TABLE_CAPTION, self.inlines(table.caption)))
-        out.append('<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:jc w:val="center"/><w:tblBorders>'
-                   + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-                             for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-                   + '</w:tblBorders><w:tblLayout w:type="fixed"/>'
-                   '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
-                   '</w:tblPr><w:tblGrid>' + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>")
+        out.append(_TABLE_START + "".join(f'<w:gridCol w:w="{w}"/>' for w in grid) + "</w:tblGrid>")
+        append, inlines = out.append, self.inlines
         covered = table.covered_columns()
-        grid = tuple(grid)
-        for r, placed in enumerate(table.placed_rows()):
-            header = r < table.header_rows
-            tr_pr = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
-            starts = dict(placed)
+        header_rows = table.header_rows
+        cell_starts: dict = {}  # (column, span, merged down, header, numeric) → the cell's XML up to its text
+        for r, placed in enumerate(placed_rows):
+            header = r < header_rows
+            append(_ROW_START[header])
             row_covered = covered[r]
-            cells, column = [], 0
-            while column < columns:
-                if column in starts:  # most cells
-                    cell = starts[column]
-                    span = min(cell.colspan, columns - column)
-                    merge = "restart" if cell.rowspan > 1 else None
-                    cells.append(self.cell_xml(cell, grid, column, span, header, merge))
-                elif column in row_covered:
-                    span = row_covered[column]
-                    cells.append(self.cell_xml(None, grid, column, span, header, "continue"))
-                else:  # a short row: fill the grid with empty cells
-                    span = 1
-                    cells.append(self.cell_xml(Cell([]), grid, column, 1, header, None))
+            column = 0
+            for start, cell in placed:
+                if start != column:
+                    if start < column:  # under the span of a cell before it
+                        continue
+                    column = self.fill_row(out, grid, row_covered, column, start, header)
+                    if column != start:
+                        continue
+                span = cell.colspan
+                key = (column, span, cell.rowspan > 1, header, cell.numeric)
+                cell_start = cell_starts.get(key)
+                if cell_start is None:
+                    cell_start = cell_starts[key] = _cell_start(grid, column, span, "restart" if key[2] else None,
+                                                                header, cell.numeric)
+                append(cell_start)
+                append(inlines(cell.content))
+                append(_CELL_END)
                 column += span
-            out.append(f"<w:tr>{tr_pr}{''.join(cells)}</w:tr>")
-        out.append("</w:tbl>")
-        # Word needs a paragraph between a table and what follows; an empty small one keeps the gap minimal.
-        out.append(self.paragraph(STYLE_TABLE, ""))
+            if column < columns:
+                self.fill_row(out, grid, row_covered, column, columns, header)
+            append("</w:tr>")
+        append(_TABLE_END)
         return "".join(out)
+
+    def fill_row(self, out: list, grid, row_covered: dict, column: int, end: int, header: bool) -> int:
+        """The cells of a row's columns from `column` to `end` where no cell starts: the continuation of a cell
+        merged down from a row above, else an empty cell (a short row). Returns the column after them."""
+        while column < end:
+            if column in row_covered:
+                span = row_covered[column]
+                out.append(self.cell_xml(None, grid, column, span, header, "continue"))
+            else:
+                span = 1
+                out.append(self.cell_xml(Cell([]), grid, column, 1, header, None))
+            column += span
+        return column
 
     def appendix(self, appendix: Appendix) -> str:
         """Label, title and "(Kèm theo …)" line, centred, then the table (Decree 30, Phụ lục I, mục 8)."""
@@ -217,17 +270,15 @@ class BodyWriter:
         return f"{start}{self.inlines(cell.content)}</w:p></w:tc>"
 
 
-@lru_cache(maxsize=1024)
-def _cell_start(grid: tuple, column: int, span: int, merge: str | None, header: bool, numeric: bool) -> str:
-    """A cell's XML up to its text: a table repeats the same few, so they are built once."""
+def _cell_start(grid, column: int, span: int, merge: str | None, header: bool, numeric: bool) -> str:
+    """A cell's XML up to its text."""
     style = STYLE_TABLE_HEADER if header else STYLE_TABLE
     align = '<w:jc w:val="center"/>' if (header or numeric) else ""
     return (f'<w:tc><w:tcPr>{_cell_properties(grid, column, span, merge)}</w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{align}</w:pPr>')
 
 
-@lru_cache(maxsize=1024)
-def _cell_properties(grid: tuple, column: int, span: int, merge: str | None) -> str:
+def _cell_properties(grid, column: int, span: int, merge: str | None) -> str:
     """A cell's tcPr content."""
     props = f'<w:tcW w:w="{sum(grid[column:column + span])}" w:type="dxa"/>'
     if span > 1:
@@ -556,11 +607,7 @@ class Layout:
 
     def render(self, document: Document) -> bytes:
         body = BodyWriter(self.first_note_id)
-        # The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the body ends with a
-        # body-text paragraph, that paragraph keeps with the next.
-        blocks = document.blocks
-        body_xml = "".join([body.block(b) for b in blocks[:-1]]
-                           + [body.block(b, keep_with_next=True) for b in blocks[-1:]])
+        body_xml = body.body(document.blocks)
         appendices = [(body.appendix(a), a.landscape) for a in document.appendices]
         # The layout is rendered around a short stand-in for the body, which is put in place afterwards: Jinja
         # would copy the whole body (hundreds of KB) through Markup twice on its way out.
