@@ -120,14 +120,21 @@ class Composer:
 
     def blocks_from_data(self, items, path, level: int = 1) -> list:
         blocks: list = []
+        append, resolve_figure = blocks.append, self.resolve_figure
         for index, item in enumerate(items or []):
-            here = path + (index,)
-            if isinstance(item, str):
+            if isinstance(item, str):  # most items: self.paragraph for each line, without a call per line
                 for line in item.splitlines():
                     line = line.strip()
                     if line:
-                        blocks.append(self.paragraph(line, here))
-            elif "cau_mau" in item:
+                        kind = _LIST_KINDS.get(line[:2], "body")
+                        try:
+                            append(Paragraph(parse_inline(line[2:].lstrip() if kind != "body" else line,
+                                                          resolve_figure), kind))
+                        except InlineError as exc:
+                            raise DataError(str(exc), path=path + (index,)) from None
+                continue
+            here = path + (index,)
+            if "cau_mau" in item:
                 blocks.append(_SentenceSlot(item["cau_mau"], here))
             elif "muc" in item:
                 blocks.append(Heading(level, self.inline(item["muc"], here + ("muc",)), item.get("danh_so", True),
@@ -136,10 +143,6 @@ class Composer:
             else:
                 blocks.append(self.table(item["bang"], here + ("bang",)))
         return blocks
-
-    def paragraph(self, text: str, path) -> Paragraph:
-        kind = _LIST_KINDS.get(text[:2], "body")
-        return Paragraph(self.inline(text[2:].lstrip() if kind != "body" else text, path), kind)
 
     def table(self, spec: dict, path) -> Table:
         numeric = {c - 1 for c in spec.get("cot_so", [])}
