@@ -180,7 +180,8 @@ def block_inlines(block: Block) -> list[list[Inline]]:
 
 def iter_notes(blocks) -> Iterator[Note]:
     for block in blocks:
-        for inlines in block_inlines(block):
+        # (block_inlines for a table only: a paragraph's or heading's one sequence needs no list built)
+        for inlines in block_inlines(block) if isinstance(block, Table) else (block.content,):
             for item in inlines:
                 if item.__class__ is Note:
                     yield item

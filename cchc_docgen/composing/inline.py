@@ -181,7 +181,11 @@ class _Parser:
         # Where the next of each markup character present is (len(s) once there is none after i): found with
         # str.find, at C speed even on text beyond Latin-1, where a regex character class is several times slower.
         end_of_text = len(s)
-        upcoming = {ch: at for ch in _MARKUP_CHARACTERS if (at := s.find(ch)) >= 0}
+        upcoming = {}
+        for ch in _MARKUP_CHARACTERS:
+            at = s.find(ch)
+            if at >= 0:
+                upcoming[ch] = at
         if not upcoming:
             return [Text(s)] if s else []
         pieces: list = []
@@ -223,8 +227,7 @@ class _Parser:
                 if in_note:
                     raise InlineError("không đặt chú thích bên trong một chú thích khác")
                 flush()
-                content = self.parse(s[i + 2:end], in_note=True)
-                pieces.append(Note([t for t in content if isinstance(t, Text)]))
+                pieces.append(Note(self.parse(s[i + 2:end], in_note=True)))  # all Text: a note holds no note
                 i = end + 1
             elif ch == "^" and (m := _SUPERSCRIPT.match(s, i)):
                 flush()
@@ -267,23 +270,21 @@ def _styled(pieces: list) -> list[Inline]:
     """Text with the bold and italic of the emphasis open around it; a run's unpaired characters are text."""
     out: list[Inline] = []
     bold = italic = 0
-
-    def text(value: str):
-        if value:
-            out.append(Text(value, bold=bold > 0, italic=italic > 0))
-
     for piece in pieces:
-        if isinstance(piece, str):
-            text(piece)
-        elif isinstance(piece, _Run):
+        kind = piece.__class__
+        if kind is str:
+            if piece:
+                out.append(Text(piece, bold > 0, italic > 0))
+        elif kind is _Run:
             for used in piece.closes:
                 bold -= used == 2
                 italic -= used == 1
-            text(piece.char * piece.left)
+            if piece.left:
+                out.append(Text(piece.char * piece.left, bold > 0, italic > 0))
             for used in piece.opens:
                 bold += used == 2
                 italic += used == 1
-        elif isinstance(piece, Text):  # a superscript
+        elif kind is Text:  # a superscript
             piece.bold, piece.italic = bold > 0, italic > 0
             out.append(piece)
         else:
