@@ -117,14 +117,16 @@ class Table(_Record):
         covered: dict[int, set[int]] = {}
         placed = []
         for r, row in enumerate(self.rows):
-            taken = covered.get(r, set())
+            taken = covered.get(r)  # None for most rows: nothing merged down into them
             column, out = 0, []
             for cell in row:
-                while column in taken:
-                    column += 1
+                if taken:
+                    while column in taken:
+                        column += 1
                 out.append((column, cell))
-                for below in range(r + 1, r + cell.rowspan):
-                    covered.setdefault(below, set()).update(range(column, column + cell.colspan))
+                if cell.rowspan > 1:
+                    for below in range(r + 1, r + cell.rowspan):
+                        covered.setdefault(below, set()).update(range(column, column + cell.colspan))
                 column += cell.colspan
             placed.append(out)
         return placed
@@ -134,8 +136,9 @@ class Table(_Record):
         result: list[dict[int, int]] = [{} for _ in self.rows]
         for r, row in enumerate(self.placed_rows()):
             for column, cell in row:
-                for below in range(r + 1, min(r + cell.rowspan, len(self.rows))):
-                    result[below][column] = cell.colspan
+                if cell.rowspan > 1:  # most cells are merged with none below
+                    for below in range(r + 1, min(r + cell.rowspan, len(self.rows))):
+                        result[below][column] = cell.colspan
         return result
 
 
@@ -227,7 +230,8 @@ def block_inlines(block: Block) -> list[list[Inline]]:
 
 def iter_notes(blocks) -> Iterator[Note]:
     for block in blocks:
-        for inlines in block_inlines(block):
+        # (block_inlines for a table only: a paragraph's or heading's one sequence needs no list built)
+        for inlines in block_inlines(block) if isinstance(block, Table) else (block.content,):
             for item in inlines:
                 if item.__class__ is Note:
                     yield item

@@ -118,14 +118,21 @@ class Composer:
 
     def blocks_from_data(self, items, path, level: int = 1) -> list:
         blocks: list = []
+        append, resolve_figure = blocks.append, self.resolve_figure
         for index, item in enumerate(items or []):
-            here = path + (index,)
-            if isinstance(item, str):
+            if isinstance(item, str):  # most items: self.paragraph for each line, without a call per line
                 for line in item.splitlines():
                     line = line.strip()
                     if line:
-                        blocks.append(self.paragraph(line, here))
-            elif "cau_mau" in item:
+                        kind = _LIST_KINDS.get(line[:2], "body")
+                        try:
+                            append(Paragraph(parse_inline(line[2:].lstrip() if kind != "body" else line,
+                                                          resolve_figure), kind))
+                        except InlineError as exc:
+                            raise DataError(str(exc), path=path + (index,)) from None
+                continue
+            here = path + (index,)
+            if "cau_mau" in item:
                 blocks.append(_SentenceSlot(item["cau_mau"], here))
             elif "muc" in item:
                 blocks.append(Heading(level, self.inline(item["muc"], here + ("muc",)), item.get("danh_so", True),
@@ -135,27 +142,29 @@ class Composer:
                 blocks.append(self.table(item["bang"], here + ("bang",)))
         return blocks
 
-    def paragraph(self, text: str, path) -> Paragraph:
-        kind = _LIST_KINDS.get(text[:2], "body")
-        return Paragraph(self.inline(text[2:].lstrip() if kind != "body" else text, path), kind)
-
     def table(self, spec: dict, path) -> Table:
         numeric = {c - 1 for c in spec.get("cot_so", [])}
         rows = []
         header = spec.get("dau", [])
+        format_number, resolve_figure = fmt.format_number, self.resolve_figure
         for group, rows_spec in (("dau", header), ("dong", spec["dong"])):
             for r, row_spec in enumerate(rows_spec):
                 row = []
+                append = row.append
                 for c, cell_spec in enumerate(row_spec):
                     kind = cell_spec.__class__
                     if kind is int:  # most cells: a bare number or text (bool is neither here)
-                        row.append(Cell([Text(fmt.format_number(cell_spec))], 1, 1, True))
-                    elif kind is float:
-                        row.append(Cell([Text(self.float_as_written(cell_spec, path + (group, r, c)))], 1, 1, True))
+                        append(Cell([Text(format_number(cell_spec))], 1, 1, True))
                     elif kind is str:
-                        row.append(Cell(self.inline(cell_spec, path + (group, r, c)), 1, 1, False))
+                        # (self.inline, without building the cell's path unless the text is refused)
+                        try:
+                            append(Cell(parse_inline(cell_spec, resolve_figure), 1, 1, False))
+                        except InlineError as exc:
+                            raise DataError(str(exc), path=path + (group, r, c)) from None
+                    elif kind is float:
+                        append(Cell([Text(self.float_as_written(cell_spec, path + (group, r, c)))], 1, 1, True))
                     else:
-                        row.append(self.cell(cell_spec, path + (group, r, c)))
+                        append(self.cell(cell_spec, path + (group, r, c)))
                 rows.append(row)
         caption = self.inline(spec["tieu_de"], path + ("tieu_de",)) if spec.get("tieu_de") else []
         table = Table(rows, len(header), list(spec.get("do_rong", [])), caption)
