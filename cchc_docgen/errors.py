@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cchc_docgen.record import Record
 
 
-@dataclass
-class Location:
-    file: str
-    line: int | None = None  # 1-based
-    column: int | None = None  # 1-based
+class Location(Record):
+    __slots__ = ("file", "line", "column")
+
+    def __init__(self, file: str, line: int | None = None, column: int | None = None):
+        self.file = file
+        self.line = line  # 1-based
+        self.column = column  # 1-based
 
     def __str__(self) -> str:
         parts = [self.file]

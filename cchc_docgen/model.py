@@ -7,36 +7,13 @@ are referenced; their numbers are given once, in reading order, by `number_notes
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Iterator, Union
 
-
-class _Record:
-    """What @dataclass(slots=True) gave the model's classes, written out: a class's fields are its slots, in the
-    constructor's order; repr and == go over them all but a cache (a slot named with "_", Table's placed rows).
-    @dataclass compiles each class's methods anew at every start: ~2 M instructions a class, 21 M of a one-shot
-    render for these ten (measured: 626 M → 604 M)."""
-
-    __slots__ = ()
-    _shown: tuple = ()
-    __hash__ = None  # as a dataclass with == and not frozen: unhashable
-
-    def __init_subclass__(cls) -> None:
-        cls._shown = tuple(name for name in cls.__slots__ if not name.startswith("_"))
-        cls._values = attrgetter(*cls._shown)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__qualname__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self._shown)})"
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values(self) == self._values(other)
-        return NotImplemented
+from cchc_docgen.record import Record
 
 
-class Text(_Record):
+class Text(Record):
     __slots__ = ("text", "bold", "italic", "superscript")
 
     def __init__(self, text: str, bold: bool = False, italic: bool = False, superscript: bool = False):
@@ -46,7 +23,7 @@ class Text(_Record):
         self.superscript = superscript
 
 
-class Note(_Record):
+class Note(Record):
     """A footnote reference; `content` is the footnote's own text."""
 
     __slots__ = ("content", "number")
@@ -59,7 +36,7 @@ class Note(_Record):
 Inline = Union[Text, Note]
 
 
-class Heading(_Record):
+class Heading(Record):
     __slots__ = ("level", "content", "numbered", "number", "explicit", "style")
 
     def __init__(self, level: int, content: list[Inline], numbered: bool = True, number: str = "",
@@ -72,7 +49,7 @@ class Heading(_Record):
         self.style = style  # a numbering style for this heading alone ("## … {chu_cai}"); "" takes its level's
 
 
-class Paragraph(_Record):
+class Paragraph(Record):
     __slots__ = ("content", "kind")
 
     def __init__(self, content: list[Inline], kind: str = "body"):
@@ -80,7 +57,7 @@ class Paragraph(_Record):
         self.kind = kind  # "body", or a list item: "dash" ("- …"), "plus" ("+ …")
 
 
-class Cell(_Record):
+class Cell(Record):
     __slots__ = ("content", "colspan", "rowspan", "numeric")
 
     def __init__(self, content: list[Inline], colspan: int = 1, rowspan: int = 1, numeric: bool = False):
@@ -90,7 +67,7 @@ class Cell(_Record):
         self.numeric = numeric
 
 
-class Table(_Record):
+class Table(Record):
     __slots__ = ("rows", "header_rows", "widths", "caption", "_placed")
 
     def __init__(self, rows: list[list[Cell]], header_rows: int = 0, widths: list[float] | None = None,
@@ -145,7 +122,7 @@ class Table(_Record):
 Block = Union[Heading, Paragraph, Table]
 
 
-class Appendix(_Record):
+class Appendix(Record):
     """A Phụ lục printed after the signature, on a new page, with its own page numbering."""
 
     __slots__ = ("label", "title", "attachment", "table", "landscape")
@@ -158,7 +135,7 @@ class Appendix(_Record):
         self.landscape = landscape
 
 
-class Organ(_Record):
+class Organ(Record):
     """The issuing organ, as the data names it (writers put it in capitals)."""
 
     __slots__ = ("ten", "chu_quan")
@@ -168,7 +145,7 @@ class Organ(_Record):
         self.chu_quan = chu_quan  # the organ above it, or "" when there is none
 
 
-class Signer(_Record):
+class Signer(Record):
     __slots__ = ("tham_quyen", "chuc_vu", "ho_ten")
 
     def __init__(self, tham_quyen: list[str], chuc_vu: str, ho_ten: str):
@@ -177,7 +154,7 @@ class Signer(_Record):
         self.ho_ten = ho_ten
 
 
-class Header(_Record):
+class Header(Record):
     """What a Decree-30 document says around its body, as values: the writers format it (capitals, the date
     line, "Số: …/…"), and nothing parses their strings back (see composing.header.layout_variables)."""
 
@@ -202,16 +179,18 @@ class Header(_Record):
         self.nguoi_ky = nguoi_ky
 
 
-# A dataclass still: writers/form.py's FormDocument extends it as one.
-@dataclass(slots=True)
-class Document:
+class Document(Record):
     """`header`: the header, title and signature blocks as values; `layout`: the Word layout (.docx) the
     template chose, which the .docx writer fills."""
 
-    header: Header
-    blocks: list[Block]
-    appendices: list[Appendix] = field(default_factory=list)
-    layout: Path | None = None
+    __slots__ = ("header", "blocks", "appendices", "layout")
+
+    def __init__(self, header: Header, blocks: list[Block], appendices: list[Appendix] | None = None,
+                 layout: Path | None = None):
+        self.header = header
+        self.blocks = blocks
+        self.appendices = [] if appendices is None else appendices
+        self.layout = layout
 
     def reading_order(self) -> list[Block]:
         """The body, then the appendices' tables: the order footnotes are numbered in."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_docgen.composing import compose
@@ -20,6 +19,7 @@ from cchc_docgen.domain import checks, compute
 from cchc_docgen.errors import DataError, DocgenError, TemplateError, locate
 from cchc_docgen.model import Document
 from cchc_docgen.reading import loader, validate
+from cchc_docgen.record import Record
 from cchc_docgen.templating.library import ReportTemplate, TemplateLibrary, library_for
 from cchc_docgen.writers import write
 
@@ -27,30 +27,34 @@ NO_TEMPLATE = "chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc
 IN_MEMORY = "<dữ liệu>"  # how messages name data that came as a mapping, not from a file
 
 
-@dataclass
-class Result:
+class Result(Record):
     """One rendered report: the bytes of the file, the document model they were written from, the domain
     checks' findings (contradictions worth a look; see checks.py) and the name of the template used."""
 
-    content: bytes
-    document: Document
-    findings: list
-    template: str
-    format: str
+    __slots__ = ("content", "document", "findings", "template", "format")
+
+    def __init__(self, content: bytes, document: Document, findings: list, template: str, format: str):
+        self.content = content
+        self.document = document
+        self.findings = findings
+        self.template = template
+        self.format = format
 
     @property
     def footnote_count(self) -> int:
         return len(self.document.notes())
 
 
-@dataclass
-class Prepared:
+class Prepared(Record):
     """A report's data, read, checked against the schema and computed, with its template chosen."""
 
-    loaded: loader.LoadedData
-    library: TemplateLibrary
-    template: ReportTemplate
-    context: dict
+    __slots__ = ("loaded", "library", "template", "context")
+
+    def __init__(self, loaded: loader.LoadedData, library: TemplateLibrary, template: ReportTemplate, context: dict):
+        self.loaded = loaded
+        self.library = library
+        self.template = template
+        self.context = context
 
 
 class Pipeline:

@@ -45,6 +45,45 @@ def test_model_classes_behave_as_their_dataclasses_did():
     assert model.Table([]).widths == [] and model.Table([]).widths is not model.Table([]).widths
 
 
+def test_the_other_records_a_render_makes_behave_as_their_dataclasses_did():
+    """Location, Finding, LoadedData, Result, Prepared and Document (with writers/form.py's FormDocument, whose
+    fields follow its base's) on record.py's base; LevelRule and ZipEntry, frozen, as named tuples."""
+    from cchc_docgen.domain.checks import Finding
+    from cchc_docgen.composing.numbering import LevelRule
+    from cchc_docgen.errors import Location
+    from cchc_docgen.pipeline import Prepared, Result
+    from cchc_docgen.reading.loader import LoadedData
+    from cchc_docgen.writers.docx import ZipEntry
+    from cchc_docgen.writers.form import FormDocument
+
+    location = Location("a.yaml", 3)
+    assert repr(location) == "Location(file='a.yaml', line=3, column=None)" and str(location) == "a.yaml:3"
+    finding = Finding("loi", "sai", location, ("x", 1), needle="y")
+    assert repr(finding) == ("Finding(level='loi', message='sai', location=Location(file='a.yaml', line=3, "
+                             "column=None), path=('x', 1), context='', at_key=False, needle='y')")
+    loaded = LoadedData({"a": 1}, "a.yaml")
+    assert repr(loaded) == "LoadedData(data={'a': 1}, file='a.yaml', positions={}, key_positions={}, warnings=[])"
+    assert loaded.positions is not LoadedData({}, "b").positions
+    document = model.Document(_samples()[-1], [])
+    result = Result(b"x", document, [finding], "quy", "docx")
+    assert repr(result).startswith("Result(content=b'x', document=Document(header=Header(")
+    assert result.footnote_count == 0
+    form = FormDocument(document.header, [], package=b"PK", form="f")
+    assert repr(form).endswith(", blocks=[], appendices=[], layout=None, package=b'PK', form='f')")
+    samples = [location, finding, loaded, document, result, Prepared(loaded, "library", "template", {}), form]
+    for sample in samples:
+        assert sample == copy.deepcopy(sample) == pickle.loads(pickle.dumps(sample))
+        assert not hasattr(sample, "__dict__")
+        with pytest.raises(TypeError):
+            hash(sample)
+    assert Location("a.yaml", 3) != Location("a.yaml", 4) and finding != Finding("loi", "sai", location, ("x", 1))
+    assert form != FormDocument(document.header, [], package=b"PK", form="g") and form != document
+    rule, entry = LevelRule("so"), ZipEntry(b"a", 1, 2, b"d")
+    assert repr(rule) == "LevelRule(style='so', restart=None)" and rule == LevelRule("so") and hash(rule)
+    assert repr(entry) == "ZipEntry(name=b'a', crc=1, size=2, deflated=b'd')"
+    assert pickle.loads(pickle.dumps(rule)) == rule and pickle.loads(pickle.dumps(entry)) == entry
+
+
 def _full_walk(schema):
     """The schema walked everywhere, as _Compiled did at every start before: (declared, open maps)."""
     from cchc_docgen.reading import validate
@@ -110,6 +149,7 @@ NOT_FOR_A_PLAIN_RENDER = [
     "cchc_docgen.domain.appendix",  # a Phụ lục (composing/compose.py `appendices`, domain/checks.py)
     "cchc_docgen.writers.ooxml_order",  # only for a Phụ lục's section (writers/docx.py _after_page_numbers)
     "secrets",  # the composer's mark is drawn with random.SystemRandom, as secrets would
+    "dataclasses",  # the records a render makes are on record.py's base, or named tuples (no methods compiled)
     "jsonschema",  # only to explain data the quick check refused (reading/validate.py)
     "docxtpl",  # the built-in layouts ship patched (templating/prebuilt)
 ]

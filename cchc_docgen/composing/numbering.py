@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.model import Heading, Text
@@ -72,8 +72,7 @@ _WRITTEN = {
 _MAYBE_WRITTEN = re.compile(r"[0-9]|[IVX]+\.|[A-ZĐ]\.|[a-zđ][.)]|[-+] ")
 
 
-@dataclass(frozen=True)
-class LevelRule:
+class LevelRule(NamedTuple):
     style: str
     restart: int | None = None  # None: under every heading above; NEVER; or the level whose headings restart it
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.errors import DocgenError, ErrorList, Location, format_path
+from cchc_docgen.record import Record
 
 ERROR = "loi"
 WARNING = "canh_bao"
@@ -33,20 +33,23 @@ WINDOW_SLACK_DAYS = 31
 LATE_SIGNING_DAYS = 92
 
 
-@dataclass
-class Finding:
+class Finding(Record):
     """One problem: `level` is ERROR or WARNING; `context` is an optional second line (the text around it).
 
     The checks name the field (`path`; `at_key`: its name rather than its value; `needle`: the words within a
     text value); the pipeline fills in `location` from the data's file at the edge (`locate_findings`)."""
 
-    level: str
-    message: str
-    location: Location | None = None
-    path: tuple = ()
-    context: str = ""
-    at_key: bool = False
-    needle: str = ""
+    __slots__ = ("level", "message", "location", "path", "context", "at_key", "needle")
+
+    def __init__(self, level: str, message: str, location: Location | None = None, path: tuple = (),
+                 context: str = "", at_key: bool = False, needle: str = ""):
+        self.level = level
+        self.message = message
+        self.location = location
+        self.path = path
+        self.context = context
+        self.at_key = at_key
+        self.needle = needle
 
     @property
     def is_error(self) -> bool:

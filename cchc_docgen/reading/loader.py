@@ -17,13 +17,13 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from cchc_docgen.errors import DataError, Location
 from cchc_docgen.reading import legacy_fonts
+from cchc_docgen.record import Record
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # One text value: ~15 printed pages. Longer is a mistake (a pasted file) and only makes rendering slow.
@@ -143,18 +143,21 @@ _CORE_TAGS = frozenset({_NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG})
 
 
 
-@dataclass
-class LoadedData:
+class LoadedData(Record):
     """The data of one file and the position of every value in it."""
 
-    data: dict
-    file: str
-    # path tuple → the YAML node of the value / of the mapping key. Nodes, not (line, column) pairs: positions
-    # are only read when something is wrong, so they are worked out then.
-    positions: dict = field(default_factory=dict)
-    key_positions: dict = field(default_factory=dict)
-    # Things worth a look that are no error (a '#' that cut a text short, text in a legacy font encoding).
-    warnings: list = field(default_factory=list)
+    __slots__ = ("data", "file", "positions", "key_positions", "warnings")
+
+    def __init__(self, data: dict, file: str, positions: dict | None = None, key_positions: dict | None = None,
+                 warnings: list | None = None):
+        self.data = data
+        self.file = file
+        # path tuple → the YAML node of the value / of the mapping key. Nodes, not (line, column) pairs: positions
+        # are only read when something is wrong, so they are worked out then.
+        self.positions = {} if positions is None else positions
+        self.key_positions = {} if key_positions is None else key_positions
+        # Things worth a look that are no error (a '#' that cut a text short, text in a legacy font encoding).
+        self.warnings = [] if warnings is None else warnings
 
     def location(self, path=(), *, key: bool = False) -> Location:
         """The closest known position of ``path`` (walking up to its parents when needed)."""

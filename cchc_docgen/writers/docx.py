@@ -20,9 +20,9 @@ import struct
 import sys
 import zipfile
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -822,8 +822,7 @@ def patch_with_docxtpl(templated) -> dict[str, str]:
     return {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
 
 
-@dataclass(frozen=True)
-class ZipEntry:
+class ZipEntry(NamedTuple):
     """One part, already deflated."""
 
     name: bytes

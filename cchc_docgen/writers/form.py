@@ -58,12 +58,15 @@ EMU_PER_MM = 36000
 DEFAULT_IMAGE_MM = 40
 
 
-@dataclass
 class FormDocument(Document):
     """A filled Word form: `package` is the .docx; `blocks` its text (paragraphs and tables, with the footnotes)."""
 
-    package: bytes = b""
-    form: str = ""
+    __slots__ = ("package", "form")
+
+    def __init__(self, header, blocks, appendices=None, layout=None, package: bytes = b"", form: str = ""):
+        super().__init__(header, blocks, appendices, layout)
+        self.package = package
+        self.form = form
 
 
 # --- the form, read and patched once ------------------------------------------------------------------------
