@@ -64,6 +64,14 @@ ONE_SHOT_TRICKS = {
                                "regex_table.install(built_at_install=False); "
                                "from cchc_docgen.cli import main; main(prog_name='docgen')"],
                               True),
+    # The built-in folders' settings (cau-hinh.yaml) taken from templating/prebuilt/, against the same run reading
+    # them through the position-keeping YAML loader and checking them (templating/library.py read_settings).
+    "prebuilt-settings": ([sys.executable, "-m", "cchc_docgen"],
+                          [sys.executable, "-c", "from cchc_docgen import regex_table; regex_table.install(); "
+                           "from cchc_docgen.templating import library; "
+                           "library.prebuilt_settings = lambda text: None; "
+                           "from cchc_docgen.cli import main; main(prog_name='docgen')"],
+                          False),
 }
 
 

