@@ -72,6 +72,12 @@ ONE_SHOT_TRICKS = {
                            "library.prebuilt_settings = lambda text: None; "
                            "from cchc_docgen.cli import main; main(prog_name='docgen')"],
                           False),
+    # docgen's parser takes a word with one dash that is no long option (-o) for short options at once, against
+    # click's, which first makes an unknown long option's English message and suggestions (gettext, difflib).
+    "short-options": ([sys.executable, "-m", "cchc_docgen"],
+                      [sys.executable, "-c", "from cchc_docgen import regex_table; regex_table.install(); "
+                       "from cchc_docgen import cli; del cli._VietnameseHelp.make_parser; cli.main(prog_name='docgen')"],
+                      False),
 }
 
 

@@ -167,6 +167,9 @@ def test_batch_strict_reports_the_file_and_goes_on(tmp_path):
     (["render", "x.yaml", "--format", "odt"],
      "Lỗi: giá trị không hợp lệ cho -f/--format; chọn một trong: docx, md, pdf, html"),
     (["render", "x.yaml", "--khong-co"], "Lỗi: không có tùy chọn '--khong-co'"),
+    (["render", "x.yaml", "--outptu", "y"], "Lỗi: không có tùy chọn '--outptu'; có phải ý bạn là --output?"),
+    (["render", "x.yaml", "-x"], "Lỗi: không có tùy chọn '-x'"),
+    (["render", "x.yaml", "-vq"], "Lỗi: không có tùy chọn '-v'"),
     (["khong-co"], "Lỗi: không có lệnh 'khong-co'"),
 ])
 def test_usage_errors_are_in_vietnamese(args, message):
@@ -176,7 +179,24 @@ def test_usage_errors_are_in_vietnamese(args, message):
     assert "Usage:" not in result.output and "Error:" not in result.output
 
 
+def test_an_option_used_wrongly_is_refused():
+    for args, message in ((["render", "x.yaml", "-o"], "Lỗi: tùy chọn '-o' dùng sai: Option '-o' requires an argument."),
+                          (["render", "x.yaml", "--help=x"],
+                           "Lỗi: tùy chọn '--help' dùng sai: Option '--help' does not take a value.")):
+        result = run_cli(*args)
+        assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_version():
+    from cchc_docgen import __version__
+
+    result = run_cli("--version")
+    assert result.exit_code == 0 and result.output == f"docgen {__version__}\n"
+    assert "--version   Hiện phiên bản rồi thoát." in run_cli("-h").output
+
+
 def test_help_is_in_vietnamese():
+    assert run_cli("render", "--help").output == run_cli("render", "-h").output
     text = run_cli("render", "-h").output
     assert text.startswith("Cách dùng: docgen render [TÙY_CHỌN] DỮ_LIỆU...")
     assert "Tùy chọn:" in text and "Hiện hướng dẫn này rồi thoát." in text and "Options:" not in text
