@@ -146,28 +146,34 @@ def _path_problem(message: str) -> str:
 
 def _made_with_its_command(decorator):
     """click.option / click.argument, applied when the command they decorate is first asked for (see
-    _Group.command): click makes a parameter's object as it decorates, and a run uses one command of eleven. A
-    `_DeferredPath` type is made then too."""
+    _Group.command): click makes a parameter's object as it decorates, and a run uses one command of eleven."""
     def deferred(*args, **kwargs):
-        def made():
-            made_kwargs = {key: click.Path(**value.settings) if isinstance(value, _DeferredPath) else value
-                           for key, value in kwargs.items()}
-            return decorator(*args, **made_kwargs)
-
         def mark(f):
-            f.__dict__.setdefault("_deferred_parameters", []).append(made)
+            f.__dict__.setdefault("_deferred_parameters", []).append(decorator(*args, **kwargs))
             return f
         return mark
     return deferred
 
 
-class _DeferredPath:
-    """click.Path(**settings), made with the command whose parameter it is: click.Path asks gettext for its name
-    as it is made, a search of the locale folders each time, and the commands have fifteen (measured: one-shot
-    render 508 M → 506 M, empty cache 522 M → 519 M)."""
+class _EnglishPath(click.Path):
+    """click.Path, named ("file", "directory", "path") as click names it in English, without asking gettext: each
+    call searches the locale folders, and the first in a process imports `locale`; the commands' fifteen paths
+    were a render's only calls but for click's own help options (measured: one-shot warm 508 M → 506 M with the
+    paths made only for the command run; this way, with docgen's help options, 500 M → 497 M). The name shows in
+    click's messages, which _PATH_PROBLEMS reads in English; tests/test_errors.py checks these equal click's own."""
 
-    def __init__(self, **settings):
-        self.settings = settings
+    def __init__(self, exists=False, file_okay=True, dir_okay=True, writable=False, readable=True,
+                 resolve_path=False, allow_dash=False, path_type=None, executable=False):
+        self.exists = exists
+        self.file_okay = file_okay
+        self.dir_okay = dir_okay
+        self.readable = readable
+        self.writable = writable
+        self.executable = executable
+        self.resolve_path = resolve_path
+        self.allow_dash = allow_dash
+        self.type = path_type
+        self.name = "file" if file_okay and not dir_okay else "directory" if dir_okay and not file_okay else "path"
 
 
 option = _made_with_its_command(click.option)
@@ -196,8 +202,8 @@ class _Group(_VietnameseHelp, click.Group):
     def get_command(self, ctx, name):
         if name in self._unmade:
             f, attrs = self._unmade.pop(name)
-            for made in f.__dict__.pop("_deferred_parameters", ()):  # in the order they decorated it, bottom up
-                f = made()(f)
+            for apply in f.__dict__.pop("_deferred_parameters", ()):  # in the order they decorated it, bottom up
+                f = apply(f)
             super().command(name, **attrs)(f)
         return super().get_command(ctx, name)
 
@@ -263,7 +269,7 @@ def _stop_on_sigterm():
 
 
 _TEMPLATES_OPTION = option(
-    "--templates", "template_dirs", multiple=True, type=_DeferredPath(file_okay=False, exists=True, path_type=Path),
+    "--templates", "template_dirs", multiple=True, type=_EnglishPath(file_okay=False, exists=True, path_type=Path),
     metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
 
 
@@ -318,7 +324,7 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
 
 
 @main.command("render")
-@argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=_DeferredPath(path_type=Path))
+@argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=_EnglishPath(path_type=Path))
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @option("-o", "--output", metavar="ĐÍCH",
               help="Một tệp dữ liệu: tệp kết quả (mặc định: tên tệp dữ liệu với đuôi của định dạng, trong thư mục "
@@ -421,8 +427,8 @@ class _NoBar:
 
 
 @main.command("tong-hop")
-@argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=_DeferredPath(path_type=Path))
-@option("--du-lieu", "province_file", required=True, type=_DeferredPath(dir_okay=False, exists=True, path_type=Path),
+@argument("data", metavar="DỮ_LIỆU...", nargs=-1, required=True, type=_EnglishPath(path_type=Path))
+@option("--du-lieu", "province_file", required=True, type=_EnglishPath(dir_okay=False, exists=True, path_type=Path),
               metavar="TỆP", help="Tệp dữ liệu của tỉnh (cơ quan, người ký, nơi nhận, kỳ báo cáo, nội dung tỉnh viết). "
                                   "Danh sách đơn vị don-vi.yaml đặt cùng thư mục với tệp này.")
 @option("-t", "--template", "template_name", metavar="TÊN",
@@ -471,7 +477,7 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
 
 
 @main.command("nhap-bieu")
-@argument("workbook", metavar="BIỂU", type=_DeferredPath(dir_okay=False, path_type=Path))
+@argument("workbook", metavar="BIỂU", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-b", "--bieu", "catalog_name", default="cchc", show_default=True, metavar="TÊN",
               help="Tên biểu (danh mục chỉ tiêu trong thư mục phu-luc/ của mẫu), ví dụ: cchc, 1a.")
 @option("--tinh", "province", metavar="TỈNH", help="Dùng biểu của tỉnh này.")
@@ -522,7 +528,7 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
 
 
 @main.command("nhap")
-@argument("report", metavar="BÁO_CÁO", type=_DeferredPath(dir_okay=False, path_type=Path))
+@argument("report", metavar="BÁO_CÁO", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-t", "--template", "template_name", metavar="TÊN",
               help="Đối chiếu đề mục với mẫu này (mặc định: mẫu có nhiều đề mục khớp nhất).")
 @option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này.")
@@ -606,7 +612,7 @@ def _round_trip_lines(original: bytes, text: str, name: str, library) -> list[st
 
 
 @main.command("xem")
-@argument("data", metavar="DỮ_LIỆU", type=_DeferredPath(dir_okay=False, path_type=Path))
+@argument("data", metavar="DỮ_LIỆU", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
 @option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
@@ -671,8 +677,8 @@ Các loại khác biệt bỏ qua được bằng --bo-qua:
 
 
 @main.command("check", help=_check_help())
-@argument("files", metavar="TỆP...", nargs=-1, required=True, type=_DeferredPath(path_type=Path))
-@option("--golden", "golden_dir", required=True, type=_DeferredPath(file_okay=False, path_type=Path),
+@argument("files", metavar="TỆP...", nargs=-1, required=True, type=_EnglishPath(path_type=Path))
+@option("--golden", "golden_dir", required=True, type=_EnglishPath(file_okay=False, path_type=Path),
               metavar="THƯ_MỤC", help="Thư mục tệp đối chiếu đã duyệt: <tên>.docx (và <tên>.md nếu có).")
 @option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
@@ -683,11 +689,11 @@ Các loại khác biệt bỏ qua được bằng --bo-qua:
                    "chỉ in cảnh báo, như lệnh render.")
 @option("--bo-qua", "ignore", multiple=True, callback=_ignored_kinds, metavar="LOẠI[,LOẠI]",
               help="Không báo các khác biệt thuộc loại này (xem danh sách ở trên; có thể lặp lại).")
-@option("--junit", "junit_path", type=_DeferredPath(dir_okay=False, path_type=Path), metavar="TỆP",
+@option("--junit", "junit_path", type=_EnglishPath(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi kết quả dạng JUnit XML (mỗi tệp dữ liệu một testcase) cho hệ thống CI.")
-@option("--json", "json_path", type=_DeferredPath(dir_okay=False, path_type=Path), metavar="TỆP",
+@option("--json", "json_path", type=_EnglishPath(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi kết quả dạng JSON.")
-@option("--anh", "pictures_dir", type=_DeferredPath(file_okay=False, path_type=Path), metavar="THƯ_MỤC",
+@option("--anh", "pictures_dir", type=_EnglishPath(file_okay=False, path_type=Path), metavar="THƯ_MỤC",
               help="Vẽ ảnh các trang đã đổi (tệp đối chiếu và văn bản mới cạnh nhau, vùng đổi đóng khung đỏ) và "
                    "trang THƯ_MỤC/index.html liệt kê mọi trường hợp; cần LibreOffice và pdftoppm (poppler-utils).")
 def check_command(files, golden_dir: Path, update: bool, template_name, template_dirs, province, strict, ignore,
@@ -743,7 +749,7 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 
 
 @main.command("validate")
-@argument("files", metavar="TỆP...", nargs=-1, required=True, type=_DeferredPath(path_type=Path))
+@argument("files", metavar="TỆP...", nargs=-1, required=True, type=_EnglishPath(path_type=Path))
 @option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
@@ -866,10 +872,10 @@ def _lint_targets(targets) -> list[str]:
 @main.command("new")
 @option("-t", "--template", "template_name", metavar="TÊN",
               help="Tên mẫu (ví dụ: quy, ke-hoach). Với --tu: mặc định là mẫu của kỳ tiếp theo.")
-@option("--tu", "last_period", type=_DeferredPath(dir_okay=False, path_type=Path), metavar="KỲ_TRƯỚC.yaml",
+@option("--tu", "last_period", type=_EnglishPath(dir_okay=False, path_type=Path), metavar="KỲ_TRƯỚC.yaml",
               help="Lập khung cho kỳ tiếp theo từ tệp dữ liệu của kỳ trước: giữ đơn vị, người ký, nơi gửi, nơi nhận "
                    "và dàn ý; số liệu và lời văn kỳ trước để ở chú thích.")
-@option("-o", "--output", type=_DeferredPath(dir_okay=False, path_type=Path), metavar="TỆP",
+@option("-o", "--output", type=_EnglishPath(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi khung vào TỆP (tệp mới) thay vì in ra. Nên dùng trên Windows: PowerShell đổi mã chữ của "
                    "những gì chuyển hướng bằng '>'.")
 @option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")

@@ -187,6 +187,24 @@ def test_an_option_used_wrongly_is_refused():
         assert result.exit_code == 2 and message in result.output, result.output
 
 
+def test_the_command_lines_path_types_are_clicks_own():
+    """cli._EnglishPath names itself without gettext: otherwise it is click.Path, whatever click's version."""
+    import itertools
+    from pathlib import Path
+
+    import click
+
+    from cchc_docgen import cli
+
+    for exists, file_okay, dir_okay, path_type in itertools.product((False, True), (False, True), (False, True),
+                                                                    (None, Path)):
+        settings = {"exists": exists, "file_okay": file_okay, "dir_okay": dir_okay, "path_type": path_type}
+        assert vars(cli._EnglishPath(**settings)) == vars(click.Path(**settings)), settings
+    made = [param.type for name in cli.main.list_commands(None) for param in cli.main.get_command(None, name).params
+            if isinstance(param.type, click.Path)]
+    assert len(made) > 15 and all(type(kind) is cli._EnglishPath for kind in made)
+
+
 def test_version():
     from cchc_docgen import __version__
 

@@ -150,6 +150,7 @@ NOT_FOR_A_PLAIN_RENDER = [
     "cchc_docgen.writers.ooxml_order",  # only for a Phụ lục's section (writers/docx.py _after_page_numbers)
     "secrets",  # the composer's mark is drawn with random.SystemRandom, as secrets would
     "difflib",  # only for a message's hint (and docgen's parser takes -o without click's suggestions)
+    "locale",  # only gettext's, which click asks for English words (cli.py: docgen's paths and help options do not)
     "dataclasses",  # the records a render makes are on record.py's base, or named tuples (no methods compiled)
     "jsonschema",  # only to explain data the quick check refused (reading/validate.py)
     "docxtpl",  # the built-in layouts ship patched (templating/prebuilt)
