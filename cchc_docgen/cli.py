@@ -63,13 +63,14 @@ class _VietnameseHelp:
         without first making the English message and suggestions of an unknown long option that it then drops."""
         parser = super().make_parser(ctx)
         match_long = getattr(parser, "_match_long_opt", None)
-        if match_long is None:  # (a click whose parser differs: its own way)
-            return parser
+        long_options, prefixes = getattr(parser, "_long_opt", None), getattr(parser, "_opt_prefixes", None)
+        if match_long is None or not isinstance(long_options, dict) or not isinstance(prefixes, set):
+            return parser  # (a click whose parser differs: its own way)
 
-        def match_long_or_short(opt, explicit_value, state):
-            if opt not in parser._long_opt and opt[:2] not in parser._opt_prefixes:
+        def match_long_or_short(opt, *rest):
+            if opt not in long_options and opt[:2] not in prefixes:
                 raise click.NoSuchOption(opt, message="", ctx=ctx)  # click's parser then matches short options
-            match_long(opt, explicit_value, state)
+            match_long(opt, *rest)
 
         parser._match_long_opt = match_long_or_short
         return parser
