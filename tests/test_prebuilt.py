@@ -17,7 +17,11 @@ def test_prebuilt_folder_is_up_to_date():
 
 def test_the_built_in_folders_settings_come_shipped_as_the_yaml_loader_reads_them():
     from cchc_docgen.templating.cache import prebuilt_settings
-    from cchc_docgen.templating.library import SETTINGS_FILE, builtin_templates_dir, read_settings
+    from cchc_docgen.templating.library import (
+        SETTINGS_FILE,
+        builtin_templates_dir,
+        read_settings,
+    )
 
     paths = sorted(builtin_templates_dir().glob("*/" + SETTINGS_FILE))
     assert len(paths) >= 3

@@ -48,8 +48,8 @@ def test_model_classes_behave_as_their_dataclasses_did():
 def test_the_other_records_a_render_makes_behave_as_their_dataclasses_did():
     """Location, Finding, LoadedData, Result, Prepared and Document (with writers/form.py's FormDocument, whose
     fields follow its base's) on record.py's base; LevelRule and ZipEntry, frozen, as named tuples."""
-    from cchc_docgen.domain.checks import Finding
     from cchc_docgen.composing.numbering import LevelRule
+    from cchc_docgen.domain.checks import Finding
     from cchc_docgen.errors import Location
     from cchc_docgen.pipeline import Prepared, Result
     from cchc_docgen.reading.loader import LoadedData

@@ -154,7 +154,8 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         known = list(error.schema.get("properties", {}))
         extra = [k for k in value if k not in known]
         name = extra[0]
-        from difflib import get_close_matches  # only for a message: valid data does not import it
+        # only for a message: valid data does not import it
+        from difflib import get_close_matches
 
         hint = get_close_matches(name, known, n=1)
         suggestion = f"; có phải ý bạn là '{hint[0]}'?" if hint else (

@@ -250,7 +250,8 @@ def read_settings(path: Path, shipped: bool = True) -> dict:
         for key, value in data.items():
             here = path_ + (key,)
             if key not in shape:
-                from difflib import get_close_matches  # only for a message: a good render does not import it
+                # only for a message: a good render does not import it
+                from difflib import get_close_matches
 
                 close = get_close_matches(str(key), list(shape), n=1)
                 hint = f"; có phải ý bạn là '{close[0]}'?" if close else ""

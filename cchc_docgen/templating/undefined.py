@@ -103,7 +103,8 @@ def _path_of(target, value, path=(), seen=None):
 
 
 def _did_you_mean(name, candidates) -> str:
-    from difflib import get_close_matches  # only for a message: a render that goes well does not import it
+    # only for a message: a render that goes well does not import it
+    from difflib import get_close_matches
 
     close = get_close_matches(str(name), [str(c) for c in candidates], n=1)
     return f"; có phải ý bạn là '{close[0]}'?" if close else ""
