@@ -223,9 +223,9 @@ class _Builder:
     def error(self, node, message, path=()):
         return DataError(message, Location(self.file, *_mark(node)), path)
 
-    # The hot loop of reading a file: every value passes here once. Written for speed (bench/tricks.py cannot switch
-    # it off; the previous, plainer form measured 17.8 M instructions for the bench case, this one less: see
-    # bench/README.md), with the rare cases (other tags, long or double-quoted text) left to _scalar and _text.
+    # The hot loop of reading a file: every value passes here once. Written for speed, with the rare cases (other
+    # tags, long or double-quoted text) left to _scalar and _text: the bench case's pass took 17.8 M instructions in
+    # the plainer form that sent every value through _scalar, 8.8 M in this one.
     def build(self, node, path=()):
         self.positions[path] = node
         if len(path) > MAX_DEPTH:
@@ -235,7 +235,7 @@ class _Builder:
             if node.tag == _STR_TAG:
                 value = node.value
                 value = (self._text(node, value, path) if node.style == '"' or len(value) > MAX_TEXT_CHARS
-                         else value if value.isascii() else _checked_text(self, node, value, path))
+                         else value if value.isascii() else self._unquoted_text(node, value, path))
             elif node.tag == _INT_TAG and node.value.isdigit() and len(node.value) <= MAX_INT_DIGITS:
                 return int(node.value)  # a count, the commonest number (what _core_value makes of it)
             else:
@@ -247,7 +247,7 @@ class _Builder:
             if not value.isascii() and legacy_fonts.latin1_only(value):
                 self._legacy(node, value, path)
             return value
-        if self.seen is not None and kind is not _ScalarNode:
+        if self.seen is not None:
             # An alias shares the node object; refusing a second visit also defuses alias bombs.
             if id(node) in self.seen:
                 raise self.error(node, "không hỗ trợ tham chiếu YAML (&neo / *bí_danh); hãy viết đầy đủ giá trị", path)
@@ -272,12 +272,18 @@ class _Builder:
                 key_positions[key_path] = key_node
                 result[key] = self.build(value_node, key_path)
             return result
-        if kind is _SequenceNode:
-            if node.tag != _SEQ_TAG:
-                raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        value = self._scalar(node, path)  # (a node of another class: PyYAML makes none)
-        return value
+        # a sequence (PyYAML makes no other kind of node)
+        if node.tag != _SEQ_TAG:
+            raise self.error(node, f"không hỗ trợ thẻ YAML {node.tag}", path)
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+
+    def _unquoted_text(self, node, text: str, path) -> str:
+        """_text for a non-ASCII value that is not double-quoted: only a double-quoted value can hold an escaped
+        control character (the YAML reader refuses them written raw), but for NEL (U+0085), which YAML reads as
+        a line break yet keeps in some values."""
+        if "\x85" in text:
+            return self._text(node, text, path)
+        return _nfc(text)
 
     def _legacy(self, node, text: str, path) -> None:
         found = legacy_fonts.detect(text)
@@ -336,15 +342,6 @@ class _Builder:
             raise self.error(node, f"chứa ký tự không in được U+{ord(bad.group()):04X} (ký tự thứ {bad.start() + 1} "
                                    "của chuỗi): hãy xóa ký tự này", path)
         return _nfc(text)
-
-
-def _checked_text(builder: _Builder, node, text: str, path) -> str:
-    """_text for a non-ASCII value that is not double-quoted: only a double-quoted value can hold an escaped control
-    character (the YAML reader refuses them written raw), except NEL (U+0085), which YAML reads as a line break but
-    keeps in some values."""
-    if "\x85" in text:
-        return builder._text(node, text, path)
-    return _nfc(text)
 
 
 def _nfc(text: str) -> str:
