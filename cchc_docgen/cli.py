@@ -273,6 +273,9 @@ _TEMPLATES_OPTION = option(
     "--templates", "template_dirs", multiple=True, type=_EnglishPath(file_okay=False, exists=True, path_type=Path),
     metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
 
+_PROVINCE_OPTION = option("--tinh", "province", metavar="TỈNH",
+                          help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+
 
 def _guarded(action):
     """Run `action`; a DocgenError becomes "Lỗi: …" and exit 1, a bug of ours the usual internal-error line."""
@@ -336,7 +339,7 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
                    "khi dùng --pdfa). pdf cần LibreOffice; html: một trang xem trong trình duyệt, in ra như văn bản.")
 @option("--pdfa", is_flag=True, help="PDF/A-2b (để ký số và lưu trữ), thay cho PDF thường.")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@_PROVINCE_OPTION
 @option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình chạy song song khi sinh nhiều tệp. Mặc định: số nhân CPU.")
 @option("--strict", is_flag=True,
@@ -441,7 +444,7 @@ class _NoBar:
               help="Định dạng kết quả: văn bản (docx, md, pdf cần LibreOffice, html) hoặc bảng số liệu từng đơn vị "
                    "(xlsx). Mặc định: theo đuôi tệp -o, không có thì docx.")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@_PROVINCE_OPTION
 @option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Số tiến trình đọc báo cáo của các đơn vị song song. Mặc định: số nhân CPU.")
 @option("--strict", is_flag=True,
@@ -616,7 +619,7 @@ def _round_trip_lines(original: bytes, text: str, name: str, library) -> list[st
 @argument("data", metavar="DỮ_LIỆU", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@_PROVINCE_OPTION
 @option("--cong", "port", type=click.IntRange(0, 65535), default=8765, show_default=True, metavar="CỔNG",
               help="Cổng trên 127.0.0.1 (0: một cổng còn trống).")
 @option("--khong-mo", "no_browser", is_flag=True, help="Không tự mở trình duyệt.")
@@ -684,7 +687,7 @@ Các loại khác biệt bỏ qua được bằng --bo-qua:
 @option("--update", is_flag=True, help="Tạo hoặc cập nhật tệp đối chiếu theo kết quả mới và báo những gì đã đổi.")
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@_PROVINCE_OPTION
 @option("--strict", is_flag=True,
               help="Trường hợp có lỗi hoặc cảnh báo khi kiểm tra số liệu là trường hợp hỏng (mã thoát 3); mặc định "
                    "chỉ in cảnh báo, như lệnh render.")
@@ -754,7 +757,7 @@ def check_command(files, golden_dir: Path, update: bool, template_name, template
 @option("--strict", is_flag=True, help="Coi mọi cảnh báo là lỗi.")
 @option("-t", "--template", "template_name", metavar="TÊN", help="Tên mẫu (ví dụ: quy). Mặc định: trường 'mau' trong dữ liệu.")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
+@_PROVINCE_OPTION
 @option("--sua-ma", "fix_encoding", is_flag=True,
               help="Chuyển chữ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) trong tệp sang Unicode (ghi lại tệp), rồi kiểm tra.")
 def validate_command(files, strict: bool, template_name, template_dirs, province, fix_encoding):
