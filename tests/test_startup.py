@@ -154,6 +154,7 @@ NOT_FOR_A_PLAIN_RENDER = [
     "dataclasses",  # the records a render makes are on record.py's base, or named tuples (no methods compiled)
     "jsonschema",  # only to explain data the quick check refused (reading/validate.py)
     "docxtpl",  # the built-in layouts ship patched (templating/prebuilt)
+    "cchc_docgen.domain.rollup",  # only to check a folder's own tong_hop (templating/library.py _check_rollup)
 ]
 
 RENDER_AND_LIST_MODULES = """
