@@ -43,14 +43,14 @@ _VNI_MARKS = {
 def _vni_letters() -> dict[str, str]:
     """Unicode letter → its VNI spelling, for every Vietnamese letter VNI writes as vowel + mark byte."""
     letters = {}
+    single_byte_of = {letter: byte for byte, letter in _VNI_SINGLE.items()}
     for base in "aeouyAEOUYưƯơƠ":
         for (small, capital), marks in _VNI_MARKS.items():
             if (marks[0] == _CIRCUMFLEX and base not in "aeoAEO") or (marks[0] == _BREVE and base not in "aA"):
                 continue
             letter = unicodedata.normalize("NFC", base + marks)
-            if len(letter) == 1 and letter not in _VNI_SINGLE.values():
-                spelled = {v: k for k, v in _VNI_SINGLE.items()}.get(base, base)
-                letters[letter] = spelled + (capital if base.isupper() else small)
+            if len(letter) == 1 and letter not in single_byte_of:
+                letters[letter] = single_byte_of.get(base, base) + (capital if base.isupper() else small)
     return letters
 
 
