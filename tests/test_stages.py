@@ -392,7 +392,8 @@ def test_markdown_table_with_merged_cells(tmp_path):
     from cchc_docgen.writers import markdown
 
     md = markdown.write(build(ROWSPAN_TABLE)).decode()
-    assert "| A | B b1 | b2 |" in md
+    # The pipe table's one heading row: "B", merged over two columns, heads both of them; A spans both rows.
+    assert "| A | B – b1 | B – b2 |" in md
     assert "| x | 1 | 2 |" in md and "|  | 3 | 4 |" in md
 
 

@@ -86,15 +86,20 @@ class MarkdownWriter:
     def table(self, table: Table) -> str:
         columns = table.column_count
         rows = []
-        # Pipe tables cannot merge cells: a merged cell's text goes in its first column, the rest stay blank.
-        for placed in table.placed_rows():
+        # Pipe tables cannot merge cells: a merged cell's text goes in its first column, the rest stay blank. But a
+        # heading row's cell over several columns ("Thủ tục hành chính" over its figures) heads each of them: the
+        # pipe table has a single heading row, joined from the table's, where every column's heading stands alone.
+        for r, placed in enumerate(table.placed_rows()):
             cells = [""] * columns
             for column, cell in placed:
                 if column < columns:
-                    cells[column] = self.inlines(cell.content).replace("\n", " ")
+                    text = self.inlines(cell.content).replace("\n", " ")
+                    span = cell.colspan if r < table.header_rows else 1
+                    cells[column:column + span] = [text] * len(cells[column:column + span])
             rows.append(cells)
         header_count = max(table.header_rows, 1)
-        head = [" ".join(filter(None, parts)) for parts in zip(*rows[:header_count])] if table.header_rows else [""] * columns
+        head = ([" – ".join(filter(None, parts)) for parts in zip(*rows[:header_count])] if table.header_rows
+                else [""] * columns)
         lines = []
         if table.caption:
             lines.append(f"**{self.inlines(table.caption)}**\n")
