@@ -113,8 +113,45 @@ def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
             "140/140, mot_phan 194/194, tthc_phat_sinh 17/71, thanh_toan 239/266); câu để mẫu viết lại tại chỗ "
             "{cau_mau: dich_vu_cong} trong mục chinh_quyen_so\n  dich_vu_cong:\n    toan_trinh:\n      dat: 140\n"
             "      tong: 140\n") in text
-    for name in ("nhiem_vu_ke_hoach", "ho_so", "can_bo", "dich_vu_cong"):
+    # a sentence and its four list items, read together
+    assert ('  # số liệu đọc từ câu chuẩn "Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm …" (tong 32, '
+            "truoc_han 21, dung_han 10, trong_han 1, qua_han 0); câu để mẫu viết lại tại chỗ "
+            "{cau_mau: nhiem_vu_duoc_giao} trong mục nhiem_vu_duoc_giao\n  nhiem_vu_duoc_giao:\n    tong: 32\n"
+            "    truoc_han: 21\n    dung_han: 10\n    trong_han: 1\n    qua_han: 0\n") in text
+    assert "Số nhiệm vụ hoàn thành" not in text
+    for name in ("nhiem_vu_ke_hoach", "ho_so", "can_bo", "dich_vu_cong", "nhiem_vu_duoc_giao"):
         assert f"- cau_mau: {name}\n" in text, name
+
+
+def test_the_tasks_sentence_with_a_note_goes_into_so_lieu_under_a_heading_of_its_own_words(tmp_path):
+    text = imported(tmp_path, "minh-tan-nam-2024")
+    assert ("  nhiem_vu_duoc_giao:\n    tong: 98\n    truoc_han: 41\n    dung_han: 52\n    trong_han: 4\n"
+            "    qua_han: 1\n    chu_thich: 'Nhiệm vụ quá hạn: báo cáo kết quả rà soát") in text
+    assert ("    tieu_de: Tiến độ, kết quả thực hiện các nhiệm vụ được UBND thành phố và Chủ tịch UBND thành phố giao\n"
+            "    noi_dung:\n    - cau_mau: nhiem_vu_duoc_giao\n") in text
+
+
+def test_a_tasks_sentence_that_does_not_render_back_stays_as_written_in_order(tmp_path):
+    # Typed "1", where the template writes "01": the sentence would not come back word for word.
+    text = imported(tmp_path, "thach-quy-q3-2024", ("trong hạn: 01 nhiệm vụ", "trong hạn: 1 nhiệm vụ"))
+    assert "cau_mau: nhiem_vu_duoc_giao}" not in text and "  nhiem_vu_duoc_giao:\n    tong:" not in text
+    assert ('câu "Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm …" giống câu chuẩn nhiem_vu_duoc_giao '
+            "nhưng mẫu viết lại không khớp từng chữ") in text
+    written = ["Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm vụ, trong đó:",
+               "- Số nhiệm vụ hoàn thành trước hạn: 21 nhiệm vụ;", "- Số nhiệm vụ hoàn thành đúng hạn: 10 nhiệm vụ;",
+               "- Số nhiệm vụ đang thực hiện trong hạn: 1 nhiệm vụ;", "- Số nhiệm vụ quá hạn: 0 nhiệm vụ."]
+    places = [text.find(line) for line in written]
+    assert -1 not in places and places == sorted(places), places
+
+
+def test_tasks_that_do_not_add_up_are_imported_as_written_and_the_check_says_where(tmp_path):
+    # 21 + 11 + 1 + 0 is not the 32 tasks the document gives: the figures are what it says, and validate finds it.
+    text = imported(tmp_path, "thach-quy-q3-2024", ("hoàn thành đúng hạn: 10 nhiệm vụ", "hoàn thành đúng hạn: 11 nhiệm vụ"))
+    assert "  nhiem_vu_duoc_giao:\n    tong: 32\n    truoc_han: 21\n    dung_han: 11\n" in text
+    data = tmp_path / "nhap.yaml"
+    result = run_cli("validate", data)
+    line = text[:text.index("  nhiem_vu_duoc_giao:\n    tong: 32")].count("\n") + 2  # the line of tong
+    assert f"{data}:{line}:" in result.output and "nhiem_vu_duoc_giao.tong" in result.output, result.output
 
 
 def test_a_standard_sentence_that_does_not_render_back_stays_as_written(tmp_path):

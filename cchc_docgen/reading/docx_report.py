@@ -774,6 +774,11 @@ _DICH_VU_CONG_PARTS = {"dịch vụ công trực tuyến toàn trình ": ("toan_
                        "dịch vụ công trực tuyến một phần ": ("mot_phan", "hồ sơ"),
                        "số thủ tục hành chính cung cấp trực tuyến có phát sinh hồ sơ ": ("tthc_phat_sinh", "thủ tục"),
                        "hồ sơ có nghĩa vụ tài chính được thanh toán trực tuyến ": ("thanh_toan", "hồ sơ")}
+# The tasks assigned: a sentence and four list items, read as one text (their paragraphs joined by line breaks).
+_NHIEM_VU_DUOC_GIAO = re.compile(
+    rf"^Tổng số nhiệm vụ được giao trong [^:\n]+: {_N} nhiệm vụ(\^\[[^\]]*\])?, trong đó:\n"
+    rf"- Số nhiệm vụ hoàn thành trước hạn: {_N} nhiệm vụ;\n- Số nhiệm vụ hoàn thành đúng hạn: {_N} nhiệm vụ;\n"
+    rf"- Số nhiệm vụ đang thực hiện trong hạn: {_N} nhiệm vụ;\n- Số nhiệm vụ quá hạn: {_N} nhiệm vụ\.$")
 _BY_FIELD = re.compile(r"^(?:(.*) )?Số hồ sơ đã giải quyết theo lĩnh vực: (.*)\.$")
 
 
@@ -863,19 +868,35 @@ def _dich_vu_cong(text: str) -> dict | None:
     return group
 
 
-# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, and its reader. (The list
-# of tasks assigned, nhiem_vu_duoc_giao, is a sentence and four list items: it stays as written.)
-SENTENCES = {"nhiem_vu_ke_hoach": ("ke_hoach", _ke_hoach), "ho_so": ("tthc", _ho_so), "can_bo": ("bo_may", _can_bo),
-             "dich_vu_cong": ("chinh_quyen_so", _dich_vu_cong)}
+def _nhiem_vu_duoc_giao(text: str) -> dict | None:
+    found = _NHIEM_VU_DUOC_GIAO.match(text)
+    if not found:
+        return None
+    total, note, early, on_time, ongoing, late = found.groups()
+    group: dict = {"tong": _count(total), "truoc_han": _count(early), "dung_han": _count(on_time),
+                   "trong_han": _count(ongoing), "qua_han": _count(late)}
+    if note:
+        group["chu_thich"] = note[2:-1]
+    return group
 
 
-def _find_sentence(items: list, read) -> tuple[list, int] | None:
-    """The list and index of the first paragraph `read` understands, in the section or its subsections."""
+# sentence name (cau_mau, the so_lieu group) → the section the template prints it in, its reader, and how many
+# paragraphs it takes (the tasks assigned are a sentence and four list items, read together).
+SENTENCES = {"nhiem_vu_ke_hoach": ("ke_hoach", _ke_hoach, 1), "ho_so": ("tthc", _ho_so, 1),
+             "can_bo": ("bo_may", _can_bo, 1), "dich_vu_cong": ("chinh_quyen_so", _dich_vu_cong, 1),
+             "nhiem_vu_duoc_giao": ("nhiem_vu_duoc_giao", _nhiem_vu_duoc_giao, 5)}
+
+
+def _find_sentence(items: list, read, paragraphs: int = 1) -> tuple[list, int] | None:
+    """The list and index of the first run of `paragraphs` paragraphs that `read` understands (joined by line
+    breaks), in the section or its subsections."""
     pending = [items]
     while pending:
         current = pending.pop(0)
         for index, item in enumerate(current):
-            if isinstance(item, str) and read(item):
+            run = current[index:index + paragraphs]
+            if (len(run) == paragraphs and all(isinstance(line, str) for line in run)
+                    and read("\n".join(run))):
                 return current, index
             if isinstance(item, dict) and isinstance(item.get("noi_dung"), list):
                 pending.append(item["noi_dung"])
@@ -896,11 +917,13 @@ def recognise_figures(imported: Imported, library) -> None:
             return None
 
     baseline = None
-    for name, (section, read) in SENTENCES.items():
+    for name, (section, read, paragraphs) in SENTENCES.items():
         items = imported.sections.get(section)
+        if isinstance(items, dict):  # a section under a heading of its own words: {tieu_de, noi_dung}
+            items = items.get("noi_dung")
         if not isinstance(items, list):
             continue
-        found = _find_sentence(items, read)
+        found = _find_sentence(items, read, paragraphs)
         if found is None:
             continue
         items, place = found
@@ -908,19 +931,22 @@ def recognise_figures(imported: Imported, library) -> None:
             baseline = rendered(to_yaml(imported, ""))
             if baseline is None:
                 return
-        sentence, group = items[place], read(items[place])
-        items[place] = {"cau_mau": name}
+        written = items[place:place + paragraphs]
+        sentence = "\n".join(written)
+        group = read(sentence)
+        items[place:place + paragraphs] = [{"cau_mau": name}]
         imported.figures[name] = group
+        opening = written[0][:60]
         if rendered(to_yaml(imported, "")) == baseline:
             figures = ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {v['dat']}/{v['tong']}"
                                 for k, v in group.items() if isinstance(v, int) or (isinstance(v, dict) and "dat" in v))
-            imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{sentence[:60]}…" ({figures}); câu để mẫu viết '
+            imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{opening}…" ({figures}); câu để mẫu viết '
                                            f'lại tại chỗ {{cau_mau: {name}}} trong mục {section}')
         else:
-            items[place] = sentence
+            items[place:place + 1] = written
             del imported.figures[name]
             imported.notes.setdefault(section, []).append(
-                f'câu "{sentence[:60]}…" giống câu chuẩn {name} nhưng mẫu viết lại không khớp từng chữ: giữ nguyên '
+                f'câu "{opening}…" giống câu chuẩn {name} nhưng mẫu viết lại không khớp từng chữ: giữ nguyên '
                 "như văn bản, số liệu không đưa vào so_lieu")
 
 
