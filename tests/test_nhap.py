@@ -116,19 +116,47 @@ def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
     # a sentence and its four list items, read together
     assert ('  # số liệu đọc từ câu chuẩn "Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm …" (tong 32, '
             "truoc_han 21, dung_han 10, trong_han 1, qua_han 0); câu để mẫu viết lại tại chỗ "
-            "{cau_mau: nhiem_vu_duoc_giao} trong mục nhiem_vu_duoc_giao\n  nhiem_vu_duoc_giao:\n    tong: 32\n"
-            "    truoc_han: 21\n    dung_han: 10\n    trong_han: 1\n    qua_han: 0\n") in text
+            "{cau_mau: nhiem_vu_duoc_giao} trong mục nhiem_vu_duoc_giao; giao_boi đọc từ đề mục của mục "
+            "nhiem_vu_duoc_giao\n  nhiem_vu_duoc_giao:\n    giao_boi: UBND thành phố và Chủ tịch UBND thành phố\n"
+            "    tong: 32\n    truoc_han: 21\n    dung_han: 10\n    trong_han: 1\n    qua_han: 0\n") in text
     assert "Số nhiệm vụ hoàn thành" not in text
     for name in ("nhiem_vu_ke_hoach", "ho_so", "can_bo", "dich_vu_cong", "nhiem_vu_duoc_giao"):
         assert f"- cau_mau: {name}\n" in text, name
 
 
-def test_the_tasks_sentence_with_a_note_goes_into_so_lieu_under_a_heading_of_its_own_words(tmp_path):
+def test_the_tasks_sentence_with_a_note_goes_into_so_lieu_and_its_heading_gives_who_assigned_them(tmp_path):
     text = imported(tmp_path, "minh-tan-nam-2024")
-    assert ("  nhiem_vu_duoc_giao:\n    tong: 98\n    truoc_han: 41\n    dung_han: 52\n    trong_han: 4\n"
-            "    qua_han: 1\n    chu_thich: 'Nhiệm vụ quá hạn: báo cáo kết quả rà soát") in text
-    assert ("    tieu_de: Tiến độ, kết quả thực hiện các nhiệm vụ được UBND thành phố và Chủ tịch UBND thành phố giao\n"
-            "    noi_dung:\n    - cau_mau: nhiem_vu_duoc_giao\n") in text
+    assert ("  nhiem_vu_duoc_giao:\n    giao_boi: UBND thành phố và Chủ tịch UBND thành phố\n    tong: 98\n"
+            "    truoc_han: 41\n    dung_han: 52\n    trong_han: 4\n    qua_han: 1\n"
+            "    chu_thich: 'Nhiệm vụ quá hạn: báo cáo kết quả rà soát") in text
+    assert "; giao_boi đọc từ đề mục của mục nhiem_vu_duoc_giao\n" in text
+    # the template writes the heading from giao_boi: no tieu_de, and the comment no longer says it is kept
+    assert ('  # đề mục "5. Tiến độ, kết quả thực hiện các nhiệm vụ được UBND thành phố và Chủ tịch UBND thành phố giao" '
+            "khớp mục nhiem_vu_duoc_giao của mẫu\n  nhiem_vu_duoc_giao:\n  - cau_mau: nhiem_vu_duoc_giao\n") in text
+
+
+def test_a_heading_that_would_not_come_back_stays_as_written():
+    from cchc_docgen.reading.docx_report import Imported, _assigned_by_from_heading
+
+    title = "Tiến độ, kết quả thực hiện các nhiệm vụ được UBND thành phố giao"
+    figures = {"tong": 3, "dung_han": 3}
+    imported = Imported("quy", {"_titles": {"nhiem_vu_duoc_giao": title}}, figures={"nhiem_vu_duoc_giao": figures},
+                        notes={"nhiem_vu_duoc_giao": ["… (giữ nguyên tiêu đề của văn bản)"]},
+                        figure_notes={"nhiem_vu_duoc_giao": "số liệu đọc từ câu chuẩn …"})
+    _assigned_by_from_heading(imported, "nhiem_vu_duoc_giao", lambda: False)
+    assert imported.data["_titles"] == {"nhiem_vu_duoc_giao": title}
+    assert imported.figures == {"nhiem_vu_duoc_giao": figures}
+    assert imported.notes == {"nhiem_vu_duoc_giao": ["… (giữ nguyên tiêu đề của văn bản)"]}
+    _assigned_by_from_heading(imported, "nhiem_vu_duoc_giao", lambda: True)
+    assert imported.data["_titles"] == {} and imported.notes == {"nhiem_vu_duoc_giao": ["…"]}
+    assert imported.figures == {"nhiem_vu_duoc_giao": {"giao_boi": "UBND thành phố", "tong": 3, "dung_han": 3}}
+    assert imported.figure_notes["nhiem_vu_duoc_giao"].endswith("; giao_boi đọc từ đề mục của mục nhiem_vu_duoc_giao")
+    # the template's own words ("cấp trên" is what it writes without giao_boi): the heading alone is dropped
+    imported = Imported("quy", {"_titles": {"nhiem_vu_duoc_giao": title.replace("UBND thành phố", "cấp trên")}},
+                        figures={"nhiem_vu_duoc_giao": figures}, figure_notes={"nhiem_vu_duoc_giao": "…"})
+    _assigned_by_from_heading(imported, "nhiem_vu_duoc_giao", lambda: True)
+    assert imported.data["_titles"] == {} and imported.figures == {"nhiem_vu_duoc_giao": figures}
+    assert imported.figure_notes == {"nhiem_vu_duoc_giao": "…"}
 
 
 def test_a_tasks_sentence_that_does_not_render_back_stays_as_written_in_order(tmp_path):
@@ -147,10 +175,10 @@ def test_a_tasks_sentence_that_does_not_render_back_stays_as_written_in_order(tm
 def test_tasks_that_do_not_add_up_are_imported_as_written_and_the_check_says_where(tmp_path):
     # 21 + 11 + 1 + 0 is not the 32 tasks the document gives: the figures are what it says, and validate finds it.
     text = imported(tmp_path, "thach-quy-q3-2024", ("hoàn thành đúng hạn: 10 nhiệm vụ", "hoàn thành đúng hạn: 11 nhiệm vụ"))
-    assert "  nhiem_vu_duoc_giao:\n    tong: 32\n    truoc_han: 21\n    dung_han: 11\n" in text
+    assert "    tong: 32\n    truoc_han: 21\n    dung_han: 11\n" in text
     data = tmp_path / "nhap.yaml"
     result = run_cli("validate", data)
-    line = text[:text.index("  nhiem_vu_duoc_giao:\n    tong: 32")].count("\n") + 2  # the line of tong
+    line = text[:text.index("    tong: 32\n    truoc_han: 21")].count("\n") + 1  # the line of tong
     assert f"{data}:{line}:" in result.output and "nhiem_vu_duoc_giao.tong" in result.output, result.output
 
 

@@ -903,6 +903,32 @@ def _find_sentence(items: list, read, paragraphs: int = 1) -> tuple[list, int] |
     return None
 
 
+# The tasks' heading names who assigned them, from so_lieu.nhiem_vu_duoc_giao.giao_boi ("cấp trên" when unset).
+_ASSIGNED_BY = re.compile(r"^Tiến độ, kết quả thực hiện các nhiệm vụ được (.+) giao$")
+
+
+def _assigned_by_from_heading(imported: Imported, section: str, renders_the_same) -> None:
+    """The tasks' figures read, the report's heading of their section gives giao_boi, and the template writes the
+    heading: kept only when the document then renders the same (`renders_the_same`); otherwise the heading stays
+    as written (tieu_de)."""
+    titles = imported.data.get("_titles", {})
+    found = _ASSIGNED_BY.match(titles.get(section, ""))
+    if found is None:
+        return
+    group, title = imported.figures["nhiem_vu_duoc_giao"], titles.pop(section)
+    by = found.group(1)
+    if by != "cấp trên":
+        imported.figures["nhiem_vu_duoc_giao"] = {"giao_boi": by, **group}
+    if renders_the_same():
+        imported.notes[section] = [note.replace(" (giữ nguyên tiêu đề của văn bản)", "")
+                                   for note in imported.notes.get(section, [])]
+        if by != "cấp trên":
+            imported.figure_notes["nhiem_vu_duoc_giao"] += f"; giao_boi đọc từ đề mục của mục {section}"
+    else:
+        titles[section] = title
+        imported.figures["nhiem_vu_duoc_giao"] = group
+
+
 def recognise_figures(imported: Imported, library) -> None:
     """The figures of the template's standard sentences into so_lieu, the sentence left to the template: kept
     only when the data then renders to the very same text (checked by rendering both); otherwise the sentence
@@ -919,8 +945,6 @@ def recognise_figures(imported: Imported, library) -> None:
     baseline = None
     for name, (section, read, paragraphs) in SENTENCES.items():
         items = imported.sections.get(section)
-        if isinstance(items, dict):  # a section under a heading of its own words: {tieu_de, noi_dung}
-            items = items.get("noi_dung")
         if not isinstance(items, list):
             continue
         found = _find_sentence(items, read, paragraphs)
@@ -942,6 +966,8 @@ def recognise_figures(imported: Imported, library) -> None:
                                 for k, v in group.items() if isinstance(v, int) or (isinstance(v, dict) and "dat" in v))
             imported.figure_notes[name] = (f'số liệu đọc từ câu chuẩn "{opening}…" ({figures}); câu để mẫu viết '
                                            f'lại tại chỗ {{cau_mau: {name}}} trong mục {section}')
+            if name == "nhiem_vu_duoc_giao":
+                _assigned_by_from_heading(imported, section, lambda: rendered(to_yaml(imported, "")) == baseline)
         else:
             items[place:place + 1] = written
             del imported.figures[name]
