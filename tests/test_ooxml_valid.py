@@ -223,6 +223,41 @@ def test_lint_reports_a_layout_whose_table_borders_come_after_the_table_look(tmp
         "/document[1]/body[1]/tbl[1]/tblPr[1] tblBorders: Unexpected element 'tblBorders' found [schema]"]
 
 
+def test_lint_reports_on_off_only_properties_with_a_value_the_schema_refuses(tmp_path):
+    """LibreOffice writes w:val="true" on a row's w:cantSplit, where the schema takes only "on" or "off"; a row's
+    w:hidden is an ordinary on/off property (true is fine), and w:cantSplit without a value means on."""
+    def change(name, data):
+        if name == "word/document.xml":  # the header table's two rows
+            data = data.replace(b"<w:tr><w:tc>", b'<w:tr><w:trPr><w:hidden w:val="true"/><w:cantSplit w:val="true"/>'
+                                b"</w:trPr><w:tc>", 1)
+            data = data.replace(b"<w:tr><w:tc>", b'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="off"/></w:trPr>'
+                                b"<w:tc>", 1)
+            return data.replace(b"<w:trPr><w:cantSplit/></w:trPr>", b'<w:trPr><w:cantSplit w:val="false"/></w:trPr>', 1)
+        if name == "word/styles.xml":  # the first style, Normal
+            return data.replace(b"<w:qFormat/>", b'<w:qFormat w:val="1"/>', 1)
+        return data
+
+    layout = layout_variant(tmp_path / "bo-cuc", change)
+    result = run_cli("lint", layout)
+    assert result.exit_code == 1
+    problems = [line.split(": lỗi: ", 1)[1] for line in result.output.splitlines() if ": lỗi: " in line]
+    assert problems == [
+        'thân văn bản (word/document.xml), bảng 1, hàng 1: trong w:trPr, w:cantSplit ghi w:val="true": lược đồ '
+        'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly), công cụ kiểm tra của Office báo lỗi '
+        'và Microsoft Word có thể tự sửa lại tệp; sửa thành w:val="on" hoặc bỏ thuộc tính w:val (nghĩa là on)',
+        'thân văn bản (word/document.xml), bảng 2, hàng 1: trong w:trPr, w:cantSplit ghi w:val="false": lược đồ '
+        'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly), công cụ kiểm tra của Office báo lỗi '
+        'và Microsoft Word có thể tự sửa lại tệp; sửa thành w:val="off"',
+        "các kiểu định dạng (word/styles.xml), kiểu 'Normal': trong w:style, w:qFormat ghi w:val=\"1\": lược đồ "
+        'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly), công cụ kiểm tra của Office báo lỗi '
+        'và Microsoft Word có thể tự sửa lại tệp; sửa thành w:val="on" hoặc bỏ thuộc tính w:val (nghĩa là on)']
+    assert result.output.endswith(f"Đã kiểm tra {layout}: 3 lỗi\n")
+    # the independent validator finds the same three, and nothing in the rows' other properties
+    found = validation_errors(layout.read_bytes(), tmp_path)
+    assert sorted(e.split(" ")[1].rsplit("/", 1)[1] for e in found) == ["cantSplit[1]", "cantSplit[1]", "qFormat[1]"], found
+    assert all("Invalid value for attribute 'val'" in e for e in found), found
+
+
 def test_lint_reports_a_word_form_whose_run_properties_are_out_of_order(tmp_path):
     """A Word form is linted the same way: here a run of the signature table with its size before its bold."""
     folder = tmp_path / "mau"

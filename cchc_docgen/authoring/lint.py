@@ -8,7 +8,8 @@ does not know; `__…` attributes the sandbox blocks anyway.
 Layouts (`bo-cuc.docx`) and Word forms: each problem is located by part, paragraph or table cell, with the text
 around the tag — never by an XML line number: tags whose braces are split by other text (docxtpl then leaves them
 as plain text), unclosed tags, Jinja errors of the patched XML, variables that are not layout variables, and
-property elements out of the schema's order (Word refuses the file, LibreOffice does not; writers/ooxml_order).
+property elements out of the schema's order (Word refuses the file, LibreOffice does not; writers/ooxml_order),
+and on/off-only properties whose value is neither "on" nor "off" (LibreOffice writes "true").
 
 Indicator catalogs (`phu-luc/*.yaml`) are read the way `render` reads them.
 """
@@ -584,7 +585,7 @@ def lint_layout(path, form=None) -> list[Finding]:
         if problem:
             out.append(Finding(ERROR, problem, Location(str(path))))
     if not any(f.is_error for f in out):
-        for where, problem, text in order_problems(every_part):
+        for where, problem, text in order_problems(every_part) + value_problems(every_part):
             add(ERROR, problem, where, text)
     if not any(f.is_error for f in out):
         for where, warning in lint_styles(dict(every_part), _base_layout_parts(), form is not None):
@@ -663,6 +664,46 @@ def order_problems(parts) -> list[tuple[str, str, str]]:
             where, text = _element_place(name, problem.parent)
             found.append((where, f"{what}: Microsoft Word có thể báo tệp có nội dung không đọc được hoặc "
                                  f"tự sửa lại tệp (LibreOffice thì vẫn mở); {fix}", text))
+    return found
+
+
+# Properties whose w:val the schema allows only as "on" or "off" (CT_OnOffOnly; the Open XML SDK's
+# OnOffOnlyType), by the element they stand in, where other on/off properties (CT_OnOff) also take true, false, 1
+# and 0. LibreOffice writes w:val="true" on a row's w:cantSplit and w:tblHeader; the validator refuses it.
+_ON_OFF_ONLY = {"trPr": {"cantSplit", "tblHeader"}, "tcPr": {"noWrap", "tcFitText", "hideMark"},
+                "tblPr": {"bidiVisual"}, "frame": {"noResizeAllowed", "linkedToFile"},
+                "framesetSplitbar": {"noBorder", "flatBorders"},
+                "style": {"autoRedefine", "hidden", "semiHidden", "unhideWhenUsed", "qFormat", "locked", "personal",
+                          "personalCompose", "personalReply"}}
+_ON_OFF = ("on", "off")
+
+
+def value_problems(parts) -> list[tuple[str, str, str]]:
+    """(where, what is wrong, text around) for each on/off-only property of the WordprocessingML parts among
+    `parts` ((name, bytes) pairs, already checked to be XML) whose w:val is neither "on" nor "off"."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    found = []
+    for name, data in parts:
+        if not (name.startswith("word/") and name.endswith(".xml")):
+            continue
+        root = etree.fromstring(data, parser)
+        if not root.tag.startswith(W):
+            continue
+        for parent in root.iter(*(W + local for local in _ON_OFF_ONLY)):
+            allowed = _ON_OFF_ONLY[parent.tag[len(W):]]
+            for child in parent:
+                local = child.tag[len(W):] if child.tag.startswith(W) else None
+                value = child.get(W + "val")
+                if local in allowed and value is not None and value not in _ON_OFF:
+                    where, text = _element_place(name, parent)
+                    fix = ('sửa thành w:val="off"' if value in ("false", "0") else
+                           'sửa thành w:val="on" hoặc bỏ thuộc tính w:val (nghĩa là on)')
+                    found.append((where, f'trong w:{parent.tag[len(W):]}, w:{local} ghi w:val="{value}": lược đồ '
+                                         'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly), '
+                                         "công cụ kiểm tra của Office báo lỗi và Microsoft Word có thể tự sửa lại tệp; "
+                                         f"{fix}", text))
     return found
 
 
