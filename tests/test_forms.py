@@ -140,10 +140,18 @@ def test_lint_reports_a_split_tag_with_the_text_around_it():
 def test_lint_reports_the_footnote_style_libreoffice_changed_and_render_uses_it(tmp_path):
     result = lint_variant("libreoffice")
     where = FORMATS / "bao-cao-thang" / "bien-the" / "libreoffice" / "bao-cao-thang.docx"
+    on_only = ('ghi w:val="true": lược đồ Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly); '
+               "Microsoft Word vẫn mở được, nhưng công cụ kiểm tra của Office báo lỗi; sửa thành w:val=\"on\" hoặc bỏ "
+               "thuộc tính w:val (nghĩa là on)")
     assert (result.exit_code, result.output) == (0, (
+        # what LibreOffice writes on a table's heading row and on a row that may not split across pages
+        f"{where}: cảnh báo: thân văn bản (word/document.xml), bảng 2, hàng 1: trong w:trPr, w:tblHeader {on_only}\n"
+        "    «STTLĩnh vựcSố hồ sơ»\n"
+        f"{where}: cảnh báo: thân văn bản (word/document.xml), bảng 3, hàng 1: trong w:trPr, w:cantSplit {on_only}\n"
+        "    «Nơi nhận:{%p for dong in noi_nhan %}{{ dong }}{%p endfor %}{…»\n"
         f"{where}: cảnh báo: kiểu chữ (word/styles.xml): kiểu 'Footnote' (tên 'Footnote Text') (chữ chú thích): "
         "Times New Roman 10 pt, căn trái; bố cục gốc: Times New Roman 12 pt, căn đều hai bên\n"
-        "Đã kiểm tra bao-cao-thang: 1 cảnh báo\n"))
+        "Đã kiểm tra bao-cao-thang: 3 cảnh báo\n"))
     out = tmp_path / "lo.docx"
     rendered = run_cli("render", FORMATS / "bao-cao-thang" / "du-lieu.yaml", "--templates", where.parent,
                        "--templates", FORMATS / "bao-cao-thang" / "mau", "-o", out)

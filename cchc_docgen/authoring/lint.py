@@ -585,8 +585,12 @@ def lint_layout(path, form=None) -> list[Finding]:
         if problem:
             out.append(Finding(ERROR, problem, Location(str(path))))
     if not any(f.is_error for f in out):
-        for where, problem, text in order_problems(every_part) + value_problems(every_part):
+        for where, problem, text in order_problems(every_part):
             add(ERROR, problem, where, text)
+        # A warning: Word opens such a file (it reads "true" as on), only Office's validator refuses it; and every
+        # form or layout saved by LibreOffice has one.
+        for where, problem, text in value_problems(every_part):
+            add(WARNING, problem, where, text)
     if not any(f.is_error for f in out):
         for where, warning in lint_styles(dict(every_part), _base_layout_parts(), form is not None):
             add(WARNING, warning, where)
@@ -701,8 +705,8 @@ def value_problems(parts) -> list[tuple[str, str, str]]:
                     fix = ('sửa thành w:val="off"' if value in ("false", "0") else
                            'sửa thành w:val="on" hoặc bỏ thuộc tính w:val (nghĩa là on)')
                     found.append((where, f'trong w:{parent.tag[len(W):]}, w:{local} ghi w:val="{value}": lược đồ '
-                                         'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly), '
-                                         "công cụ kiểm tra của Office báo lỗi và Microsoft Word có thể tự sửa lại tệp; "
+                                         'Office Open XML chỉ cho "on" hoặc "off" ở thuộc tính này (CT_OnOffOnly); '
+                                         "Microsoft Word vẫn mở được, nhưng công cụ kiểm tra của Office báo lỗi; "
                                          f"{fix}", text))
     return found
 
