@@ -258,6 +258,19 @@ def test_lint_warns_of_on_off_only_properties_with_a_value_the_schema_refuses(tm
     assert all("Invalid value for attribute 'val'" in e for e in found), found
 
 
+def test_a_form_saved_by_libreoffice_gives_documents_with_on_where_it_wrote_true(tmp_path):
+    """The form's heading row says w:tblHeader w:val="true" (lint warns); the document made from it says "on"."""
+    variant = FORMATS / "bao-cao-thang" / "bien-the" / "libreoffice"
+    with zipfile.ZipFile(variant / "bao-cao-thang.docx") as form:
+        assert b'<w:tblHeader w:val="true"/>' in form.read("word/document.xml")
+    data = rendered(tmp_path, FORMATS / "bao-cao-thang" / "du-lieu.yaml", "--templates", variant,
+                    "--templates", FORMATS / "bao-cao-thang" / "mau")
+    with zipfile.ZipFile(tmp_path / "out.docx") as document:
+        body = document.read("word/document.xml")
+    assert b'<w:tblHeader w:val="on"/>' in body and b'<w:cantSplit w:val="on"/>' in body and b'w:val="true"' not in body
+    assert validation_errors(data, tmp_path) == []
+
+
 def test_lint_reports_a_word_form_whose_run_properties_are_out_of_order(tmp_path):
     """A Word form is linted the same way: here a run of the signature table with its size before its bold."""
     folder = tmp_path / "mau"

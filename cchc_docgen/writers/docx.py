@@ -803,7 +803,8 @@ def patched_parts(parts) -> dict[str, str]:
     if shipped is not None:
         return json.loads(shipped)
     stat = origin.stat()  # the installed file itself: an edited docxtpl patches afresh
-    key = f"layout-{patched_key(templated, f'{origin}:{stat.st_size}:{stat.st_mtime_ns}')[:32]}.json"
+    # (":on-off": the parts an earlier docgen kept lack the on/off values patch_with_docxtpl puts right)
+    key = f"layout-{patched_key(templated, f'{origin}:{stat.st_size}:{stat.st_mtime_ns}:on-off')[:32]}.json"
     stored = cache_get(key)
     if stored is not None:
         try:
@@ -815,11 +816,23 @@ def patched_parts(parts) -> dict[str, str]:
     return patched
 
 
+# Table properties the schema takes only as "on" or "off" (CT_OnOffOnly), where LibreOffice writes "true" (a
+# heading row's w:tblHeader, a row's w:cantSplit): Word reads both, Office's validator only the first, so the
+# documents made from a layout or form saved by LibreOffice say "on" (docgen lint warns the author of the file).
+_ON_OFF_ONLY_VALUE = re.compile(r'(<w:(?:cantSplit|tblHeader|noWrap|tcFitText|hideMark|bidiVisual)\b[^>]*?\bw:val=")'
+                                r'(true|1|false|0)"')
+
+
+def _on_or_off(match) -> str:
+    return match.group(1) + ("on" if match.group(2) in ("true", "1") else "off") + '"'
+
+
 def patch_with_docxtpl(templated) -> dict[str, str]:
     from docxtpl import DocxTemplate
 
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
-    return {name: patcher.patch_xml(data.decode("utf-8")) for name, data in templated}
+    return {name: _ON_OFF_ONLY_VALUE.sub(_on_or_off, patcher.patch_xml(data.decode("utf-8")))
+            for name, data in templated}
 
 
 class ZipEntry(NamedTuple):
