@@ -819,8 +819,9 @@ def patched_parts(parts) -> dict[str, str]:
 # Table properties the schema takes only as "on" or "off" (CT_OnOffOnly), where LibreOffice writes "true" (a
 # heading row's w:tblHeader, a row's w:cantSplit): Word reads both, Office's validator only the first, so the
 # documents made from a layout or form saved by LibreOffice say "on" (docgen lint warns the author of the file).
-_ON_OFF_ONLY_VALUE = re.compile(r'(<w:(?:cantSplit|tblHeader|noWrap|tcFitText|hideMark|bidiVisual)\b[^>]*?\bw:val=")'
-                                r'(true|1|false|0)"')
+# A pattern, compiled when a layout is first patched: a render of a built-in layout never is.
+_ON_OFF_ONLY_VALUE = (r'(<w:(?:cantSplit|tblHeader|noWrap|tcFitText|hideMark|bidiVisual)\b[^>]*?\bw:val=")'
+                      r'(true|1|false|0)"')
 
 
 def _on_or_off(match) -> str:
@@ -831,7 +832,7 @@ def patch_with_docxtpl(templated) -> dict[str, str]:
     from docxtpl import DocxTemplate
 
     patcher = DocxTemplate.__new__(DocxTemplate)  # patch_xml needs no loaded document
-    return {name: _ON_OFF_ONLY_VALUE.sub(_on_or_off, patcher.patch_xml(data.decode("utf-8")))
+    return {name: re.sub(_ON_OFF_ONLY_VALUE, _on_or_off, patcher.patch_xml(data.decode("utf-8")))
             for name, data in templated}
 
 
