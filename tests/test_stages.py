@@ -397,6 +397,14 @@ def test_markdown_table_with_merged_cells(tmp_path):
     assert "| x | 1 | 2 |" in md and "|  | 3 | 4 |" in md
 
 
+def test_markdown_heading_of_one_row_keeps_a_merged_cell_in_its_first_column():
+    from cchc_docgen.model import Cell, Table, Text
+    from cchc_docgen.writers.markdown import MarkdownWriter
+
+    table = Table([[Cell([Text("Kết quả")], colspan=2)], [Cell([Text("1")]), Cell([Text("2")])]], header_rows=1)
+    assert MarkdownWriter().table(table).splitlines() == ["| Kết quả |  |", "|---|---|", "| 1 | 2 |"]
+
+
 def test_a_subsection_the_ward_wrote_is_kept_even_when_empty():
     text = MINIMAL + "noi_dung:\n  the_che:\n    - muc: 'Hình thức khen thưởng: Giấy khen.'\n    - muc: Tiêu chuẩn\n      noi_dung: [x]\n"
     headings = [(b.number, plain_text(b.content)) for b in build(text).blocks if isinstance(b, Heading)]

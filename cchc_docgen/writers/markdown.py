@@ -86,15 +86,17 @@ class MarkdownWriter:
     def table(self, table: Table) -> str:
         columns = table.column_count
         rows = []
-        # Pipe tables cannot merge cells: a merged cell's text goes in its first column, the rest stay blank. But a
-        # heading row's cell over several columns ("Thủ tục hành chính" over its figures) heads each of them: the
-        # pipe table has a single heading row, joined from the table's, where every column's heading stands alone.
+        # Pipe tables cannot merge cells: a merged cell's text goes in its first column, the rest stay blank. But in
+        # a heading of several rows, a cell over several columns ("Thủ tục hành chính" over its figures) heads each
+        # of them: the pipe table has a single heading row, joined from the table's, where every column's heading
+        # stands alone.
+        spread = table.header_rows if table.header_rows > 1 else 0
         for r, placed in enumerate(table.placed_rows()):
             cells = [""] * columns
             for column, cell in placed:
                 if column < columns:
                     text = self.inlines(cell.content).replace("\n", " ")
-                    span = cell.colspan if r < table.header_rows else 1
+                    span = cell.colspan if r < spread else 1
                     cells[column:column + span] = [text] * len(cells[column:column + span])
             rows.append(cells)
         header_count = max(table.header_rows, 1)
