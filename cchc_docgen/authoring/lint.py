@@ -640,21 +640,26 @@ def _element_place(name: str, element) -> tuple[str, str]:
     return ", ".join([_part_label(name)] + labels[::-1]), text
 
 
+def _wordprocessing_roots(parts):
+    """(name, root element) of each WordprocessingML part among `parts` ((name, bytes) pairs, already checked to be
+    XML)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    for name, data in parts:
+        if name.startswith("word/") and name.endswith(".xml"):
+            root = etree.fromstring(data, parser)
+            if root.tag.startswith(W):
+                yield name, root
+
+
 def order_problems(parts) -> list[tuple[str, str, str]]:
     """(where, what is wrong, text around) for each property element of the WordprocessingML parts among `parts`
     ((name, bytes) pairs, already checked to be XML) whose children the schema's order does not allow."""
-    from lxml import etree
-
     from cchc_docgen.writers import ooxml_order
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     found = []
-    for name, data in parts:
-        if not (name.startswith("word/") and name.endswith(".xml")):
-            continue
-        root = etree.fromstring(data, parser)
-        if not root.tag.startswith(W):
-            continue
+    for name, root in _wordprocessing_roots(parts):
         for problem in ooxml_order.misordered(root):
             parent, child = f"w:{problem.parent_name}", f"w:{problem.name}"
             schema = f"ECMA-376, {ooxml_order.TYPE_NAMES[problem.parent_name]}"
@@ -685,16 +690,8 @@ _ON_OFF = ("on", "off")
 def value_problems(parts) -> list[tuple[str, str, str]]:
     """(where, what is wrong, text around) for each on/off-only property of the WordprocessingML parts among
     `parts` ((name, bytes) pairs, already checked to be XML) whose w:val is neither "on" nor "off"."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     found = []
-    for name, data in parts:
-        if not (name.startswith("word/") and name.endswith(".xml")):
-            continue
-        root = etree.fromstring(data, parser)
-        if not root.tag.startswith(W):
-            continue
+    for name, root in _wordprocessing_roots(parts):
         for parent in root.iter(*(W + local for local in _ON_OFF_ONLY)):
             allowed = _ON_OFF_ONLY[parent.tag[len(W):]]
             for child in parent:
