@@ -114,11 +114,11 @@ def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
             "{cau_mau: dich_vu_cong} trong mục chinh_quyen_so\n  dich_vu_cong:\n    toan_trinh:\n      dat: 140\n"
             "      tong: 140\n") in text
     # a sentence and its four list items, read together
-    assert ('  # số liệu đọc từ câu chuẩn "Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm …" (tong 32, '
-            "truoc_han 21, dung_han 10, trong_han 1, qua_han 0); câu để mẫu viết lại tại chỗ "
+    assert ('  # số liệu đọc từ câu chuẩn "Tổng số nhiệm vụ được giao trong quý III năm 2024: 32 nhiệm …" '
+            "(truoc_han 21, dung_han 10, trong_han 1, qua_han 0); câu để mẫu viết lại tại chỗ "
             "{cau_mau: nhiem_vu_duoc_giao} trong mục nhiem_vu_duoc_giao; giao_boi đọc từ đề mục của mục "
             "nhiem_vu_duoc_giao\n  nhiem_vu_duoc_giao:\n    giao_boi: UBND thành phố và Chủ tịch UBND thành phố\n"
-            "    tong: 32\n    truoc_han: 21\n    dung_han: 10\n    trong_han: 1\n    qua_han: 0\n") in text
+            "    truoc_han: 21\n    dung_han: 10\n    trong_han: 1\n    qua_han: 0\n") in text
     assert "Số nhiệm vụ hoàn thành" not in text
     for name in ("nhiem_vu_ke_hoach", "ho_so", "can_bo", "dich_vu_cong", "nhiem_vu_duoc_giao"):
         assert f"- cau_mau: {name}\n" in text, name
@@ -126,7 +126,8 @@ def test_figures_of_the_standard_sentences_go_into_so_lieu(tmp_path):
 
 def test_the_tasks_sentence_with_a_note_goes_into_so_lieu_and_its_heading_gives_who_assigned_them(tmp_path):
     text = imported(tmp_path, "minh-tan-nam-2024")
-    assert ("  nhiem_vu_duoc_giao:\n    giao_boi: UBND thành phố và Chủ tịch UBND thành phố\n    tong: 98\n"
+    # the total is the sum of the kinds, as the example writes it: left out, the template adds them up
+    assert ("  nhiem_vu_duoc_giao:\n    giao_boi: UBND thành phố và Chủ tịch UBND thành phố\n"
             "    truoc_han: 41\n    dung_han: 52\n    trong_han: 4\n    qua_han: 1\n"
             "    chu_thich: 'Nhiệm vụ quá hạn: báo cáo kết quả rà soát") in text
     assert "; giao_boi đọc từ đề mục của mục nhiem_vu_duoc_giao\n" in text

@@ -875,6 +875,8 @@ def _nhiem_vu_duoc_giao(text: str) -> dict | None:
     total, note, early, on_time, ongoing, late = found.groups()
     group: dict = {"tong": _count(total), "truoc_han": _count(early), "dung_han": _count(on_time),
                    "trong_han": _count(ongoing), "qua_han": _count(late)}
+    if group["tong"] == sum(v for k, v in group.items() if k != "tong"):
+        del group["tong"]  # the sum of the kinds, which the data leaves out: a later change of a kind keeps it true
     if note:
         group["chu_thich"] = note[2:-1]
     return group
