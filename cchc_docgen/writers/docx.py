@@ -184,8 +184,8 @@ class BodyWriter:
                 f'<w:footnoteRef/></w:r>{_run(" ")}{body}</w:p></w:footnote>')
 
     @staticmethod
-    def paragraph(style: str, content: bytes, extra_ppr: str = "") -> bytes:
-        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>'.encode() + content + b"</w:p>"
+    def paragraph(style: str, content: bytes) -> bytes:
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'.encode() + content + b"</w:p>"
 
     def body(self, blocks) -> bytes:
         """The body's XML. The closing "./." paragraph stays on the page of Nơi nhận and the signature: when the
@@ -201,13 +201,11 @@ class BodyWriter:
                 append(inlines(block.content))
                 append(b"</w:p>")
             else:
-                append(self.block(block, index == last))
+                append(self.block(block))
         return b"".join(out)
 
-    def block(self, block, keep_with_next: bool = False) -> bytes:
-        if isinstance(block, Paragraph):
-            return self.paragraph(STYLE_BODY, _LIST_MARK_RUN_BYTES.get(block.kind, b"") + self.inlines(block.content),
-                                  "<w:keepNext/>" if keep_with_next else "")
+    def block(self, block) -> bytes:
+        """A heading or a table (body() writes the paragraphs)."""
         if isinstance(block, Heading):
             number = _run(block.number + " ").encode() if block.number else b""
             # The number takes the heading's own style (bold etc. from the "Muc n" style).
