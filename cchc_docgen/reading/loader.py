@@ -142,7 +142,6 @@ def _core_value(tag: str, text: str):
 _CORE_TAGS = frozenset({_NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG})
 
 
-
 class LoadedData(Record):
     """The data of one file and the position of every value in it."""
 
