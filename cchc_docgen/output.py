@@ -39,7 +39,16 @@ _WHY = {  # errno name → what a clerk can do about it (names: not every OS has
 }
 
 
+# Windows' own codes for a file another program holds open (Word and Excel hold the document they show):
+# ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION. Python gives both the errno EACCES, "no permission".
+_HELD_OPEN = frozenset({32, 33})
+HELD_OPEN = "tệp đang mở trong Word, Excel hoặc chương trình khác: hãy đóng tệp rồi chạy lại lệnh"
+_WINDOWS = os.name == "nt"
+
+
 def why(exc: OSError) -> str:
+    if getattr(exc, "winerror", None) in _HELD_OPEN:
+        return HELD_OPEN
     return _WHY.get(errno.errorcode.get(exc.errno, ""), exc.strerror or str(exc))
 
 
@@ -218,7 +227,14 @@ def write_atomically(path: Path, content: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            # On Windows a document open in Word cannot be replaced, and the error says only "access denied"
+            # (code 5) or, from some programs, a sharing violation (32): the clerk most likely has it open.
+            if _WINDOWS and existing is not None:
+                raise DocgenError(f"không ghi được tệp {path}: {HELD_OPEN}") from None
+            raise
     except BaseException as exc:  # also KeyboardInterrupt (and SIGTERM, made one by the CLI): never leave it
         if tmp is not None:
             try:

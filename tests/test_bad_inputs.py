@@ -473,6 +473,52 @@ def test_a_read_only_file_is_not_replaced(tmp_path):
     assert out.read_bytes() == OLD_OUTPUT and not leftovers(tmp_path)
 
 
+@pytest.mark.parametrize("winerror", [5, 32])
+def test_a_document_open_in_word_is_named_as_the_cause(tmp_path, monkeypatch, winerror):
+    """Windows: Word holds the .docx it shows, and replacing it fails with "access denied" (code 5) or a sharing
+    violation (32), both errno EACCES. The clerk is told to close the document, not that they lack permission;
+    the document and the folder are left as they were."""
+    out = tmp_path / "bao-cao.docx"
+    out.write_bytes(OLD_OUTPUT)
+
+    def held_open(source, target):
+        error = PermissionError(13, "Access is denied")
+        error.winerror = winerror
+        raise error
+
+    monkeypatch.setattr(output, "_WINDOWS", True)
+    monkeypatch.setattr(output.os, "replace", held_open)
+    result = invoke("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", out)
+    assert result.exit_code == 1, result.output
+    assert f"không ghi được tệp {out}: tệp đang mở trong Word, Excel hoặc chương trình khác: hãy đóng tệp rồi " \
+           "chạy lại lệnh" in result.output
+    assert "quyền" not in result.output
+    assert out.read_bytes() == OLD_OUTPUT and not leftovers(tmp_path)
+
+
+def test_a_sharing_violation_is_named_wherever_it_happens():
+    """Code 32 or 33 means another program holds the file, whichever step met it."""
+    for code in (32, 33):
+        error = PermissionError(13, "The process cannot access the file")
+        error.winerror = code
+        assert output.why(error) == output.HELD_OPEN
+    assert output.why(PermissionError(13, "Permission denied")) == "không có quyền ghi"
+
+
+def test_a_new_file_that_cannot_be_written_is_no_open_document(tmp_path, monkeypatch):
+    """Only replacing an existing document points at Word: a new file refused is a matter of permission."""
+    out = tmp_path / "moi.docx"
+
+    def refused(source, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output, "_WINDOWS", True)
+    monkeypatch.setattr(output.os, "replace", refused)
+    with pytest.raises(DocgenError, match="không có quyền ghi"):
+        output.write_atomically(out, b"new")
+    assert not out.exists() and not leftovers(tmp_path)
+
+
 def test_an_interrupted_batch_leaves_whole_files_only(tmp_path, monkeypatch):
     """Ctrl-C during the second of three writes: the first output is complete, the second keeps its old content,
     the third is not started, and no temporary file is left."""
