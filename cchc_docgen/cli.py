@@ -844,8 +844,10 @@ TEMPLATE_SUFFIXES = (".md.j2", ".docx")
 
 def _lintable(path: Path) -> bool:
     """A template file a folder or pattern stands for. A part "_x.md.j2" is left out: it reads variables its
-    including template sets, so it is linted through that template (named by its own path, it still is linted)."""
-    return path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES) and not path.name.startswith("_")
+    including template sets, so it is linted through that template (named by its own path, it still is linted).
+    So is "~$x.docx", the lock file Word keeps beside a document it has open (an author linting a form while
+    editing it in Word), as the forms list leaves it out."""
+    return path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES) and not path.name.startswith(("_", "~$"))
 
 
 def _lint_targets(targets) -> list[str]:

@@ -326,6 +326,23 @@ def test_lint_takes_a_folder_and_a_pattern():
     assert pattern.output.splitlines()[-1] == f"Đã kiểm tra {folder / 'quy.md.j2'}: không có lỗi"
 
 
+def test_lint_leaves_out_the_lock_file_word_keeps_beside_an_open_form(tmp_path):
+    """An author edits bo-cuc.docx in Word and lints the folder in another window: Word's "~$-cuc.docx" (its
+    owner's name, no zip) is no template. Named by its own path it is still read, and refused."""
+    import shutil
+
+    folder = tmp_path / "ha-tinh"
+    shutil.copytree(ROOT / "templates" / "ha-tinh", folder)
+    lock = folder / "~$-cuc.docx"
+    lock.write_bytes(b"\x0bNguyen Van A" + b"\x00" * 40)
+    whole = run_cli("lint", folder)
+    assert whole.exit_code == 0, whole.output
+    assert whole.output.splitlines()[-1] == f"Đã kiểm tra {folder / 'bo-cuc.docx'}: không có lỗi"
+    named = run_cli("lint", lock)
+    assert named.exit_code == 1
+    assert f"{lock}: lỗi: tệp bố cục hỏng hoặc không đọc được" in named.output
+
+
 # --- ready-made integration: pre-commit hooks and the pytest plugin ------------------------------------------
 
 
