@@ -886,7 +886,7 @@ def _lint_targets(targets) -> list[str]:
                    "những gì chuyển hướng bằng '>'.")
 @option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
 @_TEMPLATES_OPTION
-@option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay.")
+@option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay (báo cáo quý: quý hiện tại; năm khác: quý I).")
 def new_command(template_name, last_period, output, province, template_dirs, year):
     """In ra khung tệp dữ liệu YAML cho mẫu TÊN, mỗi trường có chú thích tiếng Việt.
 

@@ -106,6 +106,35 @@ def test_the_year_and_unknown_templates():
     assert result.exit_code == 1 and "không có mẫu 'khong-co'" in result.output
 
 
+@pytest.mark.parametrize("today, quarter, year, title", [
+    ("2026-11-28", 4, 2026, "quý IV năm 2026 và phương hướng, nhiệm vụ quý I năm 2027"),
+    ("2026-02-03", 1, 2026, "quý I năm 2026 và phương hướng, nhiệm vụ quý II năm 2026"),
+    ("2026-07-01", 3, 2026, "quý III năm 2026 và phương hướng, nhiệm vụ quý IV năm 2026"),
+])
+def test_a_quarterly_skeleton_is_for_the_quarter_a_clerk_writes_now(tmp_path, today, quarter, year, title):
+    """`docgen new -t quy` on 28 November is the fourth quarter's report: its number, its data window (Decree
+    09/2019: 15/9 to 14/12), and the default title the skeleton quotes all say so."""
+    import datetime as dt
+
+    from cchc_docgen.authoring import scaffold
+    from cchc_docgen.templating.library import library_for
+
+    text = scaffold.skeleton(library_for((), None), "quy", today=dt.date.fromisoformat(today))
+    data = yaml.safe_load(text)
+    assert (data["ky_bao_cao"]["so"], data["ky_bao_cao"]["nam"]) == (quarter, year)
+    start, end = scaffold.fmt.period_window("quy", quarter, year)
+    assert f'  # tu_ngay: "{start.isoformat()}"\n' in text and f'  # den_ngay: "{end.isoformat()}"\n' in text
+    assert title in " ".join(line.lstrip("# ") for line in text.splitlines() if line.lstrip().startswith("#"))
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("validate", path).exit_code == 0
+
+
+def test_another_year_starts_at_its_first_quarter():
+    period = yaml.safe_load(new("-t", "quy", "--nam", "2031"))["ky_bao_cao"]
+    assert (period["so"], period["nam"]) == (1, 2031)
+
+
 # --- docgen schema -------------------------------------------------------------------------------------------
 
 def test_schema_prints_the_json_schema():

@@ -83,20 +83,20 @@ def reads_variable(template, name: str) -> bool:
     return name in template.names_read
 
 
-def sample_data(name: str, period: str | None, year: int) -> dict:
+def sample_data(name: str, period: str | None, year: int, quarter: int = 1) -> dict:
     data = {
         "mau": name,
         "co_quan": {"ten": ["x"], "ten_goi": "x"},
         "van_ban": {"dia_danh": "x", "trich_yeu": "x"},
         "nguoi_ky": {"chuc_vu": "x", "ho_ten": "x"},
-        "ky_bao_cao": {"loai": period or "nam", "nam": year, **({"so": 1} if period == "quy" else {})},
+        "ky_bao_cao": {"loai": period or "nam", "nam": year, **({"so": quarter} if period == "quy" else {})},
         "so_lieu": copy.deepcopy(SAMPLE_FIGURES),
         "noi_dung": {},
     }
     return data
 
 
-def template_usage(template, year: int | None = None) -> Usage:
+def template_usage(template, year: int | None = None, quarter: int = 1) -> Usage:
     """Render `template` once with recording helpers; see the module docstring."""
     from cchc_docgen.composing import compose
     from cchc_docgen.domain import compute, rollup
@@ -111,7 +111,7 @@ def template_usage(template, year: int | None = None) -> Usage:
     candidates += [k for k in ("nam", "quy", "6thang", "9thang") if k not in candidates]
     last_error = None
     for period in candidates if uses_period else [None]:
-        context = compute.compute(sample_data(template.name, period, year), template.schema)
+        context = compute.compute(sample_data(template.name, period, year, quarter), template.schema)
         # What a command adds beside the data (pipeline.Pipeline.prepare's `extra`), empty: a compiling template
         # (docgen tong-hop) refuses to run without its roll-up.
         context["tong_hop"] = rollup.empty_roll_up()
@@ -251,15 +251,19 @@ def schema_properties(schema, *path):
     return node
 
 
-def skeleton(library, name: str, province: str | None = None, year: int | None = None) -> str:
-    """The YAML skeleton of a data file for template `name` (see the module docstring)."""
-    year = year or dt.date.today().year
+def skeleton(library, name: str, province: str | None = None, year: int | None = None,
+             today: dt.date | None = None) -> str:
+    """The YAML skeleton of a data file for template `name` (see the module docstring). A quarterly report is
+    this year's current quarter (the one a clerk writes now); in another year (`year`), its first."""
+    today = today or dt.date.today()
+    year = year or today.year
+    quarter = (today.month - 1) // 3 + 1 if year == today.year else 1
     template = library.get(name)
     if template.kind == "form":  # a Word form: the fields its tags read (authoring/form_scaffold.py)
         from cchc_docgen.authoring import form_scaffold
 
         return form_scaffold.skeleton(library, template, province, year)
-    usage = template_usage(template, year)
+    usage = template_usage(template, year, quarter)
     schema = template.schema  # the package's, with the sections and figure groups the folders declare
     w = SkeletonWriter(schema)
     P = lambda *path: schema_properties(schema, *path)  # noqa: E731
@@ -288,9 +292,9 @@ def skeleton(library, name: str, province: str | None = None, year: int | None =
     period = usage.period or "nam"
     w.field("loai", period, P("ky_bao_cao", "loai"), 2)
     if period == "quy":
-        w.field("so", 1, P("ky_bao_cao", "so"), 2)
+        w.field("so", quarter, P("ky_bao_cao", "so"), 2)
     w.field("nam", year, P("ky_bao_cao", "nam"), 2)
-    window = fmt.period_window(period, 1 if period == "quy" else None, year)
+    window = fmt.period_window(period, quarter if period == "quy" else None, year)
     for key, day in zip(("tu_ngay", "den_ngay"), window):
         w.field(key, day.isoformat(), P("ky_bao_cao", key), 2, off=True)
     w.lines.append("")
