@@ -328,6 +328,57 @@ def test_a_phu_luc_written_to_a_workbook_reads_back_to_the_same_figures(tmp_path
     assert read == {"phu_luc": [{"bieu": "cchc", "so_lieu": unit["so_lieu"], "ghi_chu": unit["ghi_chu"]}]}
 
 
+@pytest.mark.parametrize("province, name", [(None, "cchc"), ("Quảng Ninh", "1a")])
+def test_every_row_of_a_filled_sheet_reads_back_even_a_name_under_several_rows(tmp_path, province, name):
+    """Quảng Ninh's 1a has sub-rows without STT whose names repeat under each parent ("Nhiệm vụ Tỉnh giao" under
+    4.1 to 4.5): each is the one under the row above it. Every figure a commune types in the blank biểu docgen
+    handed out comes back under its own indicator."""
+    import openpyxl
+
+    from cchc_docgen.domain.appendix import numbered_rows
+    from cchc_docgen.templating.library import library_for
+
+    library = library_for((), province)
+    catalog = library.catalog(name, library.find_file(f"phu-luc/{name}.yaml"))
+    names = [indicator.name for indicator, _ in numbered_rows(catalog)]
+    if province:
+        assert len(names) > len(set(names))  # the case this test is for
+    blank = tmp_path / "trong.xlsx"
+    args = ["--tinh", province] if province else []
+    assert run_cli("nhap-bieu", blank, "--mau-trong", "-b", name, *args).exit_code == 0
+    book = openpyxl.load_workbook(blank)
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    figure_column = header.index("Số liệu") + 1
+    typed = {}
+    for (indicator, _), row in zip(numbered_rows(catalog), range(2, sheet.max_row + 1)):
+        assert sheet.cell(row=row, column=2).value == indicator.name
+        if not indicator.derived and not indicator.children:
+            sheet.cell(row=row, column=figure_column).value = row
+            typed[indicator.id] = row
+    book.save(blank)
+    result = run_cli("nhap-bieu", blank, "-b", name, *args)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.stdout)["phu_luc"][0]["so_lieu"] == typed
+
+
+def test_a_repeated_name_out_of_place_is_named_as_such(tmp_path):
+    import openpyxl
+
+    blank = tmp_path / "trong.xlsx"
+    assert run_cli("nhap-bieu", blank, "--mau-trong", "-b", "1a", "--tinh", "Quảng Ninh").exit_code == 0
+    book = openpyxl.load_workbook(blank)
+    sheet = book.active
+    extra = sheet.max_row + 1
+    sheet.cell(row=extra, column=2).value = "Nhiệm vụ Tỉnh giao"  # moved below the last section, no STT
+    sheet.cell(row=extra, column=4).value = 3
+    book.save(blank)
+    result = run_cli("nhap-bieu", blank, "-b", "1a", "--tinh", "Quảng Ninh")
+    assert result.exit_code == 1
+    assert (f"trong.xlsx: trang '1a', ô B{extra}: chỉ tiêu 'Nhiệm vụ Tỉnh giao' có ở 5 mục của biểu '1a' mà dòng "
+            "không có STT và không nằm dưới mục nào của nó; dòng này bị bỏ qua") in result.output
+
+
 def test_a_filled_sheet_is_read_by_indicator_name_not_by_cell_and_bad_cells_are_located(tmp_path):
     import openpyxl
 

@@ -131,6 +131,22 @@ def _read_rows(file: str, title: str, rows, header: int, columns: dict, catalog:
     section = ""
     taken: dict[str, str] = {}
     derived_cells = {}
+    # A sub-row has no STT, and its name may stand under several rows ("Nhiệm vụ Tỉnh giao" under each of 4.1–4.5
+    # of Quảng Ninh's 1a): such a name is the one under the row read last, or under the nearest row above that.
+    parent_of = {child.id: indicator for indicator in catalog.by_id.values() for child in indicator.children}
+    last = None
+
+    def under_last(candidates):
+        free = [c for c in candidates if c.id not in taken]
+        if len(free) <= 1:
+            return free[0] if free else None
+        node = last
+        while node is not None:
+            for candidate in free:
+                if parent_of.get(candidate.id) is node:
+                    return candidate
+            node = parent_of.get(node.id)
+        return None
 
     def at(row: int, column: int, indicator=None) -> str:
         named = f" (chỉ tiêu '{indicator.id}')" if indicator is not None else ""
@@ -149,12 +165,16 @@ def _read_rows(file: str, title: str, rows, header: int, columns: dict, catalog:
         stt_text = str(stt).strip().rstrip(".") if stt is not None else ""
         candidates = by_name.get(_key(name), [])
         indicator = (candidates[0] if len(candidates) == 1
-                     else by_stt.get(("", stt_text)) or by_stt.get((section, stt_text)))
+                     else stt_text and (by_stt.get(("", stt_text)) or by_stt.get((section, stt_text)))
+                     or (under_last(candidates) if candidates else None))
         if indicator is None:
-            out.messages.append(f"{at(index, columns['ten'])}: không tìm thấy chỉ tiêu '{name}'"
-                                + (f" (STT {stt_text})" if stt_text else "") + f" trong biểu '{catalog.name}'; dòng "
-                                "này bị bỏ qua")
+            where = (f"có ở {len(candidates)} mục của biểu '{catalog.name}' mà dòng không có STT và không nằm dưới "
+                     "mục nào của nó" if candidates else f"không tìm thấy chỉ tiêu '{name}'"
+                     + (f" (STT {stt_text})" if stt_text else "") + f" trong biểu '{catalog.name}'")
+            out.messages.append(f"{at(index, columns['ten'])}: " + (f"chỉ tiêu '{name}' " if candidates else "")
+                                + f"{where}; dòng này bị bỏ qua")
             continue
+        last = indicator
         if indicator.id in taken:
             out.messages.append(f"{at(index, columns['ten'], indicator)}: chỉ tiêu đã có ở ô {taken[indicator.id]}; "
                                 "dòng này bị bỏ qua")
