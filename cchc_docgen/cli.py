@@ -302,14 +302,42 @@ TONG_HOP_FORMATS = ["docx", "md", "pdf", "html", "xlsx"]
 SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 
+def _files_or_nothing(arguments) -> list[Path]:
+    """The data files `arguments` stand for; none when they stand for none (the command says so itself)."""
+    from cchc_docgen import batch
+    from cchc_docgen.errors import DocgenError
+
+    try:
+        return batch.expand_inputs(arguments)
+    except DocgenError:
+        return []
+
+
+def _is_a_source(output: str, sources) -> bool:
+    from cchc_docgen.output import same_file
+
+    return any(Path(source).is_file() and same_file(Path(output), Path(source)) for source in sources)
+
+
+# What to name the file instead, by the suffix of a format docgen does not write: (suffix, why it will do).
+_INSTEAD = {
+    ".doc": (".docx", "mọi bản Word từ 2007 đều mở được"),
+    ".odt": (".docx", "LibreOffice mở được"),
+    ".rtf": (".docx", "Word và LibreOffice đều mở được"),
+    ".txt": (".md", "văn bản thuần, mở được bằng Notepad"),
+    ".xls": (".xlsx", "Excel từ bản 2007 mở được"),
+}
+
+
 def glob_chars(text) -> bool:
     return any(char in str(text) for char in "*?[")
 
 
-def _output_format(output: str | None, fmt: str | None, formats: list[str], default: str) -> str:
+def _output_format(output: str | None, fmt: str | None, formats: list[str], default: str, sources=()) -> str:
     """The format to write: -f when given, else the one the output file's name says, else `default`. A name
     that says another format than -f, or one this command cannot write, is a usage error: a Word document saved
-    as "bao-cao.md" would open as garbage, and nothing would have said why."""
+    as "bao-cao.md" would open as garbage, and nothing would have said why. An output that is one of the data
+    files `sources` is left to the command, which says so in those words."""
     from cchc_docgen.output import is_stdout
 
     if not output or is_stdout(output) or output.endswith(("/", os.sep)) or Path(output).is_dir():
@@ -317,6 +345,14 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
     suffix = Path(output).suffix.lower()
     named = SUFFIX_FORMATS.get(suffix)
     if named is None:
+        if suffix and fmt is None and not _is_a_source(output, sources):  # "-o bao-cao.doc": a .docx under a name
+            # that promises another format
+            suffixes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in formats and s != ".htm")
+            instead, reason = _INSTEAD.get(suffix, (None, ""))
+            advice = (f"đặt tên {Path(output).with_suffix(instead)} ({reason})"
+                      if instead and SUFFIX_FORMATS[instead] in formats else "đổi đuôi tệp")
+            raise click.UsageError(f"tệp kết quả {output}: lệnh này không ghi tệp đuôi {suffix} (ghi được: {suffixes}); "
+                                   f"{advice}, hoặc ghi rõ --format")
         return fmt or default
     if named not in formats:
         raise click.UsageError(f"tệp kết quả {output}: lệnh này không ghi định dạng {named} (đuôi {suffix}); các "
@@ -355,7 +391,7 @@ def render_command(data, template_name, output: str | None, fmt: str | None, pdf
     if pdfa and fmt not in (None, "pdf"):
         raise click.UsageError(f"--pdfa chỉ dùng với định dạng pdf, không với --format {fmt}")
     one_file = len(data) == 1 and not glob_chars(data[0]) and not Path(data[0]).is_dir()
-    fmt = _output_format(output if one_file else None, fmt, RENDER_FORMATS, "pdf" if pdfa else "docx")
+    fmt = _output_format(output if one_file else None, fmt, RENDER_FORMATS, "pdf" if pdfa else "docx", data[:1])
     if pdfa and fmt != "pdf":
         raise click.UsageError(f"--pdfa ghi PDF, nhưng tệp kết quả {output} có đuôi của định dạng {fmt}: đổi đuôi "
                                "thành .pdf")
@@ -456,12 +492,15 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
     docgen tong-hop xa/*.yaml --du-lieu tinh.yaml -o bao-cao-tong-hop.docx
     """
     from cchc_docgen import tong_hop
-    from cchc_docgen.output import is_stdout, write_output
+    from cchc_docgen.output import is_stdout, refuse_replacing, write_output
 
-    fmt = _output_format(output, fmt, TONG_HOP_FORMATS, "docx")
+    fmt = _output_format(output, fmt, TONG_HOP_FORMATS, "docx", (province_file, *data))
     target = output or str(Path.cwd() / f"{province_file.stem}.{fmt}")
 
     def run():
+        # Before reading 3,000 communes: the result must not land on any file it is made from.
+        refuse_replacing(target, [province_file, province_file.parent / tong_hop.UNIT_LIST_FILE], "tệp dữ liệu")
+        refuse_replacing(target, _files_or_nothing(data), "báo cáo của đơn vị")
         compiled = tong_hop.compile_report(data, province_file, template_name, fmt, template_dirs, province, strict,
                                            jobs or os.cpu_count() or 1)
         for warning in compiled.warnings:
@@ -495,7 +534,7 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
     docgen nhap-bieu bieu-quy3.xlsx --tinh "Quảng Ninh" -b 1a > phu-luc.yaml
     """
     from cchc_docgen.errors import DocgenError
-    from cchc_docgen.output import write_output
+    from cchc_docgen.output import refuse_replacing, write_output
     from cchc_docgen.templating.library import library_for
 
     def catalog():
@@ -509,6 +548,9 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
         if blank:
             from cchc_docgen.writers import xlsx
 
+            # The name of a filled biểu, typed by mistake, must not come back blank.
+            if workbook.exists():
+                raise DocgenError(f"tệp {workbook} đã có; --mau-trong không ghi đè tệp: chọn tên khác")
             write_output(workbook, xlsx.catalog_workbook(catalog()))
             return f"Đã tạo biểu trống {workbook} (biểu {catalog_name})."
         import yaml
@@ -517,6 +559,7 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
 
         if not workbook.is_file():
             raise DocgenError(f"không có tệp {workbook}")
+        refuse_replacing(output, [workbook], "biểu đang đọc")
         read = xlsx.read_catalog_sheet(workbook, catalog())
         if read.messages:
             raise DocgenError(f"{len(read.messages)} ô không đọc được, chưa ghi kết quả:\n" + "\n".join(read.messages))
@@ -546,7 +589,7 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
     docgen nhap bao-cao-quy3.docx -o quy3.yaml --kiem-tra
     """
     from cchc_docgen.errors import DocgenError
-    from cchc_docgen.output import write_output
+    from cchc_docgen.output import refuse_replacing, write_output
     from cchc_docgen.templating.library import library_for
 
     def run():
@@ -554,6 +597,7 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
 
         if not report.is_file():
             raise DocgenError(f"không có tệp {report}")
+        refuse_replacing(output, [report], "báo cáo Word đang đọc")
         suffix = report.suffix.lower()
         if suffix not in (".docx", *OTHER_DOCUMENTS):
             raise DocgenError(f"{report}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); tệp "

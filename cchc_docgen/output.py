@@ -75,6 +75,16 @@ def same_file(a: Path, b: Path) -> bool:
         return real_target(a) == real_target(b)
 
 
+def refuse_replacing(target, sources, kind: str) -> None:
+    """A DocgenError when writing `target` would replace one of `sources`, the files a command reads (links
+    followed): "docgen nhap bao-cao.docx -o bao-cao.docx" would leave the clerk with neither."""
+    if target is None or is_stdout(target):
+        return
+    for source in sources:
+        if same_file(Path(target), Path(source)):
+            raise DocgenError(f"tệp kết quả {target} chính là {kind} {source}: ghi kết quả ra tệp khác (-o)")
+
+
 def write_output(target, content: bytes) -> None:
     """Write a rendered document to `target` (a path, or "-" for standard output); see the module's doc."""
     if is_stdout(target):

@@ -100,6 +100,66 @@ def test_output_equal_to_input_is_refused(tmp_path):
     assert data.read_text(encoding="utf-8") == MINIMAL
 
 
+def _copy_of(folder, *names):
+    import shutil
+
+    for name in names:
+        source = EXAMPLES / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+
+
+@pytest.mark.parametrize("case", ["nhap", "nhap via a link", "nhap-bieu", "tong-hop province", "tong-hop unit list",
+                                  "tong-hop unit"])
+def test_no_command_writes_its_result_over_a_file_it_reads(tmp_path, case):
+    """`docgen nhap bao-cao.docx -o bao-cao.docx` replaced the clerk's Word report with YAML, and `docgen tong-hop
+    --du-lieu tinh.yaml -o tinh.yaml` the province's data with the report: now each is refused before anything is
+    read, with the file it would have replaced named, and every file stays as it was."""
+    import os
+
+    if case.startswith("nhap"):
+        report = tmp_path / "bao-cao.docx"
+        assert run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-o", report).exit_code == 0
+        if case == "nhap-bieu":
+            report = tmp_path / "bieu.xlsx"
+            assert run_cli("nhap-bieu", report, "--mau-trong").exit_code == 0
+            args, target, kind = ["nhap-bieu", report], report, "biểu đang đọc"
+        else:
+            target = report
+            if case == "nhap via a link":
+                if not hasattr(os, "symlink"):
+                    pytest.skip("no symbolic links here")
+                target = tmp_path / "lien-ket.docx"
+                target.symlink_to(report)
+            args, kind = ["nhap", report], "báo cáo Word đang đọc"
+    else:
+        _copy_of(tmp_path, "tong-hop")
+        folder = tmp_path / "tong-hop"
+        report = {"tong-hop province": folder / "tinh.yaml", "tong-hop unit list": folder / "don-vi.yaml",
+                  "tong-hop unit": folder / "xa" / "son-ha.yaml"}[case]
+        args, target = ["tong-hop", folder / "xa", "--du-lieu", folder / "tinh.yaml", "-f", "docx"], report
+        kind = "báo cáo của đơn vị" if case == "tong-hop unit" else "tệp dữ liệu"
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    result = run_cli(*args, "-o", target)
+    assert result.exit_code == 1, result.output
+    assert f"Lỗi: tệp kết quả {target} chính là {kind} " in result.output
+    assert "ghi kết quả ra tệp khác (-o)" in result.output
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_blank_bieu_never_replaces_a_file(tmp_path):
+    """--mau-trong on the name of a filled biểu (typed by mistake) would hand back a blank one."""
+    filled = tmp_path / "bieu-quy3.xlsx"
+    assert run_cli("nhap-bieu", filled, "--mau-trong").exit_code == 0
+    before = filled.read_bytes()
+    result = run_cli("nhap-bieu", filled, "--mau-trong")
+    assert result.exit_code == 1
+    assert f"Lỗi: tệp {filled} đã có; --mau-trong không ghi đè tệp: chọn tên khác" in result.output
+    assert filled.read_bytes() == before
+
+
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
     assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2

@@ -36,6 +36,36 @@ def test_a_name_that_contradicts_the_format_is_refused_and_nothing_is_written(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.md"]
 
 
+@pytest.mark.parametrize("name, advice", [
+    ("bao-cao.doc", "đặt tên {tmp}/bao-cao.docx (mọi bản Word từ 2007 đều mở được)"),
+    ("bao-cao.txt", "đặt tên {tmp}/bao-cao.md (văn bản thuần, mở được bằng Notepad)"),
+    ("bao-cao.odt", "đặt tên {tmp}/bao-cao.docx (LibreOffice mở được)"),
+    ("bao-cao.xls", "đổi đuôi tệp"),  # render writes no workbook: no name to offer
+    ("bao-cao quy 3.2024", "đổi đuôi tệp"),
+])
+def test_a_name_of_a_format_docgen_does_not_write_is_refused(tmp_path, name, advice):
+    """"-o bao-cao.doc" used to get a .docx under a name that promises Word 97: Word may refuse it, a clerk
+    cannot tell why. Without -f, a suffix of no format docgen writes is a usage error that says what to name it;
+    a name without a suffix, or one given with -f, is written as asked."""
+    result = run_cli("render", DATA, "-o", tmp_path / name)
+    assert result.exit_code == 2
+    suffix = "." + name.rsplit(".", 1)[1]
+    assert (f"Lỗi: tệp kết quả {tmp_path / name}: lệnh này không ghi tệp đuôi {suffix} (ghi được: .docx, .md, .pdf, "
+            f".html); {advice.format(tmp=tmp_path)}, hoặc ghi rõ --format") in result.output
+    assert list(tmp_path.iterdir()) == []
+    asked = run_cli("render", DATA, "-o", tmp_path / name, "-f", "docx")
+    assert asked.exit_code == 0, asked.output
+    assert (tmp_path / name).read_bytes().startswith(b"PK\x03\x04")
+
+
+def test_tong_hop_offers_the_workbook_name_for_xls(tmp_path):
+    folder = EXAMPLES / "tong-hop"
+    result = run_cli("tong-hop", folder / "xa", "--du-lieu", folder / "tinh.yaml", "-o", tmp_path / "tinh.xls")
+    assert result.exit_code == 2
+    assert f"đặt tên {tmp_path / 'tinh.xlsx'} (Excel từ bản 2007 mở được), hoặc ghi rõ --format" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_tong_hop_writes_the_workbook_a_xlsx_name_asks_for(tmp_path):
     import openpyxl
 
