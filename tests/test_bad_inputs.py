@@ -207,6 +207,32 @@ def generate_symlink_loop(folder: Path, out: Path) -> Path:
     return path
 
 
+def generate_word_report_as_data(folder: Path, out: Path) -> Path:
+    """A clerk's Word report given where the data goes ("docgen render bao-cao.docx"): its default output would
+    be itself."""
+    path = folder / "bao-cao.docx"
+    shutil.copy(EXAMPLES.parent / "tests" / "golden" / "thach-quy-q3-2024.docx", path)
+    return path
+
+
+def generate_excel_bieu_as_data(folder: Path, out: Path) -> Path:
+    path = folder / "bieu.xlsx"
+    assert invoke("nhap-bieu", path, "--mau-trong").exit_code == 0
+    return path
+
+
+def generate_word_97_as_data(folder: Path, out: Path) -> Path:
+    path = folder / "bao-cao.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE2 header, as Word 97 writes
+    return path
+
+
+def generate_pdf_as_data(folder: Path, out: Path) -> Path:
+    path = folder / "bao-cao.pdf"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    return path
+
+
 def case_param(case):
     marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
     return pytest.param(case, id=case["name"], marks=marks)

@@ -149,6 +149,22 @@ def test_no_command_writes_its_result_over_a_file_it_reads(tmp_path, case):
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
+def test_render_of_a_word_report_says_to_import_it(tmp_path, monkeypatch):
+    """`docgen render bao-cao.docx` in the report's folder: its default output, bao-cao.docx, is the input. Said
+    as what it is (a Word report, read with docgen nhap), not as an output that is its input."""
+    import shutil
+
+    report = tmp_path / "bao-cao.docx"
+    shutil.copy(EXAMPLES.parent / "tests" / "golden" / "thach-quy-q3-2024.docx", report)
+    before = report.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("render", "bao-cao.docx")
+    assert result.exit_code == 1
+    assert result.output == ("Lỗi: bao-cao.docx: đây là văn bản Word, không phải tệp dữ liệu YAML; để đọc báo cáo Word "
+                             "thành tệp dữ liệu: docgen nhap bao-cao.docx -o bao-cao.yaml\n")
+    assert report.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.docx"]
+
+
 def test_a_blank_bieu_never_replaces_a_file(tmp_path):
     """--mau-trong on the name of a filled biểu (typed by mistake) would hand back a blank one."""
     filled = tmp_path / "bieu-quy3.xlsx"

@@ -663,6 +663,45 @@ def _wide_encoding(raw: bytes) -> str | None:
     return None
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, Excel .xls
+
+
+def what_document(head: bytes, name: str) -> str | None:
+    """What to do with a Word, Excel or PDF file given where YAML data is expected ("docgen render bao-cao.docx"),
+    told by its first bytes (`head`: the file, or its first 64 KiB); None for anything else. Said instead of
+    "not UTF-8, save it as UTF-8 in Notepad", which is what such a file would otherwise get."""
+    suffix = Path(name).suffix.lower()
+    stem = Path(name).stem
+    if head.startswith(b"PK\x03\x04"):  # a zip: .docx, .xlsx, .odt…; the parts' names stand in its local headers
+        kind = ("word" if b"word/" in head or suffix in (".docx", ".docm", ".odt") else
+                "excel" if b"xl/" in head or suffix in (".xlsx", ".xlsm", ".ods") else "zip")
+    elif head.startswith(_OLE2):
+        kind = "excel" if suffix in (".xls", ".xlt") else "word"
+    elif head.startswith(b"{\\rtf"):
+        kind = "word"
+    elif head.startswith(b"%PDF-"):
+        kind = "pdf"
+    else:
+        return None
+    if kind == "word":
+        return ("đây là văn bản Word, không phải tệp dữ liệu YAML; để đọc báo cáo Word thành tệp dữ liệu: "
+                f"docgen nhap {name} -o {stem}.yaml")
+    if kind == "excel":
+        return ("đây là bảng tính Excel, không phải tệp dữ liệu YAML; biểu số liệu đã điền thì đọc bằng: "
+                f"docgen nhap-bieu {name}")
+    what = "tệp PDF" if kind == "pdf" else "tệp nén (zip)"
+    return f"đây là {what}, không phải tệp dữ liệu YAML; lập tệp dữ liệu bằng: docgen new -t TÊN_MẪU -o TỆP.yaml"
+
+
+def what_document_file(path) -> str | None:
+    """what_document for a file on disk (its first 64 KiB); None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return what_document(handle.read(1 << 16), str(path))
+    except OSError:
+        return None
+
+
 def _special_file(path: Path, name: str) -> None:
     """Refuse what is not a regular file without opening it: opening a FIFO for reading waits for a writer.
     Devices are read (bounded): /dev/stdin is one."""
@@ -710,6 +749,9 @@ def load(path: str | Path) -> LoadedData:
         raise DataError("không có quyền đọc tệp", Location(name)) from None
     except OSError as exc:
         raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
+    document = what_document(raw, name)
+    if document is not None:
+        raise DataError(document, Location(name))
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes
         raw = raw[3:]
     wide = _wide_encoding(raw) if raw[:4].count(0) or raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
