@@ -302,6 +302,18 @@ TONG_HOP_FORMATS = ["docx", "md", "pdf", "html", "xlsx"]
 SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".pdf": "pdf", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 
+def _other_command(path: Path, command: str) -> str | None:
+    """What to run instead when `path` is a file another command reads (a data file given to nhap, a Word
+    report given to nhap-bieu…); None when it is none of those, or one `command` reads."""
+    from cchc_docgen.reading.loader import what_document_file
+
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return f"đây là tệp dữ liệu YAML; sinh văn bản từ tệp này bằng: docgen render {path}"
+    said = what_document_file(path, "biểu Excel (.xlsx)" if command == "nhap-bieu" else "văn bản Word") or ""
+    # a Word report or an Excel biểu: said with the command that reads it; a PDF or another file: `command`'s own
+    return said if ("docgen nhap" in said and f"docgen {command} " not in said) else None
+
+
 def _files_or_nothing(arguments) -> list[Path]:
     """The data files `arguments` stand for; none when they stand for none (the command says so itself)."""
     from cchc_docgen import batch
@@ -559,6 +571,9 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
 
         if not workbook.is_file():
             raise DocgenError(f"không có tệp {workbook}")
+        other = _other_command(workbook, "nhap-bieu")
+        if other:
+            raise DocgenError(f"{workbook}: {other}")
         refuse_replacing(output, [workbook], "biểu đang đọc")
         read = xlsx.read_catalog_sheet(workbook, catalog())
         if read.messages:
@@ -600,8 +615,8 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
         refuse_replacing(output, [report], "báo cáo Word đang đọc")
         suffix = report.suffix.lower()
         if suffix not in (".docx", *OTHER_DOCUMENTS):
-            raise DocgenError(f"{report}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); tệp "
-                              ".pdf quét không được hỗ trợ")
+            raise DocgenError(f"{report}: " + (_other_command(report, "nhap") or "docgen nhap đọc tệp Word .docx (và "
+                                                ".doc, .odt, .rtf khi có LibreOffice); tệp .pdf quét không được hỗ trợ"))
         library = library_for(template_dirs, province)
         if template_name and template_name not in library.names:
             raise DocgenError(f"không có mẫu '{template_name}'; các mẫu hiện có: {', '.join(library.names)}")

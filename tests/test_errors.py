@@ -165,6 +165,34 @@ def test_render_of_a_word_report_says_to_import_it(tmp_path, monkeypatch):
     assert report.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.docx"]
 
 
+def test_each_import_names_the_command_for_a_file_of_the_other_kind(tmp_path):
+    """A data file given to nhap, an Excel biểu to nhap (of Word reports), a Word report to nhap-bieu: each is
+    told what it is and which command reads it; a PDF keeps the command's own words."""
+    import shutil
+
+    report = tmp_path / "bao-cao.docx"
+    shutil.copy(EXAMPLES.parent / "tests" / "golden" / "thach-quy-q3-2024.docx", report)
+    bieu = tmp_path / "bieu.xlsx"
+    assert run_cli("nhap-bieu", bieu, "--mau-trong").exit_code == 0
+    data = EXAMPLES / "thach-quy-q3-2024.yaml"
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    expected = {
+        ("nhap", data): f"Lỗi: {data}: đây là tệp dữ liệu YAML; sinh văn bản từ tệp này bằng: docgen render {data}",
+        ("nhap-bieu", data): f"Lỗi: {data}: đây là tệp dữ liệu YAML; sinh văn bản từ tệp này bằng: docgen render {data}",
+        ("nhap", bieu): f"Lỗi: {bieu}: đây là bảng tính Excel, không phải văn bản Word; biểu số liệu đã điền thì đọc "
+                        f"bằng: docgen nhap-bieu {bieu}",
+        ("nhap-bieu", report): f"Lỗi: {report}: đây là văn bản Word, không phải biểu Excel (.xlsx); để đọc báo cáo "
+                               f"Word thành tệp dữ liệu: docgen nhap {report} -o bao-cao.yaml",
+        ("nhap", pdf): f"Lỗi: {pdf}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); tệp .pdf "
+                       "quét không được hỗ trợ",
+    }
+    for (command, path), message in expected.items():
+        result = run_cli(command, path)
+        assert result.exit_code == 1, (command, path, result.output)
+        assert result.output.strip() == message, (command, path)
+
+
 def test_a_blank_bieu_never_replaces_a_file(tmp_path):
     """--mau-trong on the name of a filled biểu (typed by mistake) would hand back a blank one."""
     filled = tmp_path / "bieu-quy3.xlsx"

@@ -666,7 +666,7 @@ def _wide_encoding(raw: bytes) -> str | None:
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, Excel .xls
 
 
-def what_document(head: bytes, name: str) -> str | None:
+def what_document(head: bytes, name: str, expected: str = "tệp dữ liệu YAML") -> str | None:
     """What to do with a Word, Excel or PDF file given where YAML data is expected ("docgen render bao-cao.docx"),
     told by its first bytes (`head`: the file, or its first 64 KiB); None for anything else. Said instead of
     "not UTF-8, save it as UTF-8 in Notepad", which is what such a file would otherwise get."""
@@ -684,20 +684,20 @@ def what_document(head: bytes, name: str) -> str | None:
     else:
         return None
     if kind == "word":
-        return ("đây là văn bản Word, không phải tệp dữ liệu YAML; để đọc báo cáo Word thành tệp dữ liệu: "
+        return (f"đây là văn bản Word, không phải {expected}; để đọc báo cáo Word thành tệp dữ liệu: "
                 f"docgen nhap {name} -o {stem}.yaml")
     if kind == "excel":
-        return ("đây là bảng tính Excel, không phải tệp dữ liệu YAML; biểu số liệu đã điền thì đọc bằng: "
+        return (f"đây là bảng tính Excel, không phải {expected}; biểu số liệu đã điền thì đọc bằng: "
                 f"docgen nhap-bieu {name}")
     what = "tệp PDF" if kind == "pdf" else "tệp nén (zip)"
-    return f"đây là {what}, không phải tệp dữ liệu YAML; lập tệp dữ liệu bằng: docgen new -t TÊN_MẪU -o TỆP.yaml"
+    return f"đây là {what}, không phải {expected}; lập tệp dữ liệu bằng: docgen new -t TÊN_MẪU -o TỆP.yaml"
 
 
-def what_document_file(path) -> str | None:
+def what_document_file(path, expected: str = "tệp dữ liệu YAML") -> str | None:
     """what_document for a file on disk (its first 64 KiB); None when it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return what_document(handle.read(1 << 16), str(path))
+            return what_document(handle.read(1 << 16), str(path), expected)
     except OSError:
         return None
 
