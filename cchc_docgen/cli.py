@@ -864,7 +864,8 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
 @option("--tinh", "province", metavar="TỈNH", help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 def lint_command(targets, template_dirs, province):
     """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…), đường dẫn tệp .md.j2 / .docx, thư mục (mọi tệp .md.j2 và .docx
-    trong đó) hoặc mẫu tên như 'mau/*.md.j2'; không ghi gì: mọi mẫu.
+    trong đó; thư mục mẫu có cau-hinh.yaml hoặc phu-luc/ thì như --templates THƯ_MỤC, kể cả cấu hình và biểu) hoặc
+    mẫu tên như 'mau/*.md.j2'; không ghi gì: mọi mẫu.
 
     Báo lỗi cú pháp Jinja tại dòng của thẻ, khối chưa đóng, bộ lọc không có, biến không có trong dữ liệu; trong
     tệp bố cục .docx: đoạn văn hoặc ô bảng có thẻ hỏng (kèm chữ quanh thẻ), thẻ bị tách giữa các đoạn định dạng
@@ -876,8 +877,12 @@ def lint_command(targets, template_dirs, province):
     from cchc_docgen.errors import DocgenError
     from cchc_docgen.templating.library import builtin_templates_dir, library_for
 
+    # A template folder named as a target (its cau-hinh.yaml, its phu-luc/) is also where its templates look for
+    # their settings, as with --templates: a province's folder of settings and catalogs alone is linted whole.
+    folders = [str(t) for t in targets if _template_folder(Path(t)) and str(t) not in template_dirs]
+    template_dirs = (*template_dirs, *folders)
     try:
-        targets = _lint_targets(targets)
+        targets = _lint_targets([t for t in targets if str(t) not in folders or _has_lintable(Path(t))])
     except DocgenError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)
@@ -899,6 +904,16 @@ def lint_command(targets, template_dirs, province):
 
 
 TEMPLATE_SUFFIXES = (".md.j2", ".docx")
+
+
+def _template_folder(path: Path) -> bool:
+    from cchc_docgen.templating.library import SETTINGS_FILE
+
+    return path.is_dir() and ((path / SETTINGS_FILE).is_file() or (path / "phu-luc").is_dir())
+
+
+def _has_lintable(folder: Path) -> bool:
+    return any(_lintable(p) for p in folder.iterdir())
 
 
 def _lintable(path: Path) -> bool:

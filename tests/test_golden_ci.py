@@ -343,6 +343,39 @@ def test_lint_leaves_out_the_lock_file_word_keeps_beside_an_open_form(tmp_path):
     assert f"{lock}: lỗi: tệp bố cục hỏng hoặc không đọc được" in named.output
 
 
+def test_lint_of_a_province_folder_of_settings_and_catalogs_checks_them(tmp_path):
+    """A province folder may hold only cau-hinh.yaml and phu-luc/ (Quảng Ninh's): `docgen lint FOLDER` lints every
+    template as that province's units get them, with its catalogs, instead of "no template file in the folder";
+    a mistake in its catalog is found at its line."""
+    import shutil
+
+    folder = tmp_path / "quang-ninh"
+    shutil.copytree(ROOT / "templates" / "quang-ninh", folder)
+    clean = run_cli("lint", folder)
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.splitlines()[-1] == ("Đã kiểm tra 6thang, 9thang, ke-hoach, kiem-tra, nam, quy, tong-hop: "
+                                             "không có lỗi")
+    folder = tmp_path / "quang-ninh-sua"  # another folder: a process reads a catalog once
+    shutil.copytree(ROOT / "templates" / "quang-ninh", folder)
+    catalog = folder / "phu-luc" / "1a.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    broken = text.replace("ty_le: [nhiem_vu_hoan_thanh, nhiem_vu_de_ra]", "ty_le: [nhiem_vu_hoan_thanh, khong_co]", 1)
+    assert broken != text
+    catalog.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("        ty_le: [nhiem_vu_hoan_thanh, khong_co]") + 1
+    found = run_cli("lint", folder)
+    assert found.exit_code == 1
+    assert f"{catalog}:{line}:" in found.output and "khong_co" in found.output
+
+
+def test_lint_of_a_data_file_says_to_validate_it():
+    result = run_cli("lint", EXAMPLES / "thach-quy-q3-2024.yaml")
+    assert result.exit_code == 1
+    data = EXAMPLES / "thach-quy-q3-2024.yaml"
+    assert f"lỗi: {data} là tệp dữ liệu, không phải mẫu; kiểm tra tệp dữ liệu bằng: docgen validate {data}" \
+        in result.output
+
+
 # --- ready-made integration: pre-commit hooks and the pytest plugin ------------------------------------------
 
 

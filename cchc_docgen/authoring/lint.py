@@ -1015,6 +1015,10 @@ def lint(library, targets=()) -> list[Finding]:
                 findings.append(Finding(ERROR, exc.message, exc.location, exc.path))
             continue
         if library.find_file(name + ".md.j2") is None:
+            if name.lower().endswith((".yaml", ".yml")) and Path(name).is_file():  # a data file, not a template
+                findings.append(Finding(ERROR, f"{name} là tệp dữ liệu, không phải mẫu; kiểm tra tệp dữ liệu bằng: "
+                                               f"docgen validate {name}"))
+                continue
             known = ", ".join(library.names)
             findings.append(Finding(ERROR, f"không có mẫu '{name}'; các mẫu hiện có: {known}"))
             continue
