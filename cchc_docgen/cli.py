@@ -273,7 +273,24 @@ _TEMPLATES_OPTION = option(
     "--templates", "template_dirs", multiple=True, type=_EnglishPath(file_okay=False, exists=True, path_type=Path),
     metavar="THƯ_MỤC", help="Thư mục mẫu riêng, được ưu tiên trước mẫu có sẵn (có thể lặp lại).")
 
-_PROVINCE_OPTION = option("--tinh", "province", metavar="TỈNH",
+def _known_province(ctx, param, value):
+    """--tinh: a name that misspells a province and names no folder of built-in templates is said, not silently
+    replaced by the national base (checks.unknown_province; the data's own `tinh` gets the same words as a
+    finding)."""
+    if value:
+        from cchc_docgen.domain import provinces
+
+        if not provinces.is_province(value) and provinces.closest(value):
+            from cchc_docgen.templating.library import builtin_templates_dir
+
+            if not (builtin_templates_dir() / provinces.folder_name(value)).is_dir():
+                from cchc_docgen.domain.checks import unknown_province
+
+                click.echo(f"Cảnh báo: --tinh: {unknown_province(value)}", err=True)
+    return value
+
+
+_PROVINCE_OPTION = option("--tinh", "province", metavar="TỈNH", callback=_known_province,
                           help="Dùng mẫu của tỉnh này (mặc định: trường 'tinh' trong dữ liệu).")
 
 
@@ -535,7 +552,8 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
 @argument("workbook", metavar="BIỂU", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-b", "--bieu", "catalog_name", default="cchc", show_default=True, metavar="TÊN",
               help="Tên biểu (danh mục chỉ tiêu trong thư mục phu-luc/ của mẫu), ví dụ: cchc, 1a.")
-@option("--tinh", "province", metavar="TỈNH", help="Dùng biểu của tỉnh này.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Dùng biểu của tỉnh này.")
 @_TEMPLATES_OPTION
 @option("-o", "--output", metavar="TỆP", help="Ghi kết quả vào tệp này (mặc định: in ra đầu ra chuẩn).")
 @option("--mau-trong", "blank", is_flag=True,
@@ -593,7 +611,8 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
 @argument("report", metavar="BÁO_CÁO", type=_EnglishPath(dir_okay=False, path_type=Path))
 @option("-t", "--template", "template_name", metavar="TÊN",
               help="Đối chiếu đề mục với mẫu này (mặc định: mẫu có nhiều đề mục khớp nhất).")
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Dùng mẫu của tỉnh này.")
 @_TEMPLATES_OPTION
 @option("-o", "--output", metavar="TỆP", help="Ghi tệp dữ liệu vào đây (mặc định: in ra đầu ra chuẩn).")
 @option("--kiem-tra", "check_round_trip", is_flag=True,
@@ -693,7 +712,8 @@ def xem_command(data, template_name, template_dirs, province, port, no_browser):
 
 
 @main.command("templates")
-@option("--tinh", "province", metavar="TỈNH", help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Xem các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 @_TEMPLATES_OPTION
 def templates_command(province, template_dirs):
     """Liệt kê các mẫu và nơi lấy từng phần của mỗi mẫu (nội dung, bố cục, biểu phụ lục, thiết lập)."""
@@ -861,7 +881,8 @@ def validate_command(files, strict: bool, template_name, template_dirs, province
 @main.command("lint")
 @argument("targets", nargs=-1, metavar="[MẪU]...")
 @_TEMPLATES_OPTION
-@option("--tinh", "province", metavar="TỈNH", help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Kiểm tra các mẫu như một đơn vị của tỉnh này sẽ dùng.")
 def lint_command(targets, template_dirs, province):
     """Kiểm tra mẫu: tên mẫu (quy, ke-hoach…), đường dẫn tệp .md.j2 / .docx, thư mục (mọi tệp .md.j2 và .docx
     trong đó; thư mục mẫu có cau-hinh.yaml hoặc phu-luc/ thì như --templates THƯ_MỤC, kể cả cấu hình và biểu) hoặc
@@ -958,7 +979,8 @@ def _lint_targets(targets) -> list[str]:
 @option("-o", "--output", type=_EnglishPath(dir_okay=False, path_type=Path), metavar="TỆP",
               help="Ghi khung vào TỆP (tệp mới) thay vì in ra. Nên dùng trên Windows: PowerShell đổi mã chữ của "
                    "những gì chuyển hướng bằng '>'.")
-@option("--tinh", "province", metavar="TỈNH", help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Tỉnh của đơn vị: dùng mẫu và biểu phụ lục của tỉnh.")
 @_TEMPLATES_OPTION
 @option("--nam", "year", type=click.IntRange(2000, 2100), metavar="NĂM", help="Năm của kỳ báo cáo. Mặc định: năm nay (báo cáo quý: quý hiện tại; năm khác: quý I).")
 def new_command(template_name, last_period, output, province, template_dirs, year):
@@ -998,7 +1020,8 @@ def new_command(template_name, last_period, output, province, template_dirs, yea
 
 @main.command("schema")
 @option("-t", "--template", "template_name", metavar="TÊN", help="Chỉ giữ các mục nội dung (noi_dung) mẫu này dùng.")
-@option("--tinh", "province", metavar="TỈNH", help="Dùng mẫu của tỉnh này.")
+@option("--tinh", "province", metavar="TỈNH", callback=_known_province,
+              help="Dùng mẫu của tỉnh này.")
 @_TEMPLATES_OPTION
 def schema_command(template_name, province, template_dirs):
     """In ra JSON Schema của tệp dữ liệu (để trình soạn thảo gợi ý và kiểm tra khi gõ; xem README)."""

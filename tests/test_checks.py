@@ -327,3 +327,42 @@ def test_the_organ_above_may_be_abbreviated(tmp_path):
     """Decree 30 allows 'UBND' in the name of the organ above (chu_quan), not in the issuing organ's own."""
     result = validate(tmp_path, MINIMAL.replace("co_quan:\n", "co_quan:\n  chu_quan: UBND quận B\n"))
     assert result.output.strip().endswith("w.yaml: không có lỗi"), result.output
+
+
+# --- the province (tinh): a misspelt name silently meant the national base ------------------------------------
+
+@pytest.mark.parametrize("tinh, expected", [
+    ("Ha Tinhh", "w.yaml:1:7: cảnh báo: trường 'tinh': không có tỉnh, thành phố nào tên 'Ha Tinhh' (có phải ý bạn là "
+                 "'Hà Tĩnh'?): dùng mẫu chung, không có mẫu và biểu riêng của tỉnh"),
+    ("Quảng Nin", "(có phải ý bạn là 'Quảng Ninh'?)"),
+    ("Thua Thein Hue", "(có phải ý bạn là 'Thừa Thiên Huế'?)"),
+])
+def test_a_province_that_is_none_is_said(tmp_path, tinh, expected):
+    result = validate(tmp_path, f"tinh: {tinh}\n" + MINIMAL)
+    assert result.exit_code == 0 and expected in result.output, result.output
+
+
+@pytest.mark.parametrize("tinh", ["Hà Tĩnh", "Ha Tinh", "Tỉnh Quảng Ninh", "thành phố Hà Nội", "TP. Hồ Chí Minh",
+                                  "Thanh Hoá", "Bà Rịa - Vũng Tàu", "Huế", "Bình Lâm", "Xyz"])
+def test_a_province_as_a_clerk_writes_it_passes(tmp_path, tinh):
+    """Real provinces however written; and names like none (the tổng hợp example's made-up Bình Lâm) as meant."""
+    result = validate(tmp_path, f"tinh: {tinh}\n" + MINIMAL)
+    assert result.output.strip().endswith("w.yaml: không có lỗi"), result.output
+
+
+def test_a_province_prefixed_with_tinh_gets_its_templates(tmp_path):
+    """'Tỉnh Quảng Ninh' is Quảng Ninh: its folder (and its Phụ lục 1a) is used, as for 'Quảng Ninh'."""
+    from cchc_docgen.templating.library import TemplateLibrary
+
+    assert TemplateLibrary((), "Tỉnh Quảng Ninh").search_path == TemplateLibrary((), "Quảng Ninh").search_path
+    assert any(root.name == "quang-ninh" for root in TemplateLibrary((), "Tỉnh Quảng Ninh").search_path)
+
+
+def test_an_unknown_province_option_is_said(tmp_path):
+    (tmp_path / "w.yaml").write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("render", tmp_path / "w.yaml", "--tinh", "Ha Tinhh", "-o", tmp_path / "w.md")
+    assert result.exit_code == 0, result.output
+    assert ("Cảnh báo: --tinh: không có tỉnh, thành phố nào tên 'Ha Tinhh' (có phải ý bạn là 'Hà Tĩnh'?): dùng "
+            "mẫu chung") in result.output
+    quiet = run_cli("render", tmp_path / "w.yaml", "--tinh", "Hà Tĩnh", "-o", tmp_path / "w2.md")
+    assert "Cảnh báo" not in quiet.output

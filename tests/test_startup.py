@@ -60,7 +60,7 @@ def test_the_other_records_a_render_makes_behave_as_their_dataclasses_did():
     assert repr(location) == "Location(file='a.yaml', line=3, column=None)" and str(location) == "a.yaml:3"
     finding = Finding("loi", "sai", location, ("x", 1), needle="y")
     assert repr(finding) == ("Finding(level='loi', message='sai', location=Location(file='a.yaml', line=3, "
-                             "column=None), path=('x', 1), context='', at_key=False, needle='y')")
+                             "column=None), path=('x', 1), context='', at_key=False, needle='y', figures=False)")
     loaded = LoadedData({"a": 1}, "a.yaml")
     assert repr(loaded) == "LoadedData(data={'a': 1}, file='a.yaml', positions={}, key_positions={}, warnings=[])"
     assert loaded.positions is not LoadedData({}, "b").positions

@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain import provinces
 from cchc_docgen.errors import DocgenError, ErrorList, Location, format_path
 from cchc_docgen.record import Record
 
@@ -39,10 +40,10 @@ class Finding(Record):
     The checks name the field (`path`; `at_key`: its name rather than its value; `needle`: the words within a
     text value); the pipeline fills in `location` from the data's file at the edge (`locate_findings`)."""
 
-    __slots__ = ("level", "message", "location", "path", "context", "at_key", "needle")
+    __slots__ = ("level", "message", "location", "path", "context", "at_key", "needle", "figures")
 
     def __init__(self, level: str, message: str, location: Location | None = None, path: tuple = (),
-                 context: str = "", at_key: bool = False, needle: str = ""):
+                 context: str = "", at_key: bool = False, needle: str = "", figures: bool = False):
         self.level = level
         self.message = message
         self.location = location
@@ -50,6 +51,9 @@ class Finding(Record):
         self.context = context
         self.at_key = at_key
         self.needle = needle
+        # About the figures (a part over its whole, a ratio that is not what its figures give…): what a tổng hợp
+        # counts as "số liệu chưa thống nhất"; the rest (dates, signer, header, province) is about the document.
+        self.figures = figures
 
     @property
     def is_error(self) -> bool:
@@ -97,9 +101,10 @@ class _Collector:
     def __init__(self):
         self.findings: list[Finding] = []
         self._slashed: dict = {}
+        self.figures = False  # whether the check running is one of the figures (Finding.figures)
 
     def add(self, level: str, message: str, path, *, key: bool = False, context: str = "", needle: str = ""):
-        self.findings.append(Finding(level, message, None, tuple(path), context, key, needle))
+        self.findings.append(Finding(level, message, None, tuple(path), context, key, needle, self.figures))
 
     def texts_with_slash(self, value, root: tuple) -> list:
         """(path, text) of the strings under `root` that hold a '/': what the date and "x/y … z%" checks read
@@ -472,6 +477,28 @@ def _check_header(c: _Collector, raw: dict) -> None:
               where + (as_above[0],))
 
 
+def _check_province(c: _Collector, raw: dict, library) -> None:
+    """A `tinh` that misspells a province ("Ha Tinhh") and names no folder of templates: the report would
+    silently take the national base, the province's layout and Phụ lục left out. A name like no province at all
+    is taken as meant (an example's made-up province, a test)."""
+    tinh = raw.get("tinh")
+    if not isinstance(tinh, str) or not tinh.strip() or provinces.is_province(tinh) or not provinces.closest(tinh):
+        return
+    own = library.settings.get("ten") if library is not None else None  # an author's folder may name its own
+    if isinstance(own, str) and provinces.folder_name(own) == provinces.folder_name(tinh):
+        return
+    if library is not None and library.province and library.search_path and \
+            any(root.name == library.province for root in library.search_path):
+        return  # a built-in folder of that name
+    c.add(WARNING, unknown_province(tinh), ("tinh",))
+
+
+def unknown_province(name: str) -> str:
+    guess = provinces.closest(name)
+    return (f"không có tỉnh, thành phố nào tên '{name}'" + (f" (có phải ý bạn là '{guess}'?)" if guess else "")
+            + ": dùng mẫu chung, không có mẫu và biểu riêng của tỉnh")
+
+
 # --- appendices --------------------------------------------------------------------------------------------
 
 # Rows a reader knows to be a part of another, recognised by their names when a catalog has no ratio for them.
@@ -542,12 +569,16 @@ def run_checks(raw: dict, context: dict, library=None, template=None) -> list[Fi
     the `template` (templating.library.ReportTemplate), a document that reports on no period (a plan) is not
     held to its ky_bao_cao's dates."""
     c = _Collector()
+    c.figures = True
     _check_figures(c, raw.get("so_lieu") or {}, context.get("so_lieu") or {})
     _check_zero_wholes(c, raw.get("so_lieu") or {})
     _check_text_percentages(c, raw)
+    c.figures = False
     _check_dates(c, raw, context, template is None or template.reads_period)
     _check_signer(c, context)
     _check_header(c, raw)
+    _check_province(c, raw, library)
     if library is not None:
+        c.figures = True
         _check_appendices(c, raw, context, library)
     return c.findings

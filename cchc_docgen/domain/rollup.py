@@ -229,7 +229,8 @@ def unit_record(file: str, context: dict, findings: list) -> dict:
         "ten_ky": ky.get("ten", ""),
         "mau": context.get("mau"),
         "so_lieu": plain({k: v for k, v in context["so_lieu"].items() if v is not None}),
-        "phat_hien": [str(f) for f in findings],
+        "phat_hien": [str(f) for f in findings],  # printed, every one
+        "so_lieu_chua_khop": sum(1 for f in findings if getattr(f, "figures", False)),  # what the report counts
     }
 
 
@@ -403,10 +404,10 @@ def roll_up(records: list[dict], declaration: Declaration, unit_list: list[dict]
             "so_don_vi_danh_sach": len(unit_list) if unit_list is not None else None,
             "don_vi": [{"ten": u["ten"], "ma": u.get("ma", ""), "tep": u["tep"],
                         "gia_tri": {i.id: unit_value(i, u["so_lieu"]) for i in declaration.indicators},
-                        "phat_hien": len(u["phat_hien"])} for u in units],
+                        "phat_hien": u["so_lieu_chua_khop"]} for u in units],
             "chi_tieu": indicators,
             "nhom": declaration.groups,
-            "co_phat_hien": [{"ten": u["ten"], "so": len(u["phat_hien"])} for u in units if u["phat_hien"]],
+            "co_phat_hien": [{"ten": u["ten"], "so": u["so_lieu_chua_khop"]} for u in units if u["so_lieu_chua_khop"]],
             "chua_nop": [u["ten"] for u in missing],
             "co_loi": [r["ten"] or r["tep"] for r in refused],
             "ngoai_danh_sach": [u["ten"] for u in outside],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import unicodedata
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
@@ -23,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from cchc_docgen.composing.inline import escape
 from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
+from cchc_docgen.domain.provinces import folder_name as province_folder
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating import forms
 from cchc_docgen.templating.cache import bytecode_cache, prebuilt_settings
@@ -83,13 +83,6 @@ def finalize_text(value):
     if hasattr(value, "isoformat"):
         return fmt.format_date_short(value)
     return escape(str(value))
-
-
-def province_slug(name: str) -> str:
-    """'Quảng Ninh' → 'quang-ninh', the folder name of a province's templates."""
-    text = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _number_word_filters(options: dict) -> dict:
@@ -305,7 +298,7 @@ class TemplateLibrary:
 
     def __init__(self, extra_dirs=(), province: str | None = None):
         builtin = builtin_templates_dir()
-        self.province = province_slug(province) if province else None
+        self.province = province_folder(province) if province else None
         province_dir = builtin / self.province if self.province else None
         self.extra_dirs = tuple(Path(d) for d in extra_dirs)
         self.search_path = list(self.extra_dirs)
@@ -488,7 +481,7 @@ _LIBRARIES: dict[tuple, TemplateLibrary] = {}
 
 def library_for(extra_dirs=(), province: str | None = None) -> TemplateLibrary:
     """One library per search path and province, kept for the life of the process (templates compile once)."""
-    key = (tuple(str(Path(d).resolve()) for d in extra_dirs), province_slug(province) if province else None)
+    key = (tuple(str(Path(d).resolve()) for d in extra_dirs), province_folder(province) if province else None)
     if key not in _LIBRARIES:
         _LIBRARIES[key] = TemplateLibrary(extra_dirs, province)
     return _LIBRARIES[key]
