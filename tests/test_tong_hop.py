@@ -441,3 +441,24 @@ def test_a_workbook_that_is_a_zip_bomb_is_refused_before_it_is_read(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Lỗi: {bomb}: tệp Excel không an toàn để đọc: phần xl/worksheets/sheet99.xml giải nén "
                              "ra 40 MB, quá giới hạn 32 MB cho một phần\n")
+
+
+def test_only_findings_about_the_figures_count_as_figures_not_agreeing(tmp_path):
+    """The report says "số liệu trong báo cáo của N đơn vị còn có nội dung chưa thống nhất": a unit whose only
+    finding is about the document (an abbreviated organ name, a misspelt province) is warned of, not counted."""
+    import shutil
+
+    folder = tmp_path / "tong-hop"
+    shutil.copytree(FOLDER, folder)
+    unit = folder / "xa" / "hoa-an.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(text.replace("ten: [Ủy ban nhân dân, xã Hòa An]", "ten: [UBND, xã Hòa An]")
+                    .replace("tinh: Bình Lâm", "tinh: Quang Nin"), encoding="utf-8")
+    out = tmp_path / "tinh.md"
+    result = run_cli("tong-hop", folder / "xa", "--du-lieu", folder / "tinh.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "hoa-an.yaml:" in result.output and "không viết tắt 'UBND'" in result.output
+    assert "(có phải ý bạn là 'Quảng Ninh'?)" in result.output
+    golden = (GOLDEN / "tinh.md").read_text(encoding="utf-8")
+    sentence = next(line for line in golden.splitlines() if "chưa thống nhất" in line)
+    assert sentence in out.read_text(encoding="utf-8")  # the same units counted as without the two findings
