@@ -204,6 +204,30 @@ def test_a_blank_bieu_never_replaces_a_file(tmp_path):
     assert filled.read_bytes() == before
 
 
+@pytest.mark.parametrize("written, advice", [
+    ("537 hồ sơ", ": chỉ ghi số, 537, không kèm chữ 'hồ sơ'"),
+    ("95%", ": chỉ ghi số, 95, không kèm dấu '%'"),
+    ("1 230", ": viết liền các chữ số, 1230"),
+    ("'537'", ": viết 537, không đặt trong dấu nháy"),
+    ("1,5", ": số đếm không có phần thập phân"),
+    ("hai trăm", ""),
+])
+def test_a_count_typed_as_text_says_what_to_write(tmp_path, written, advice):
+    data = tmp_path / "bad.yaml"
+    data.write_text(GOOD.replace("    tiep_nhan: 537\n", f"    tiep_nhan: {written}\n"), encoding="utf-8")
+    result = run_cli("validate", data)
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate(data.read_text(encoding="utf-8").splitlines(), 1) if "tiep_nhan:" in text)
+    assert f"bad.yaml:{line}:16: lỗi: trường 'so_lieu.ho_so.tiep_nhan': phải là số nguyên (đang là chuỗi chữ){advice}\n" \
+        in result.output
+
+
+def test_a_decimal_with_a_comma_is_told_to_use_a_dot():
+    from cchc_docgen.reading.validate import _number_advice
+
+    assert _number_advice("1,5", decimals=True) == ": số thập phân viết bằng dấu chấm, 1.5 (văn bản in ra 1,5)"
+
+
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
     assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2

@@ -165,7 +165,9 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         wanted = error.validator_value
         wanted = [wanted] if isinstance(wanted, str) else wanted
         names = " hoặc ".join(_TYPE_NAMES[w] for w in wanted)
-        return f"phải là {names} (đang là {_TYPE_NAMES[_type_of(value)]})", path, False
+        advice = _number_advice(value, "number" in wanted) if isinstance(value, str) and (
+            "integer" in wanted or "number" in wanted) else ""
+        return f"phải là {names} (đang là {_TYPE_NAMES[_type_of(value)]}){advice}", path, False
     if kind == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         return f"giá trị '{value}' không hợp lệ; chọn một trong: {choices}", path, False
@@ -191,6 +193,32 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         described = error.schema.get("description", "")
         return f"giá trị không đúng dạng. {described}".strip(), path, False
     return f"giá trị không hợp lệ ({error.message})", path, False
+
+
+_QUOTED_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?\Z")
+_NUMBER_WITH_WORDS = re.compile(r"([-+]?[0-9][0-9.,]*)\s*(%|[^\W\d_].*)\Z")
+_SPACED_DIGITS = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+\Z")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+\Z")
+
+
+def _number_advice(text: str, decimals: bool) -> str:
+    """What to write instead of the text a number was given as, in the ways a clerk types one: "537" in quotes,
+    "537 hồ sơ", "95%", "1 230", "1,5"; "" when it is none of them."""
+    text = text.strip()
+    if _QUOTED_NUMBER.match(text):
+        return f": viết {text}, không đặt trong dấu nháy"
+    if _SPACED_DIGITS.match(text):
+        return f": viết liền các chữ số, {text.replace(' ', '')}"
+    if _DECIMAL_COMMA.match(text):
+        if decimals:
+            return f": số thập phân viết bằng dấu chấm, {text.replace(',', '.')} (văn bản in ra {text})"
+        return ": số đếm không có phần thập phân"
+    words = _NUMBER_WITH_WORDS.match(text)
+    if words:
+        if words.group(2) == "%":
+            return f": chỉ ghi số, {words.group(1)}, không kèm dấu '%'"
+        return f": chỉ ghi số, {words.group(1)}, không kèm chữ '{words.group(2)}'"
+    return ""
 
 
 # The JSON Schema keywords the quick check below understands; the schema must use no others.
