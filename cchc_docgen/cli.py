@@ -901,6 +901,7 @@ def lint_command(targets, template_dirs, province):
     # A template folder named as a target (its cau-hinh.yaml, its phu-luc/) is also where its templates look for
     # their settings, as with --templates: a province's folder of settings and catalogs alone is linted whole.
     folders = [str(t) for t in targets if _template_folder(Path(t)) and str(t) not in template_dirs]
+    named_folders = [Path(t) for t in targets if Path(t).is_dir()]
     template_dirs = (*template_dirs, *folders)
     try:
         targets = _lint_targets([t for t in targets if str(t) not in folders or _has_lintable(Path(t))])
@@ -914,7 +915,8 @@ def lint_command(targets, template_dirs, province):
         else:  # every built-in template: the national base and each province's overrides
             provinces = sorted(d.name for d in builtin_templates_dir().iterdir() if d.is_dir() and d.name != "quoc-gia")
             libraries = [library_for()] + [library_for((), p) for p in provinces]
-        findings = lint.dedupe([f for library in libraries for f in lint.lint(library, targets)])
+        findings = lint.dedupe([f for library in libraries for f in lint.lint(library, targets)]
+                               + lint.unread_files(named_folders, libraries[0].names))
         for finding in findings:
             click.echo(str(finding))
         names = sorted({n for library in libraries for n in library.names}) if not targets else list(targets)

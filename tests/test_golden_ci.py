@@ -368,6 +368,33 @@ def test_lint_of_a_province_folder_of_settings_and_catalogs_checks_them(tmp_path
     assert f"{catalog}:{line}:" in found.output and "khong_co" in found.output
 
 
+def test_lint_names_the_files_of_a_template_folder_that_docgen_does_not_read(tmp_path):
+    """An author's 'quy.j2' or 'bo_cuc.docx' is read by nothing (or as something else), and the national base
+    stands in without a word: lint says which and how to name it; notes of the author's own stay quiet."""
+    import shutil
+
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "cau-hinh.yaml").write_text("ten: Hà Tĩnh\n", encoding="utf-8")
+    template = (ROOT / "templates" / "quoc-gia" / "quy.md.j2").read_text(encoding="utf-8")
+    (folder / "quy.j2").write_text(template, encoding="utf-8")
+    (folder / "nam.md").write_text(template, encoding="utf-8")
+    (folder / "bo-cuc.dotx").write_bytes(b"PK")
+    (folder / "cau_hinh.yml").write_text("ten: x\n", encoding="utf-8")
+    shutil.copy(ROOT / "templates" / "ha-tinh" / "bo-cuc.docx", folder / "bo_cuc.docx")
+    (folder / "README.md").write_text("# Mẫu của tỉnh\nBiến: {{ so_lieu.ho_so.tiep_nhan }}\n", encoding="utf-8")
+    (folder / "vi-du.yaml").write_text("mau: quy\n", encoding="utf-8")
+    for args in ([folder], ["--templates", folder]):
+        result = run_cli("lint", *args)
+        assert result.exit_code == 0, result.output
+        warned = sorted(line.split(":")[0] for line in result.output.splitlines() if ": cảnh báo: " in line)
+        assert warned == [str(folder / n) for n in ("bo-cuc.dotx", "bo_cuc.docx", "cau_hinh.yml", "nam.md", "quy.j2")]
+    assert (f"{folder / 'quy.j2'}: cảnh báo: docgen không đọc tệp này: mẫu nội dung phải có đuôi .md.j2 (ví dụ "
+            "quy.md.j2)") in result.output
+    assert (f"{folder / 'bo_cuc.docx'}: cảnh báo: tệp này được đọc như mẫu Word 'bo_cuc', không phải bố cục: tệp bố "
+            "cục phải tên bo-cuc.docx") in result.output
+
+
 def test_lint_of_a_data_file_says_to_validate_it():
     result = run_cli("lint", EXAMPLES / "thach-quy-q3-2024.yaml")
     assert result.exit_code == 1

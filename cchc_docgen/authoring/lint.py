@@ -983,6 +983,63 @@ def lint_declarations(library) -> list[Finding]:
     return out
 
 
+# What an author's folder holds that docgen reads: templates (.md.j2), layouts and Word forms (.docx), the
+# settings (cau-hinh.yaml) and the Phụ lục catalogs (phu-luc/*.yaml). Files named like one of them but not quite
+# are read by nothing, and the national base is used in their place without a word: these are told.
+_TEXT_TEMPLATE_LOOKALIKES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
+_WORD_LOOKALIKES = (".dotx", ".dot", ".doc", ".docm", ".dotm", ".odt", ".rtf")
+
+
+def unread_files(roots, template_names=()) -> list[Finding]:
+    """Warnings for the files of the author's template folders `roots` that docgen reads nothing of but that
+    look meant for it: 'quy.j2', 'quy.md' holding Jinja (of a template name: a README may quote tags),
+    'bo-cuc.dotx', 'cau-hinh.yml', 'bo_cuc.docx' (read as a Word form 'bo_cuc', not as the layout)."""
+    from cchc_docgen.templating import library as folder
+
+    findings = []
+    for root in roots:
+        if not Path(root).is_dir():
+            continue
+        for path in sorted(Path(root).iterdir()):
+            name = path.name
+            if not path.is_file() or name.startswith(("~$", ".")):
+                continue
+            lower = name.lower()
+            advice = None
+            if lower.endswith(_TEXT_TEMPLATE_LOOKALIKES) and not lower.endswith(folder.TEXT_SUFFIX):
+                advice = (f"mẫu nội dung phải có đuôi {folder.TEXT_SUFFIX} (ví dụ "
+                          f"{name.split('.')[0]}{folder.TEXT_SUFFIX})")
+            elif lower.endswith(".md") and path.stem in template_names and _has_jinja(path):
+                advice = f"mẫu nội dung phải có đuôi {folder.TEXT_SUFFIX}: đổi tên thành {name}.j2"
+            elif lower.endswith(_WORD_LOOKALIKES):
+                advice = ("bố cục và mẫu Word phải là tệp .docx (trong Word: Tệp › Lưu thành, chọn Tài liệu Word "
+                          "(*.docx))")
+            elif (lower.endswith((".yaml", ".yml")) and name != folder.SETTINGS_FILE
+                  and _close(lower, folder.SETTINGS_FILE)):
+                advice = f"tệp cấu hình của thư mục mẫu phải tên {folder.SETTINGS_FILE}"
+            elif lower.endswith(".docx") and name != folder.DEFAULT_LAYOUT and _close(lower, folder.DEFAULT_LAYOUT):
+                findings.append(Finding(WARNING, f"tệp này được đọc như mẫu Word '{path.stem}', không phải bố cục: "
+                                                 f"tệp bố cục phải tên {folder.DEFAULT_LAYOUT}", Location(str(path))))
+                continue
+            if advice:
+                findings.append(Finding(WARNING, f"docgen không đọc tệp này: {advice}", Location(str(path))))
+    return findings
+
+
+def _has_jinja(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:100_000]
+    except OSError:
+        return False
+    return "{%" in text or "{{" in text
+
+
+def _close(name: str, wanted: str) -> bool:
+    stem = name.rsplit(".", 1)[0].replace("_", "-").replace(" ", "-")
+    return stem == wanted.rsplit(".", 1)[0] or bool(difflib.get_close_matches(stem, [wanted.rsplit(".", 1)[0]],
+                                                                                 cutoff=0.8))
+
+
 def lint(library, targets=()) -> list[Finding]:
     """Lint the named templates (names, or paths of .md.j2/.docx files), or every template, layout and catalog
     of the library when none is named."""
@@ -1007,6 +1064,7 @@ def lint(library, targets=()) -> list[Finding]:
         names = list(library.names)
         findings.extend(lint_catalogs(library))
         findings.extend(lint_declarations(library))
+        findings.extend(unread_files(library.extra_dirs, library.names))
     for name in names:
         if library.find_file(name + ".md.j2") is None and name in library.names:  # a Word form
             try:
