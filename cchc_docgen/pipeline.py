@@ -20,7 +20,12 @@ from cchc_docgen.errors import DataError, DocgenError, TemplateError, locate
 from cchc_docgen.model import Document
 from cchc_docgen.reading import loader, validate
 from cchc_docgen.record import Record
-from cchc_docgen.templating.library import ReportTemplate, TemplateLibrary, library_for
+from cchc_docgen.templating.library import (
+    ReportTemplate,
+    TemplateLibrary,
+    UnknownTemplate,
+    library_for,
+)
 from cchc_docgen.writers import write
 
 NO_TEMPLATE = "chưa chọn mẫu: ghi 'mau: quy' trong tệp dữ liệu hoặc dùng --template"
@@ -77,7 +82,12 @@ class Pipeline:
         data = loaded.data
         library = self.library.for_province(data["tinh"] if isinstance(data.get("tinh"), str) else None)
         name = template_name or (data["mau"] if isinstance(data.get("mau"), str) else None)
-        return library, (library.get(name) if name else None)
+        try:
+            return library, (library.get(name) if name else None)
+        except UnknownTemplate as exc:
+            if template_name:  # asked for on the command line: no place in the file to name
+                raise
+            raise UnknownTemplate(exc.message, loaded.location(("mau",)), ("mau",)) from None
 
     def prepare(self, loaded: loader.LoadedData, template_name: str | None = None, extra: dict | None = None) -> Prepared:
         """`extra`: names a command adds to the template's context beside the data (`tong_hop`: the roll-up of

@@ -228,6 +228,19 @@ def test_a_decimal_with_a_comma_is_told_to_use_a_dot():
     assert _number_advice("1,5", decimals=True) == ": số thập phân viết bằng dấu chấm, 1.5 (văn bản in ra 1,5)"
 
 
+@pytest.mark.parametrize("written, guess", [("quý", "quy"), ("Quy", "quy"), ("6 tháng", "6thang"), ("quy3", "quy"),
+                                           ("xyz", None)])
+def test_an_unknown_template_in_the_data_is_located_and_the_likely_one_named(tmp_path, written, guess):
+    data = tmp_path / "bad.yaml"
+    data.write_text(MINIMAL.replace("mau: quy\n", f"mau: {written}\n"), encoding="utf-8")
+    result = run_cli("validate", data)
+    assert result.exit_code == 1
+    hint = f" (có phải ý bạn là '{guess}'?)" if guess else ""
+    assert f"bad.yaml:1:6: lỗi: trường 'mau': không có mẫu '{written}'{hint}; các mẫu hiện có: " in result.output
+    asked = run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-t", written, "-o", tmp_path / "x.md")
+    assert asked.exit_code == 1 and f"Lỗi: không có mẫu '{written}'{hint}; các mẫu hiện có: " in asked.output
+
+
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
     assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2
