@@ -241,6 +241,16 @@ def test_an_unknown_template_in_the_data_is_located_and_the_likely_one_named(tmp
     assert asked.exit_code == 1 and f"Lỗi: không có mẫu '{written}'{hint}; các mẫu hiện có: " in asked.output
 
 
+@pytest.mark.parametrize("written, guess", [("quý", "quy"), ("6 tháng", "6thang"), ("nam2", "nam"), ("xyz", None)])
+def test_a_choice_written_almost_right_names_the_one_meant(tmp_path, written, guess):
+    data = tmp_path / "bad.yaml"
+    data.write_text(MINIMAL.replace("  loai: quy\n", f"  loai: {written}\n"), encoding="utf-8")
+    result = run_cli("validate", data)
+    hint = f" (có phải ý bạn là '{guess}'?)" if guess else ""
+    assert (f"bad.yaml:8:9: lỗi: trường 'ky_bao_cao.loai': giá trị '{written}' không hợp lệ{hint}; chọn một trong: "
+            "quy, 6thang, 9thang, nam") in result.output
+
+
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
     assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2

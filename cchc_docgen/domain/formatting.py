@@ -527,3 +527,21 @@ JINJA_GLOBALS = {
     "ten_ky": period_phrase,
     "ten_ky_toi": next_period_phrase,
 }
+
+
+def likely_meant(written: str, choices) -> str | None:
+    """The choice a clerk most likely meant by `written`: the same letters without diacritics, case, spaces or
+    hyphens ("Quý", "6 tháng" → quy, 6thang), else a near spelling ("quy3" → quy); None when none is near."""
+    from cchc_docgen.domain.provinces import province_slug
+
+    def bare(text: str) -> str:
+        return province_slug(str(text)).replace("-", "")
+
+    choices = [str(c) for c in choices]
+    for choice in choices:
+        if bare(choice) == bare(written):
+            return choice
+    import difflib
+
+    found = difflib.get_close_matches(bare(written), [bare(c) for c in choices], n=1, cutoff=0.7)
+    return next((c for c in choices if found and bare(c) == found[0]), None)

@@ -170,7 +170,9 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         return f"phải là {names} (đang là {_TYPE_NAMES[_type_of(value)]}){advice}", path, False
     if kind == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
-        return f"giá trị '{value}' không hợp lệ; chọn một trong: {choices}", path, False
+        guess = fmt.likely_meant(value, error.validator_value) if isinstance(value, str) else None
+        hint = f" (có phải ý bạn là '{guess}'?)" if guess else ""
+        return f"giá trị '{value}' không hợp lệ{hint}; chọn một trong: {choices}", path, False
     if kind == "minimum":
         return f"phải lớn hơn hoặc bằng {error.validator_value} (đang là {value})", path, False
     if kind == "maximum":

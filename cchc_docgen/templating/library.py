@@ -411,7 +411,7 @@ class TemplateLibrary:
                 return form
         if text_path is None or name.startswith("_") or "/" in name:
             known = ", ".join(self.names) or "(không có)"
-            guess = _closest_name(name, self.names)
+            guess = fmt.likely_meant(name, self.names)
             raise UnknownTemplate(f"không có mẫu '{name}'" + (f" (có phải ý bạn là '{guess}'?)" if guess else "")
                                   + f"; các mẫu hiện có: {known}")
         try:
@@ -483,21 +483,6 @@ _LIBRARIES: dict[tuple, TemplateLibrary] = {}
 
 class UnknownTemplate(TemplateError):
     """No template of the name asked for (the data's `mau`, or -t)."""
-
-
-def _closest_name(name: str, names) -> str | None:
-    """The template `name` most likely means: the same letters without diacritics, case, spaces or hyphens
-    ("Quý", "6 tháng" → quy, 6thang), else a near spelling ("quy3" → quy)."""
-    def bare(text: str) -> str:
-        return province_folder(text).replace("-", "")
-
-    for known in names:
-        if bare(known) == bare(name):
-            return known
-    import difflib
-
-    found = difflib.get_close_matches(bare(name), [bare(n) for n in names], n=1, cutoff=0.7)
-    return next((n for n in names if found and bare(n) == found[0]), None)
 
 
 def library_for(extra_dirs=(), province: str | None = None) -> TemplateLibrary:
