@@ -571,7 +571,7 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
         library = library_for(template_dirs, province)
         path = library.find_file(f"phu-luc/{catalog_name}.yaml")
         if path is None:
-            raise DocgenError(f"không có biểu phụ lục '{catalog_name}' trong các thư mục mẫu")
+            raise DocgenError(library.unknown_catalog(catalog_name))
         return library.catalog(catalog_name, path)
 
     def run():

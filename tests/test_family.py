@@ -233,6 +233,25 @@ def test_unknown_appendix_form(tmp_path):
     data.write_text(MINIMAL + "phu_luc:\n  - bieu: khong-co\n", encoding="utf-8")
     result = run_cli("render", data, "-o", tmp_path / "o.docx")
     assert result.exit_code == 1 and "w.yaml:15:11: trường 'phu_luc[0].bieu': không có biểu phụ lục 'khong-co'" in result.output
+    assert "; các biểu hiện có: cchc" in result.output
+
+
+@pytest.mark.parametrize("written, message", [
+    ("1A", "'1A' không phải là tên biểu (chữ thường, chữ số và dấu '-', ví dụ 1a, cchc): viết 1a"),
+    ("cchcc", "không có biểu phụ lục 'cchcc' trong các thư mục mẫu (có phải ý bạn là 'cchc'?); các biểu hiện có: cchc"),
+])
+def test_an_appendix_form_written_almost_right(tmp_path, written, message):
+    data = tmp_path / "w.yaml"
+    data.write_text(MINIMAL + f"phu_luc:\n  - bieu: {written}\n", encoding="utf-8")
+    result = run_cli("validate", data)
+    assert result.exit_code == 1 and f"w.yaml:15:11: lỗi: trường 'phu_luc[0].bieu': {message}" in result.output
+
+
+def test_nhap_bieu_names_the_forms_there_are(tmp_path):
+    result = run_cli("nhap-bieu", tmp_path / "b.xlsx", "--mau-trong", "-b", "1A", "--tinh", "Quảng Ninh")
+    assert result.exit_code == 1
+    assert ("Lỗi: không có biểu phụ lục '1A' trong các thư mục mẫu (có phải ý bạn là '1a'?); các biểu hiện có: 1a, cchc"
+            in result.output)
 
 
 # --- every example ----------------------------------------------------------------------------------------

@@ -315,7 +315,7 @@ def build_appendices(context: dict, library, header) -> list[Appendix]:
         file_path = library.find_file(f"{CATALOG_FOLDER}/{spec['bieu']}.yaml")
         if file_path is None:
             where = ("phu_luc", index, "bieu")
-            raise DataError(f"không có biểu phụ lục '{spec['bieu']}' trong các thư mục mẫu", path=where)
+            raise DataError(library.unknown_catalog(spec["bieu"]), path=where)
         catalog = library.catalog(spec["bieu"], file_path)
         appendices.append(build_appendix(spec, index, catalog, attachment, label(len(appendices))))
     return appendices

@@ -190,6 +190,11 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
             return f"'{value}' không phải là ngày (viết 2024-09-17 hoặc 17/9/2024)", path, False
         if path and path[-1] == "so":
             return f"'{value}' không phải là số văn bản (chỉ gồm chữ số)", path, False
+        if path and path[-1] == "bieu":
+            lower = str(value).strip().lower()
+            instead = f": viết {lower}" if re.match(error.validator_value, lower) else ""
+            return (f"'{value}' không phải là tên biểu (chữ thường, chữ số và dấu '-', ví dụ 1a, cchc){instead}", path,
+                    False)
         return f"'{value}' không đúng định dạng", path, False
     if kind in ("oneOf", "anyOf"):
         described = error.schema.get("description", "")

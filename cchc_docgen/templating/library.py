@@ -311,6 +311,19 @@ class TemplateLibrary:
         self._catalogs: dict[str, object] = {}
         self._schemas: dict[str | None, dict] = {}  # report kind (None: all) → the data's schema
 
+    def catalog_names(self) -> list[str]:
+        """The Phụ lục catalogs along the search path (phu-luc/TEN.yaml), by name."""
+        return sorted({p.stem for root in self.search_path if (root / "phu-luc").is_dir()
+                       for p in (root / "phu-luc").glob("*.yaml")})
+
+    def unknown_catalog(self, name: str) -> str:
+        """The message for a catalog of no such name: the one most likely meant, and those there are."""
+        names = self.catalog_names()
+        guess = fmt.likely_meant(name, names)
+        return (f"không có biểu phụ lục '{name}' trong các thư mục mẫu" + (f" (có phải ý bạn là '{guess}'?)" if guess
+                                                                          else "")
+                + f"; các biểu hiện có: {', '.join(names) or '(không có)'}")
+
     def catalog(self, name: str, path: Path):
         """The indicator catalog of a Phụ lục, read once per process."""
         from cchc_docgen.domain.appendix import load_catalog
