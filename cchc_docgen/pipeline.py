@@ -143,7 +143,8 @@ class Pipeline:
             with located(loaded):
                 context = compute.compute(loaded.data, schema)
         except DocgenError as exc:
-            return findings + checks.from_error(exc, file)
+            named = {f.path for f in findings}  # the template's name said once: unknown, not also "badly written"
+            return findings + [f for f in checks.from_error(exc, file) if not (f.path == ("mau",) and f.path in named)]
         if template is not None:
             try:
                 with located(loaded):

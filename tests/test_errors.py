@@ -237,6 +237,7 @@ def test_an_unknown_template_in_the_data_is_located_and_the_likely_one_named(tmp
     assert result.exit_code == 1
     hint = f" (có phải ý bạn là '{guess}'?)" if guess else ""
     assert f"bad.yaml:1:6: lỗi: trường 'mau': không có mẫu '{written}'{hint}; các mẫu hiện có: " in result.output
+    assert result.output.count("trường 'mau'") == 1  # not also "badly written"
     asked = run_cli("render", EXAMPLES / "thach-quy-q3-2024.yaml", "-t", written, "-o", tmp_path / "x.md")
     assert asked.exit_code == 1 and f"Lỗi: không có mẫu '{written}'{hint}; các mẫu hiện có: " in asked.output
 
