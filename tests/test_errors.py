@@ -252,6 +252,14 @@ def test_a_choice_written_almost_right_names_the_one_meant(tmp_path, written, gu
             "quy, 6thang, 9thang, nam") in result.output
 
 
+@pytest.mark.parametrize("written, meant", [("Người ký", "nguoi_ky"), ("Nơi nhận", "noi_nhan"), ("nơi_nhận", "noi_nhan")])
+def test_a_field_name_written_with_diacritics_names_the_field(tmp_path, written, meant):
+    data = tmp_path / "bad.yaml"
+    data.write_text(GOOD.replace(f"{meant}:\n", f"{written}:\n", 1), encoding="utf-8")
+    result = run_cli("validate", data)
+    assert f"trường '{written}' không có trong mẫu dữ liệu; có phải ý bạn là '{meant}'?" in result.output
+
+
 def test_usage_error_exits_2(tmp_path):
     assert run_cli("render").exit_code == 2
     assert run_cli("render", "x.yaml", "--format", "odt").exit_code == 2

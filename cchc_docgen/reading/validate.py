@@ -157,7 +157,8 @@ def _message(error, loaded: LoadedData) -> tuple[str, tuple, bool]:
         # only for a message: valid data does not import it
         from difflib import get_close_matches
 
-        hint = get_close_matches(name, known, n=1)
+        meant = fmt.likely_meant(name, known)  # "Người ký" → nguoi_ky: the same letters, without diacritics
+        hint = [meant] if meant else get_close_matches(name, known, n=1)
         suggestion = f"; có phải ý bạn là '{hint[0]}'?" if hint else (
             f"; các trường được phép: {', '.join(known)}" if known else "")
         return f"trường '{name}' không có trong mẫu dữ liệu{suggestion}", path + (name,), True
