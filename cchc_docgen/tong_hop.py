@@ -150,6 +150,26 @@ def merge_figures(loaded, summed: dict) -> None:
     loaded.data["so_lieu"] = merged
 
 
+def _documents_in_folders(inputs) -> list[str]:
+    """A commune that sent its report as Word (or Excel, PDF) in the folder of data files: not read, and said,
+    with how to read it; else it would only be "chưa gửi báo cáo"."""
+    from cchc_docgen.reading.loader import what_document_file
+
+    said = []
+    for folder in (Path(i) for i in inputs):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.name.startswith(("~$", ".")) and path.suffix.lower() in _DOCUMENT_SUFFIXES:
+                what = what_document_file(path)
+                if what:
+                    said.append(f"{path}: không được tổng hợp: {what}")
+    return said
+
+
+_DOCUMENT_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".pdf")
+
+
 def compile_report(inputs, province_file: Path, template_name: str | None = None, fmt_name: str = "docx",
                    template_dirs=(), province: str | None = None, strict: bool = False, workers: int = 1,
                    on_done=lambda outcome: None) -> Compiled:
@@ -187,7 +207,8 @@ def compile_report(inputs, province_file: Path, template_name: str | None = None
     result = rollup.roll_up(records, declaration, unit_list, [{"tep": str(o.job.data), "ten": o.name} for o in refused])
     tong_hop = result["tong_hop"]
     tong_hop["tieu_de_phu_luc"] = f"{declaration.title} {_period_name(_period_key(loaded.data.get('ky_bao_cao')))}"
-    warnings = [finding for record in records for finding in record["phat_hien"]]
+    warnings = _documents_in_folders(inputs)
+    warnings += [finding for record in records for finding in record["phat_hien"]]
     warnings += [f"{o.job.data}: bỏ qua tệp này (không tổng hợp) vì có lỗi:\n    " + o.error.replace("\n", "\n    ")
                  for o in refused]
     if unit_list is not None:

@@ -183,7 +183,7 @@ def test_each_import_names_the_command_for_a_file_of_the_other_kind(tmp_path):
         ("nhap", bieu): f"Lỗi: {bieu}: đây là bảng tính Excel, không phải văn bản Word; biểu số liệu đã điền thì đọc "
                         f"bằng: docgen nhap-bieu {bieu}",
         ("nhap-bieu", report): f"Lỗi: {report}: đây là văn bản Word, không phải biểu Excel (.xlsx); để đọc báo cáo "
-                               f"Word thành tệp dữ liệu: docgen nhap {report} -o bao-cao.yaml",
+                               f"Word thành tệp dữ liệu: docgen nhap {report} -o {tmp_path / 'bao-cao.yaml'}",
         ("nhap", pdf): f"Lỗi: {pdf}: docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có LibreOffice); tệp .pdf "
                        "quét không được hỗ trợ",
     }

@@ -462,3 +462,20 @@ def test_only_findings_about_the_figures_count_as_figures_not_agreeing(tmp_path)
     golden = (GOLDEN / "tinh.md").read_text(encoding="utf-8")
     sentence = next(line for line in golden.splitlines() if "chưa thống nhất" in line)
     assert sentence in out.read_text(encoding="utf-8")  # the same units counted as without the two findings
+
+
+def test_a_report_sent_as_word_in_the_folder_is_said_with_how_to_read_it(tmp_path):
+    """A commune that sent its Word report instead of a data file would only be "chưa gửi báo cáo": the file is
+    named, with the command that reads it; Word's lock file beside it is not."""
+    import shutil
+
+    folder = tmp_path / "tong-hop"
+    shutil.copytree(FOLDER, folder)
+    word = folder / "xa" / "truong-xuan.docx"
+    shutil.copy(ROOT / "tests" / "golden" / "thach-quy-q3-2024.docx", word)
+    (folder / "xa" / "~$uong-xuan.docx").write_bytes(b"\x0bNguyen Van A")
+    result = run_cli("tong-hop", folder / "xa", "--du-lieu", folder / "tinh.yaml", "-o", tmp_path / "tinh.md")
+    assert result.exit_code == 0, result.output
+    assert (f"{word}: không được tổng hợp: đây là văn bản Word, không phải tệp dữ liệu YAML; để đọc báo cáo Word thành "
+            f"tệp dữ liệu: docgen nhap {word} -o {word.with_suffix('.yaml')}") in result.output
+    assert "~$" not in result.output

@@ -671,7 +671,6 @@ def what_document(head: bytes, name: str, expected: str = "tệp dữ liệu YAM
     told by its first bytes (`head`: the file, or its first 64 KiB); None for anything else. Said instead of
     "not UTF-8, save it as UTF-8 in Notepad", which is what such a file would otherwise get."""
     suffix = Path(name).suffix.lower()
-    stem = Path(name).stem
     if head.startswith(b"PK\x03\x04"):  # a zip: .docx, .xlsx, .odt…; the parts' names stand in its local headers
         kind = ("word" if b"word/" in head or suffix in (".docx", ".docm", ".odt") else
                 "excel" if b"xl/" in head or suffix in (".xlsx", ".xlsm", ".ods") else "zip")
@@ -685,7 +684,7 @@ def what_document(head: bytes, name: str, expected: str = "tệp dữ liệu YAM
         return None
     if kind == "word":
         return (f"đây là văn bản Word, không phải {expected}; để đọc báo cáo Word thành tệp dữ liệu: "
-                f"docgen nhap {name} -o {stem}.yaml")
+                f"docgen nhap {name} -o {Path(name).with_suffix('.yaml')}")
     if kind == "excel":
         return (f"đây là bảng tính Excel, không phải {expected}; biểu số liệu đã điền thì đọc bằng: "
                 f"docgen nhap-bieu {name}")
