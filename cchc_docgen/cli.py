@@ -331,6 +331,15 @@ def _other_command(path: Path, command: str) -> str | None:
     return said if ("docgen nhap" in said and f"docgen {command} " not in said) else None
 
 
+def _refuse_a_data_file(output, command: str) -> None:
+    """A data file is the officer's work: what an import writes never replaces one (an edited earlier import,
+    or the report's own data named by mistake), as `docgen new` never does."""
+    from cchc_docgen.errors import DocgenError
+
+    if output and Path(output).is_file():
+        raise DocgenError(f"tệp {output} đã có; {command} không ghi đè tệp: chọn tên khác (hoặc xóa tệp cũ)")
+
+
 def _files_or_nothing(arguments) -> list[Path]:
     """The data files `arguments` stand for; none when they stand for none (the command says so itself)."""
     from cchc_docgen import batch
@@ -555,7 +564,8 @@ def tong_hop_command(data, province_file, template_name, output, fmt, template_d
 @option("--tinh", "province", metavar="TỈNH", callback=_known_province,
               help="Dùng biểu của tỉnh này.")
 @_TEMPLATES_OPTION
-@option("-o", "--output", metavar="TỆP", help="Ghi kết quả vào tệp này (mặc định: in ra đầu ra chuẩn).")
+@option("-o", "--output", metavar="TỆP",
+              help="Ghi kết quả vào tệp mới này, không ghi đè tệp đã có (mặc định: in ra đầu ra chuẩn).")
 @option("--mau-trong", "blank", is_flag=True,
               help="Không đọc: ghi biểu trống (tệp .xlsx) vào BIỂU để phát cho các đơn vị điền.")
 def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, blank):
@@ -593,6 +603,7 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
         if other:
             raise DocgenError(f"{workbook}: {other}")
         refuse_replacing(output, [workbook], "biểu đang đọc")
+        _refuse_a_data_file(output, "docgen nhap-bieu")
         read = xlsx.read_catalog_sheet(workbook, catalog())
         if read.messages:
             raise DocgenError(f"{len(read.messages)} ô không đọc được, chưa ghi kết quả:\n" + "\n".join(read.messages))
@@ -614,7 +625,8 @@ def nhap_bieu_command(workbook, catalog_name, province, template_dirs, output, b
 @option("--tinh", "province", metavar="TỈNH", callback=_known_province,
               help="Dùng mẫu của tỉnh này.")
 @_TEMPLATES_OPTION
-@option("-o", "--output", metavar="TỆP", help="Ghi tệp dữ liệu vào đây (mặc định: in ra đầu ra chuẩn).")
+@option("-o", "--output", metavar="TỆP",
+              help="Ghi tệp dữ liệu mới vào đây, không ghi đè tệp đã có (mặc định: in ra đầu ra chuẩn).")
 @option("--kiem-tra", "check_round_trip", is_flag=True,
               help="Sinh lại văn bản từ tệp dữ liệu vừa đọc và so với báo cáo gốc: in tỷ lệ đoạn sinh lại đúng từng "
                    "chữ, số chú thích giữ được, và liệt kê các đoạn khác.")
@@ -632,6 +644,7 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
         if not report.is_file():
             raise DocgenError(f"không có tệp {report}")
         refuse_replacing(output, [report], "báo cáo Word đang đọc")
+        _refuse_a_data_file(output, "docgen nhap")
         suffix = report.suffix.lower()
         if suffix not in (".docx", *OTHER_DOCUMENTS):
             raise DocgenError(f"{report}: " + (_other_command(report, "nhap") or "docgen nhap đọc tệp Word .docx (và "

@@ -193,6 +193,26 @@ def test_each_import_names_the_command_for_a_file_of_the_other_kind(tmp_path):
         assert result.output.strip() == message, (command, path)
 
 
+def test_an_import_never_replaces_a_data_file(tmp_path):
+    """`docgen nhap` / `nhap-bieu -o` onto an existing file (an import the officer has since edited, or the
+    report's own data named by mistake) would lose their work: refused, as `docgen new` refuses."""
+    import shutil
+
+    report = tmp_path / "bao-cao.docx"
+    shutil.copy(EXAMPLES.parent / "tests" / "golden" / "thach-quy-q3-2024.docx", report)
+    bieu = tmp_path / "bieu.xlsx"
+    assert run_cli("nhap-bieu", bieu, "--mau-trong").exit_code == 0
+    edited = tmp_path / "du-lieu.yaml"
+    edited.write_text("# đã sửa\n", encoding="utf-8")
+    for command, source in (("nhap", report), ("nhap-bieu", bieu)):
+        result = run_cli(command, source, "-o", edited)
+        assert result.exit_code == 1
+        assert (f"Lỗi: tệp {edited} đã có; docgen {command} không ghi đè tệp: chọn tên khác (hoặc xóa tệp cũ)"
+                in result.output)
+        assert edited.read_text(encoding="utf-8") == "# đã sửa\n"
+    assert run_cli("nhap", report, "-o", tmp_path / "moi.yaml").exit_code == 0
+
+
 def test_a_blank_bieu_never_replaces_a_file(tmp_path):
     """--mau-trong on the name of a filled biểu (typed by mistake) would hand back a blank one."""
     filled = tmp_path / "bieu-quy3.xlsx"
