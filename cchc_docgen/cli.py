@@ -942,6 +942,12 @@ def lint_command(targets, template_dirs, province):
 TEMPLATE_SUFFIXES = (".md.j2", ".docx")
 
 
+def _unread(folder: Path) -> bool:
+    from cchc_docgen.authoring import lint
+
+    return bool(lint.unread_files([folder]))
+
+
 def _template_folder(path: Path) -> bool:
     from cchc_docgen.templating.library import SETTINGS_FILE
 
@@ -956,8 +962,15 @@ def _lintable(path: Path) -> bool:
     """A template file a folder or pattern stands for. A part "_x.md.j2" is left out: it reads variables its
     including template sets, so it is linted through that template (named by its own path, it still is linted).
     So is "~$x.docx", the lock file Word keeps beside a document it has open (an author linting a form while
-    editing it in Word), as the forms list leaves it out."""
-    return path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES) and not path.name.startswith(("_", "~$"))
+    editing it in Word), as the forms list leaves it out, and a file whose name no template can have ("Báo cáo
+    tháng.docx": lint.unread_files says what to rename it)."""
+    from cchc_docgen.templating.library import DEFAULT_LAYOUT, TEMPLATE_NAME
+
+    name = path.name
+    if not path.is_file() or not name.endswith(TEMPLATE_SUFFIXES) or name.startswith(("_", "~$")):
+        return False
+    stem = name[: -len(next(s for s in TEMPLATE_SUFFIXES if name.endswith(s)))]
+    return name == DEFAULT_LAYOUT or bool(TEMPLATE_NAME.match(stem))
 
 
 def _lint_targets(targets) -> list[str]:
@@ -972,7 +985,7 @@ def _lint_targets(targets) -> list[str]:
         path = Path(target)
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if _lintable(p))
-            if not found:
+            if not found and not _unread(path):  # (files meant as templates but misnamed: said by lint)
                 raise DocgenError(f"không có tệp mẫu (.md.j2, .docx) nào trong thư mục {path}")
             out.extend(found)
         elif not path.exists() and glob.has_magic(target):

@@ -447,3 +447,29 @@ def test_a_form_is_declared_like_any_report_kind(tmp_path):
     assert result.exit_code == 0, result.output
     listed = run_cli("templates", "--templates", tmp_path / "mau")
     assert "bao-cao-thang — Báo cáo kết quả giải quyết thủ tục hành chính (mẫu Word)" in listed.output
+
+
+def test_a_form_named_as_no_template_can_be_is_said_with_the_name_to_give_it(tmp_path):
+    """"Báo cáo tháng.docx" is how an author names a document, but no `mau:` can say it (lower case, no
+    diacritics, '-'): `docgen new` used to write a skeleton that validate then refused. It is no template now;
+    asking for it, or for the name it should have, says to rename the file, and lint names it."""
+    folder = tmp_path / "mau"
+    shutil.copytree(FORMATS / "bao-cao-thang" / "mau", folder)
+    (folder / "bao-cao-thang.docx").rename(folder / "Báo cáo tháng.docx")
+    result = run_cli("new", "-t", "Báo cáo tháng", "--templates", folder)
+    assert result.exit_code == 1
+    assert (f"Lỗi: không có mẫu 'Báo cáo tháng': tên mẫu viết thường, không dấu, nối bằng '-'; đổi tên tệp "
+            f"{folder / 'Báo cáo tháng.docx'} thành bao-cao-thang.docx rồi dùng mẫu 'bao-cao-thang'") in result.output
+    # the folder's cau-hinh.yaml declares the form bao-cao-thang: its file is the one to rename
+    result = run_cli("new", "-t", "bao-cao-thang", "--templates", folder)
+    assert result.exit_code == 1
+    assert (f"không có tệp bao-cao-thang.docx trong các thư mục mẫu: đổi tên tệp {folder / 'Báo cáo tháng.docx'} "
+            "thành bao-cao-thang.docx") in result.output
+    listed = run_cli("templates", "--templates", folder)  # the declared form's file is missing: said, with the fix
+    assert f"đổi tên tệp {folder / 'Báo cáo tháng.docx'} thành bao-cao-thang.docx" in listed.output
+    lint = run_cli("lint", "--templates", folder)
+    assert (f"{folder / 'Báo cáo tháng.docx'}: cảnh báo: docgen không đọc tệp này: tên mẫu viết thường, không dấu, nối "
+            "bằng '-': đổi tên thành bao-cao-thang.docx") in lint.output
+    (folder / "Báo cáo tháng.docx").rename(folder / "bao-cao-thang.docx")
+    assert run_cli("new", "-t", "bao-cao-thang", "--templates", folder, "-o", tmp_path / "du-lieu.yaml").exit_code == 0
+    assert run_cli("validate", tmp_path / "du-lieu.yaml", "--templates", folder).exit_code == 0

@@ -382,17 +382,24 @@ def test_lint_names_the_files_of_a_template_folder_that_docgen_does_not_read(tmp
     (folder / "bo-cuc.dotx").write_bytes(b"PK")
     (folder / "cau_hinh.yml").write_text("ten: x\n", encoding="utf-8")
     shutil.copy(ROOT / "templates" / "ha-tinh" / "bo-cuc.docx", folder / "bo_cuc.docx")
+    shutil.copy(ROOT / "templates" / "ha-tinh" / "bo-cuc.docx", folder / "bocuc.docx")
+    shutil.copy(ROOT / "templates" / "ha-tinh" / "bo-cuc.docx", folder / "Báo cáo quý.docx")
     (folder / "README.md").write_text("# Mẫu của tỉnh\nBiến: {{ so_lieu.ho_so.tiep_nhan }}\n", encoding="utf-8")
     (folder / "vi-du.yaml").write_text("mau: quy\n", encoding="utf-8")
     for args in ([folder], ["--templates", folder]):
         result = run_cli("lint", *args)
         assert result.exit_code == 0, result.output
         warned = sorted(line.split(":")[0] for line in result.output.splitlines() if ": cảnh báo: " in line)
-        assert warned == [str(folder / n) for n in ("bo-cuc.dotx", "bo_cuc.docx", "cau_hinh.yml", "nam.md", "quy.j2")]
+        assert warned == [str(folder / n) for n in ("Báo cáo quý.docx", "bo-cuc.dotx", "bo_cuc.docx", "bocuc.docx",
+                                                    "cau_hinh.yml", "nam.md", "quy.j2")]
     assert (f"{folder / 'quy.j2'}: cảnh báo: docgen không đọc tệp này: mẫu nội dung phải có đuôi .md.j2 (ví dụ "
             "quy.md.j2)") in result.output
-    assert (f"{folder / 'bo_cuc.docx'}: cảnh báo: tệp này được đọc như mẫu Word 'bo_cuc', không phải bố cục: tệp bố "
+    assert (f"{folder / 'bo_cuc.docx'}: cảnh báo: docgen không đọc tệp này: tệp bố cục phải tên bo-cuc.docx"
+            in result.output)
+    assert (f"{folder / 'bocuc.docx'}: cảnh báo: tệp này được đọc như mẫu Word 'bocuc', không phải bố cục: tệp bố "
             "cục phải tên bo-cuc.docx") in result.output
+    assert (f"{folder / 'Báo cáo quý.docx'}: cảnh báo: docgen không đọc tệp này: tên mẫu viết thường, không dấu, nối "
+            "bằng '-': đổi tên thành bao-cao-quy.docx") in result.output
 
 
 def test_lint_of_a_data_file_says_to_validate_it():

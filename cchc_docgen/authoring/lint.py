@@ -934,10 +934,20 @@ def lint_form_tags(env, skeleton, path, form) -> list[Finding]:
 def _form_of(library, path: Path):
     """The Word form a .docx named on the command line is, read with its folder first on the search path (its
     declaration from the folders' cau-hinh.yaml), or None when it is a layout."""
-    from cchc_docgen.templating.library import DEFAULT_LAYOUT, TEXT_SUFFIX, library_for
+    from cchc_docgen.templating.library import (
+        DEFAULT_LAYOUT,
+        TEMPLATE_NAME,
+        TEXT_SUFFIX,
+        library_for,
+        province_folder,
+    )
 
     if path.name == DEFAULT_LAYOUT:
         return None
+    if not zipfile.is_zipfile(path):  # no Word file at all (Word's "~$x.docx" lock file): the layout's reader says so
+        return None
+    if not TEMPLATE_NAME.match(path.stem) and province_folder(path.stem) + ".docx" == DEFAULT_LAYOUT:
+        return None  # "bo_cuc.docx": a layout misnamed, linted as one (and named by unread_files)
     folder = library_for([path.parent, *library.extra_dirs], library.province)
     if folder.find_file(path.stem + TEXT_SUFFIX) is not None:
         return None
@@ -1018,9 +1028,18 @@ def unread_files(roots, template_names=()) -> list[Finding]:
                   and _close(lower, folder.SETTINGS_FILE)):
                 advice = f"tệp cấu hình của thư mục mẫu phải tên {folder.SETTINGS_FILE}"
             elif lower.endswith(".docx") and name != folder.DEFAULT_LAYOUT and _close(lower, folder.DEFAULT_LAYOUT):
-                findings.append(Finding(WARNING, f"tệp này được đọc như mẫu Word '{path.stem}', không phải bố cục: "
-                                                 f"tệp bố cục phải tên {folder.DEFAULT_LAYOUT}", Location(str(path))))
-                continue
+                if not folder.TEMPLATE_NAME.match(path.stem):
+                    advice = f"tệp bố cục phải tên {folder.DEFAULT_LAYOUT}"
+                else:
+                    findings.append(Finding(WARNING, f"tệp này được đọc như mẫu Word '{path.stem}', không phải bố "
+                                                     f"cục: tệp bố cục phải tên {folder.DEFAULT_LAYOUT}",
+                                            Location(str(path))))
+                    continue
+            elif (lower.endswith((folder.TEXT_SUFFIX, ".docx")) and not name.startswith("_")
+                  and not folder.TEMPLATE_NAME.match(name[: -len(folder.TEXT_SUFFIX if lower.endswith(".j2") else ".docx")])):
+                suffix = folder.TEXT_SUFFIX if lower.endswith(".j2") else ".docx"
+                advice = (f"tên mẫu viết thường, không dấu, nối bằng '-': đổi tên thành "
+                          f"{folder.province_folder(name[: -len(suffix)])}{suffix}")
             if advice:
                 findings.append(Finding(WARNING, f"docgen không đọc tệp này: {advice}", Location(str(path))))
     return findings

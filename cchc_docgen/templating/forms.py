@@ -145,8 +145,10 @@ def find_form(library, name: str) -> WordForm | None:
     path = library.find_file(name + FORM_SUFFIX)
     if path is None:
         if name in declared:
+            renamed = [p for p, proper in library.misnamed() if proper == name + FORM_SUFFIX]
             raise TemplateError(f"mẫu Word '{name}' được khai báo trong {FORMS_KEY} của cau-hinh.yaml nhưng không có "
-                                f"tệp {name}{FORM_SUFFIX} trong các thư mục mẫu")
+                                f"tệp {name}{FORM_SUFFIX} trong các thư mục mẫu"
+                                + (f": đổi tên tệp {renamed[0]} thành {name}{FORM_SUFFIX}" if renamed else ""))
         return None
     # Declared like any report kind (`mau: {name: …}`, merged along the search path and through ke_thua), or
     # under mau_word; the latter's keys win.

@@ -36,6 +36,9 @@ from cchc_docgen.templating.undefined import DataUndefined
 
 NATIONAL = "quoc-gia"
 TEXT_SUFFIX = ".md.j2"
+# What a template's name may be: what the data's `mau` may say (bao_cao.schema.json). A file named otherwise
+# ("Báo cáo tháng.docx") could be asked for with -t but never by `mau`: it is no template, and is said so.
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 DEFAULT_LAYOUT = "bo-cuc.docx"
 SETTINGS_FILE = "cau-hinh.yaml"
 
@@ -311,6 +314,21 @@ class TemplateLibrary:
         self._catalogs: dict[str, object] = {}
         self._schemas: dict[str | None, dict] = {}  # report kind (None: all) → the data's schema
 
+    def _unknown(self, name: str):
+        """Raise UnknownTemplate for `name`: the template most likely meant, or the file that would be it under a
+        name a template can have."""
+        known = ", ".join(self.names) or "(không có)"
+        renamed = [(path, proper) for path, proper in self.misnamed()
+                   if fmt.likely_meant(name, [proper.split(".")[0]]) or path.name.startswith(name + ".")]
+        if renamed:
+            path, proper = renamed[0]
+            raise UnknownTemplate(f"không có mẫu '{name}': tên mẫu viết thường, không dấu, nối bằng '-'; đổi tên tệp "
+                                  f"{path} thành {proper} rồi dùng mẫu '{proper.split('.')[0]}'; các mẫu hiện có: "
+                                  f"{known}")
+        guess = fmt.likely_meant(name, self.names)
+        raise UnknownTemplate(f"không có mẫu '{name}'" + (f" (có phải ý bạn là '{guess}'?)" if guess else "")
+                              + f"; các mẫu hiện có: {known}")
+
     def catalog_names(self) -> list[str]:
         """The Phụ lục catalogs along the search path (phu-luc/TEN.yaml), by name."""
         return sorted({p.stem for root in self.search_path if (root / "phu-luc").is_dir()
@@ -411,11 +429,29 @@ class TemplateLibrary:
         for root in self.search_path:
             if root.is_dir():
                 found.update(p.name[: -len(TEXT_SUFFIX)] for p in root.glob("*" + TEXT_SUFFIX) if not p.name.startswith("_"))
-        return sorted(found | set(forms.form_names(self)))
+        return sorted(n for n in found | set(forms.form_names(self)) if TEMPLATE_NAME.match(n))
+
+    def misnamed(self) -> list[tuple[Path, str]]:
+        """The template files along the path whose names can be no template's (a `mau` is lower case, without
+        diacritics, joined by '-'): (the file, the name to give it)."""
+        found = []
+        for root in self.search_path:
+            for path in sorted(root.iterdir()) if root.is_dir() else ():
+                name = path.name
+                if name.startswith(("_", "~$", ".")) or name == DEFAULT_LAYOUT:
+                    continue
+                suffix = TEXT_SUFFIX if name.endswith(TEXT_SUFFIX) else forms.FORM_SUFFIX if name.endswith(
+                    forms.FORM_SUFFIX) else None
+                proper = province_folder(name[: -len(suffix)]) + suffix if suffix else None
+                if suffix and not TEMPLATE_NAME.match(name[: -len(suffix)]) and proper != DEFAULT_LAYOUT:
+                    found.append((path, proper))
+        return found
 
     def get(self, name: str) -> ReportTemplate:
         if name in self._cache:
             return self._cache[name]
+        if not TEMPLATE_NAME.match(name):
+            self._unknown(name)
         text_path = self.find_file(name + TEXT_SUFFIX)
         if text_path is None:  # a Word form TEN.docx (templating/forms.py)?
             form = forms.find_form(self, name)
@@ -423,10 +459,7 @@ class TemplateLibrary:
                 self._cache[name] = form
                 return form
         if text_path is None or name.startswith("_") or "/" in name:
-            known = ", ".join(self.names) or "(không có)"
-            guess = fmt.likely_meant(name, self.names)
-            raise UnknownTemplate(f"không có mẫu '{name}'" + (f" (có phải ý bạn là '{guess}'?)" if guess else "")
-                                  + f"; các mẫu hiện có: {known}")
+            self._unknown(name)
         try:
             text = self.env.get_template(name + TEXT_SUFFIX)
         except jinja2.TemplateSyntaxError as exc:
