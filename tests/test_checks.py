@@ -366,3 +366,24 @@ def test_an_unknown_province_option_is_said(tmp_path):
             "mẫu chung") in result.output
     quiet = run_cli("render", tmp_path / "w.yaml", "--tinh", "Hà Tĩnh", "-o", tmp_path / "w2.md")
     assert "Cảnh báo" not in quiet.output
+
+
+# --- the title of a quarterly report (a file copied from last quarter) -----------------------------------------
+
+@pytest.mark.parametrize("title, warned", [
+    ("Kết quả CCHC quý IV năm 2024 và phương hướng, nhiệm vụ quý I năm 2025", "quý IV năm 2024"),
+    ("Kết quả CCHC quý 4/2024", "quý 4/2024"),
+    ("Kết quả CCHC quý I năm 2025 và phương hướng, nhiệm vụ quý II năm 2025", None),
+    ("Kết quả CCHC quý I năm 2025 và phương hướng quý II", None),
+    ("Kết quả CCHC quý 1/2025", None),
+    ("Kết quả CCHC năm 2025", None),
+])
+def test_a_quarterly_title_naming_another_quarter_is_warned_of(tmp_path, title, warned):
+    result = validate(tmp_path, MINIMAL.replace("  dia_danh: A\n", f"  dia_danh: A\n  trich_yeu: {title}\n"))
+    assert result.exit_code == 0, result.output
+    if warned:
+        column = title.index(warned) + len("  trich_yeu: ") + 1
+        assert (f"w.yaml:7:{column}: cảnh báo: trường 'van_ban.trich_yeu': trích yếu ghi '{warned}' nhưng kỳ báo cáo "
+                "là quý I năm 2025 (kỳ tới: quý II năm 2025): trích yếu còn của kỳ khác?") in result.output
+    else:
+        assert "trích yếu ghi" not in result.output

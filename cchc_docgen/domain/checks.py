@@ -407,6 +407,35 @@ def _check_dates(c: _Collector, raw: dict, context: dict, reports_on_period: boo
 
 # --- the signer --------------------------------------------------------------------------------------------
 
+# A quarter named in a title: "quý III năm 2024", "quý 3/2024", "quý IV".
+_QUARTER_IN_TEXT = re.compile(r"\b[Qq]uý\s+(IV|I{1,3}|[1-4])\b(?:\s*(?:năm\s+|/)(\d{4}))?")
+_QUARTER_NUMBERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _check_title(c: _Collector, raw: dict, context: dict) -> None:
+    """A quarterly report whose own title (van_ban.trich_yeu) names another quarter than its period or the
+    next one: a file copied from last quarter with its title left as it was."""
+    van_ban = raw.get("van_ban") if isinstance(raw.get("van_ban"), dict) else {}
+    title = van_ban.get("trich_yeu")
+    ky = context.get("ky_bao_cao") if isinstance(context.get("ky_bao_cao"), dict) else {}
+    periods = ky.get("cac_ky") or []
+    if not isinstance(title, str) or not periods or any(p.get("loai") != "quy" for p in periods):
+        return
+    allowed = set()
+    for period in periods:
+        number, year = period.get("so"), period.get("nam")
+        if isinstance(number, int) and isinstance(year, int):
+            allowed |= {(number, year), (number % 4 + 1, year + (number == 4))}
+    for match in _QUARTER_IN_TEXT.finditer(title):
+        number = _QUARTER_NUMBERS[match.group(1)]
+        year = int(match.group(2)) if match.group(2) else None
+        if not any(n == number and (year is None or y == year) for n, y in allowed):
+            c.add(WARNING, f"trích yếu ghi '{match.group(0)}' nhưng kỳ báo cáo là {ky.get('ten', '')} (kỳ tới: "
+                           f"{ky.get('ten_ky_toi', '')}): trích yếu còn của kỳ khác?", ("van_ban", "trich_yeu"),
+                  needle=match.group(0))
+            return
+
+
 _AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s*(.*)$")
 
 
@@ -577,6 +606,7 @@ def run_checks(raw: dict, context: dict, library=None, template=None) -> list[Fi
     _check_dates(c, raw, context, template is None or template.reads_period)
     _check_signer(c, context)
     _check_header(c, raw)
+    _check_title(c, raw, context)
     _check_province(c, raw, library)
     if library is not None:
         c.figures = True
