@@ -383,8 +383,8 @@ def _output_format(output: str | None, fmt: str | None, formats: list[str], defa
     suffix = Path(output).suffix.lower()
     named = SUFFIX_FORMATS.get(suffix)
     if named is None:
-        if suffix and fmt is None and not _is_a_source(output, sources):  # "-o bao-cao.doc": a .docx under a name
-            # that promises another format
+        # "-o bao-cao.doc": a .docx under a name that promises another format
+        if suffix and fmt is None and not _is_a_source(output, sources):
             suffixes = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f in formats and s != ".htm")
             instead, reason = _INSTEAD.get(suffix, (None, ""))
             advice = (f"đặt tên {Path(output).with_suffix(instead)} ({reason})"
