@@ -98,7 +98,8 @@ def run_job(job: Job, convert: bool = True) -> Outcome:
             from cchc_docgen.reading.loader import what_document_file
 
             document = what_document_file(job.data)
-            raise DocgenError(f"{job.data}: {document}" if document else f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
+            raise DocgenError(f"{job.data}: {document}" if document
+                              else f"tệp kết quả trùng với tệp dữ liệu: {job.output}")
         fmt = "docx" if job.fmt == "pdf" else job.fmt
         result = Pipeline(job.template_dirs, job.province).render(job.data, job.template_name, fmt, job.strict)
         outcome = Outcome(job, None, result.template, result.footnote_count, tuple(map(str, result.findings)))

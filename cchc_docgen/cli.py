@@ -647,8 +647,9 @@ def nhap_command(report, template_name, province, template_dirs, output, check_r
         _refuse_a_data_file(output, "docgen nhap")
         suffix = report.suffix.lower()
         if suffix not in (".docx", *OTHER_DOCUMENTS):
-            raise DocgenError(f"{report}: " + (_other_command(report, "nhap") or "docgen nhap đọc tệp Word .docx (và "
-                                                ".doc, .odt, .rtf khi có LibreOffice); tệp .pdf quét không được hỗ trợ"))
+            said = _other_command(report, "nhap") or ("docgen nhap đọc tệp Word .docx (và .doc, .odt, .rtf khi có "
+                                                       "LibreOffice); tệp .pdf quét không được hỗ trợ")
+            raise DocgenError(f"{report}: {said}")
         library = library_for(template_dirs, province)
         if template_name and template_name not in library.names:
             raise DocgenError(f"không có mẫu '{template_name}'; các mẫu hiện có: {', '.join(library.names)}")

@@ -1001,9 +1001,10 @@ _WORD_LOOKALIKES = (".dotx", ".dot", ".doc", ".docm", ".dotm", ".odt", ".rtf")
 
 
 def unread_files(roots, template_names=()) -> list[Finding]:
-    """Warnings for the files of the author's template folders `roots` that docgen reads nothing of but that
-    look meant for it: 'quy.j2', 'quy.md' holding Jinja (of a template name: a README may quote tags),
-    'bo-cuc.dotx', 'cau-hinh.yml', 'bo_cuc.docx' (read as a Word form 'bo_cuc', not as the layout)."""
+    """Warnings for the files of the author's template folders `roots` that docgen reads nothing of, or reads
+    as something else, but that look meant for it: 'quy.j2', 'quy.md' holding Jinja (of a template name: a README
+    may quote tags), 'bo-cuc.dotx', 'cau_hinh.yml', 'bo_cuc.docx' (no layout), 'bocuc.docx' (read as the Word
+    form 'bocuc', not as the layout), 'Báo cáo tháng.docx' (no template can have that name)."""
     from cchc_docgen.templating import library as folder
 
     findings = []
@@ -1035,11 +1036,9 @@ def unread_files(roots, template_names=()) -> list[Finding]:
                                                      f"cục: tệp bố cục phải tên {folder.DEFAULT_LAYOUT}",
                                             Location(str(path))))
                     continue
-            elif (lower.endswith((folder.TEXT_SUFFIX, ".docx")) and not name.startswith("_")
-                  and not folder.TEMPLATE_NAME.match(name[: -len(folder.TEXT_SUFFIX if lower.endswith(".j2") else ".docx")])):
-                suffix = folder.TEXT_SUFFIX if lower.endswith(".j2") else ".docx"
-                advice = (f"tên mẫu viết thường, không dấu, nối bằng '-': đổi tên thành "
-                          f"{folder.province_folder(name[: -len(suffix)])}{suffix}")
+            elif folder.proper_template_file(name):
+                advice = ("tên mẫu viết thường, không dấu, nối bằng '-': đổi tên thành "
+                          + folder.proper_template_file(name))
             if advice:
                 findings.append(Finding(WARNING, f"docgen không đọc tệp này: {advice}", Location(str(path))))
     return findings

@@ -432,20 +432,11 @@ class TemplateLibrary:
         return sorted(n for n in found | set(forms.form_names(self)) if TEMPLATE_NAME.match(n))
 
     def misnamed(self) -> list[tuple[Path, str]]:
-        """The template files along the path whose names can be no template's (a `mau` is lower case, without
-        diacritics, joined by '-'): (the file, the name to give it)."""
-        found = []
-        for root in self.search_path:
-            for path in sorted(root.iterdir()) if root.is_dir() else ():
-                name = path.name
-                if name.startswith(("_", "~$", ".")) or name == DEFAULT_LAYOUT:
-                    continue
-                suffix = TEXT_SUFFIX if name.endswith(TEXT_SUFFIX) else forms.FORM_SUFFIX if name.endswith(
-                    forms.FORM_SUFFIX) else None
-                proper = province_folder(name[: -len(suffix)]) + suffix if suffix else None
-                if suffix and not TEMPLATE_NAME.match(name[: -len(suffix)]) and proper != DEFAULT_LAYOUT:
-                    found.append((path, proper))
-        return found
+        """The template files along the path whose names can be no template's: (the file, the name to give it);
+        a misnamed layout ("bo_cuc.docx") is not one."""
+        files = [path for root in self.search_path if root.is_dir() for path in sorted(root.iterdir())]
+        return [(path, proper) for path in files
+                if (proper := proper_template_file(path.name)) and proper != DEFAULT_LAYOUT]
 
     def get(self, name: str) -> ReportTemplate:
         if name in self._cache:
@@ -525,6 +516,18 @@ def _declared_schema(base: dict, declarations: list[dict]) -> dict:
 _EXTENDS = re.compile(r"{%-?\s*extends\s+[\"']([^\"']+)[\"']")
 _JINJA_COMMENT = re.compile(r"{#.*?#}", re.DOTALL)
 _LIBRARIES: dict[tuple, TemplateLibrary] = {}
+
+
+def proper_template_file(name: str) -> str | None:
+    """For a template file (TEN.md.j2, TEN.docx) whose TEN can be no template's name ("Báo cáo tháng.docx"), the
+    name to give it ("bao-cao-thang.docx"); None for any other file. A `mau` is lower case, without diacritics,
+    joined by '-'."""
+    if name.startswith(("_", "~$", ".")) or name == DEFAULT_LAYOUT:
+        return None
+    suffix = next((s for s in (TEXT_SUFFIX, forms.FORM_SUFFIX) if name.lower().endswith(s)), None)
+    if suffix is None or TEMPLATE_NAME.match(name[: -len(suffix)]):
+        return None
+    return province_folder(name[: -len(suffix)]) + suffix
 
 
 class UnknownTemplate(TemplateError):
