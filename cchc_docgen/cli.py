@@ -451,6 +451,11 @@ def render_command(data, template_name, output: str | None, fmt: str | None, pdf
             out_dir = Path(output) if output else Path.cwd()
             if out_dir.exists() and not out_dir.is_dir():
                 raise DocgenError(f"sinh nhiều tệp thì -o phải là một thư mục, không phải tệp: {out_dir}")
+            if not out_dir.exists() and not names_folder and out_dir.suffix.lower() in SUFFIX_FORMATS:
+                # "-o bao-cao.docx" with two inputs would make a folder of that name
+                raise DocgenError(f"sinh nhiều tệp ({len(inputs)} tệp) thì -o là thư mục kết quả, nhưng {out_dir} là tên "
+                                  f"một tệp {out_dir.suffix}: bỏ đuôi (ví dụ -o {out_dir.with_suffix('')}), hoặc sinh "
+                                  "từng tệp một")
             try:
                 out_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -74,3 +74,18 @@ def test_tong_hop_writes_the_workbook_a_xlsx_name_asks_for(tmp_path):
     result = run_cli("tong-hop", folder / "xa", "--du-lieu", folder / "tinh.yaml", "-o", out)
     assert result.exit_code == 0, result.output
     assert "Tổng cộng" in [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows() for c in row]
+
+
+def test_many_inputs_and_a_file_name_for_output_make_no_folder_of_that_name(tmp_path):
+    """`docgen render a.yaml b.yaml -o bao-cao.docx` made a folder named bao-cao.docx: it is said instead, and
+    nothing is made; a name with '/' at its end is a folder as the clerk asks."""
+    second = EXAMPLES / "minh-tan-q1-2025.yaml"
+    out = tmp_path / "bao-cao.docx"
+    result = run_cli("render", DATA, second, "-o", out, "-j", "1")
+    assert result.exit_code == 1
+    assert (f"Lỗi: sinh nhiều tệp (2 tệp) thì -o là thư mục kết quả, nhưng {out} là tên một tệp .docx: bỏ đuôi (ví dụ "
+            f"-o {tmp_path / 'bao-cao'}), hoặc sinh từng tệp một") in result.output
+    assert list(tmp_path.iterdir()) == []
+    folder = run_cli("render", DATA, second, "-o", f"{out}/", "-j", "1")
+    assert folder.exit_code == 0, folder.output
+    assert sorted(p.name for p in out.iterdir()) == ["minh-tan-q1-2025.docx", "thach-quy-q3-2024.docx"]
