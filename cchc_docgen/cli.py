@@ -280,7 +280,7 @@ def _known_province(ctx, param, value):
     if value:
         from cchc_docgen.domain import provinces
 
-        if not provinces.is_province(value) and provinces.closest(value):
+        if provinces.misspelling_of(value):
             from cchc_docgen.templating.library import builtin_templates_dir
 
             if not (builtin_templates_dir() / provinces.folder_name(value)).is_dir():
@@ -322,13 +322,16 @@ SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".pdf": "pdf", ".html": "html", 
 def _other_command(path: Path, command: str) -> str | None:
     """What to run instead when `path` is a file another command reads (a data file given to nhap, a Word
     report given to nhap-bieu…); None when it is none of those, or one `command` reads."""
-    from cchc_docgen.reading.loader import what_document_file
+    from cchc_docgen.reading.loader import document_kind_of_file, what_document
 
     if path.suffix.lower() in (".yaml", ".yml"):
         return f"đây là tệp dữ liệu YAML; sinh văn bản từ tệp này bằng: docgen render {path}"
-    said = what_document_file(path, "biểu Excel (.xlsx)" if command == "nhap-bieu" else "văn bản Word") or ""
-    # a Word report or an Excel biểu: said with the command that reads it; a PDF or another file: `command`'s own
-    return said if ("docgen nhap" in said and f"docgen {command} " not in said) else None
+    # a Word report given to nhap-bieu, an Excel biểu given to nhap: said with the command that reads it; a PDF or
+    # another file gets `command`'s own words
+    kind = document_kind_of_file(path)
+    other = {"nhap": "excel", "nhap-bieu": "word"}[command]
+    return what_document(kind, str(path), "biểu Excel (.xlsx)" if command == "nhap-bieu" else "văn bản Word") \
+        if kind == other else None
 
 
 def _refuse_a_data_file(output, command: str) -> None:

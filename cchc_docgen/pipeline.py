@@ -143,8 +143,9 @@ class Pipeline:
             with located(loaded):
                 context = compute.compute(loaded.data, schema)
         except DocgenError as exc:
-            named = {f.path for f in findings}  # the template's name said once: unknown, not also "badly written"
-            return findings + [f for f in checks.from_error(exc, file) if not (f.path == ("mau",) and f.path in named)]
+            # the template's name said once: unknown (above), not also "badly written"
+            mau_said = any(f.path == ("mau",) for f in findings)
+            return findings + [f for f in checks.from_error(exc, file) if not (mau_said and f.path == ("mau",))]
         if template is not None:
             try:
                 with located(loaded):

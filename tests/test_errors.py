@@ -230,6 +230,8 @@ def test_a_blank_bieu_never_replaces_a_file(tmp_path):
     ("1 230", ": viết liền các chữ số, 1230"),
     ("'537'", ": viết 537, không đặt trong dấu nháy"),
     ("1,5", ": số đếm không có phần thập phân"),
+    ("'1.230'", ": viết 1230, không đặt trong dấu nháy, không có dấu chấm"),
+    ("'1.5'", ": số đếm không có phần thập phân"),
     ("hai trăm", ""),
 ])
 def test_a_count_typed_as_text_says_what_to_write(tmp_path, written, advice):

@@ -473,3 +473,13 @@ def test_a_form_named_as_no_template_can_be_is_said_with_the_name_to_give_it(tmp
     (folder / "Báo cáo tháng.docx").rename(folder / "bao-cao-thang.docx")
     assert run_cli("new", "-t", "bao-cao-thang", "--templates", folder, "-o", tmp_path / "du-lieu.yaml").exit_code == 0
     assert run_cli("validate", tmp_path / "du-lieu.yaml", "--templates", folder).exit_code == 0
+
+
+@pytest.mark.parametrize("name, proper", [("Báo cáo tháng.docx", "bao-cao-thang.docx"),
+                                          ("Tỉnh ủy báo cáo.docx", "tinh-uy-bao-cao.docx"),
+                                          ("Quý 3.md.j2", "quy-3.md.j2"), ("bo_cuc.docx", "bo-cuc.docx"),
+                                          ("bao-cao-thang.docx", None), ("_phan.md.j2", None), ("~$o-cao.docx", None)])
+def test_the_name_a_misnamed_template_file_should_have(name, proper):
+    from cchc_docgen.templating.library import proper_template_file
+
+    assert proper_template_file(name) == proper

@@ -936,17 +936,16 @@ def _form_of(library, path: Path):
     declaration from the folders' cau-hinh.yaml), or None when it is a layout."""
     from cchc_docgen.templating.library import (
         DEFAULT_LAYOUT,
-        TEMPLATE_NAME,
         TEXT_SUFFIX,
         library_for,
-        province_folder,
+        proper_template_file,
     )
 
     if path.name == DEFAULT_LAYOUT:
         return None
     if not zipfile.is_zipfile(path):  # no Word file at all (Word's "~$x.docx" lock file): the layout's reader says so
         return None
-    if not TEMPLATE_NAME.match(path.stem) and province_folder(path.stem) + ".docx" == DEFAULT_LAYOUT:
+    if proper_template_file(path.name) == DEFAULT_LAYOUT:
         return None  # "bo_cuc.docx": a layout misnamed, linted as one (and named by unread_files)
     folder = library_for([path.parent, *library.extra_dirs], library.province)
     if folder.find_file(path.stem + TEXT_SUFFIX) is not None:

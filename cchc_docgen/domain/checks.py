@@ -511,21 +511,20 @@ def _check_province(c: _Collector, raw: dict, library) -> None:
     silently take the national base, the province's layout and Phụ lục left out. A name like no province at all
     is taken as meant (an example's made-up province, a test)."""
     tinh = raw.get("tinh")
-    if not isinstance(tinh, str) or not tinh.strip() or provinces.is_province(tinh) or not provinces.closest(tinh):
+    if not isinstance(tinh, str) or not tinh.strip() or not provinces.misspelling_of(tinh):
         return
     own = library.settings.get("ten") if library is not None else None  # an author's folder may name its own
     if isinstance(own, str) and provinces.folder_name(own) == provinces.folder_name(tinh):
         return
-    if library is not None and library.province and library.search_path and \
-            any(root.name == library.province for root in library.search_path):
+    if library is not None and any(root.name == library.province for root in library.search_path):
         return  # a built-in folder of that name
     c.add(WARNING, unknown_province(tinh), ("tinh",))
 
 
 def unknown_province(name: str) -> str:
-    guess = provinces.closest(name)
-    return (f"không có tỉnh, thành phố nào tên '{name}'" + (f" (có phải ý bạn là '{guess}'?)" if guess else "")
-            + ": dùng mẫu chung, không có mẫu và biểu riêng của tỉnh")
+    """The warning for a `tinh` (or --tinh) that misspells a province (provinces.misspelling_of)."""
+    return (f"không có tỉnh, thành phố nào tên '{name}' (có phải ý bạn là '{provinces.misspelling_of(name)}'?): dùng "
+            "mẫu chung, không có mẫu và biểu riêng của tỉnh")
 
 
 # --- appendices --------------------------------------------------------------------------------------------

@@ -57,3 +57,9 @@ def closest(name: str) -> str | None:
 
     found = difflib.get_close_matches(folder_name(name), list(_BY_SLUG), n=1, cutoff=0.75)
     return _BY_SLUG[found[0]] if found else None
+
+
+def misspelling_of(name: str) -> str | None:
+    """The province `name` misspells, when it is none itself ("Ha Tinhh" → "Hà Tĩnh"); None for a province, and
+    for a name like none (a made-up example's province is taken as meant)."""
+    return None if is_province(name) else closest(name)

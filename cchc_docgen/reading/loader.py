@@ -666,39 +666,50 @@ def _wide_encoding(raw: bytes) -> str | None:
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, Excel .xls
 
 
-def what_document(head: bytes, name: str, expected: str = "tệp dữ liệu YAML") -> str | None:
-    """What to do with a Word, Excel or PDF file given where YAML data is expected ("docgen render bao-cao.docx"),
-    told by its first bytes (`head`: the file, or its first 64 KiB); None for anything else. Said instead of
-    "not UTF-8, save it as UTF-8 in Notepad", which is what such a file would otherwise get."""
+def document_kind(head: bytes, name: str) -> str | None:
+    """'word', 'excel', 'pdf' or 'zip' for a document given where YAML data is expected, told by its first bytes
+    (`head`: the file, or its first 64 KiB) and its suffix; None for anything else."""
     suffix = Path(name).suffix.lower()
     if head.startswith(b"PK\x03\x04"):  # a zip: .docx, .xlsx, .odt…; the parts' names stand in its local headers
-        kind = ("word" if b"word/" in head or suffix in (".docx", ".docm", ".odt") else
+        return ("word" if b"word/" in head or suffix in (".docx", ".docm", ".odt") else
                 "excel" if b"xl/" in head or suffix in (".xlsx", ".xlsm", ".ods") else "zip")
-    elif head.startswith(_OLE2):
-        kind = "excel" if suffix in (".xls", ".xlt") else "word"
-    elif head.startswith(b"{\\rtf"):
-        kind = "word"
-    elif head.startswith(b"%PDF-"):
-        kind = "pdf"
-    else:
-        return None
+    if head.startswith(_OLE2):
+        return "excel" if suffix in (".xls", ".xlt") else "word"
+    if head.startswith(b"{\\rtf"):
+        return "word"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    return None
+
+
+def what_document(kind: str | None, name: str, expected: str = "tệp dữ liệu YAML") -> str | None:
+    """What to do with a document of `kind` (document_kind) given where `expected` is ("docgen render
+    bao-cao.docx"): said instead of "not UTF-8, save it as UTF-8 in Notepad", which such a file would otherwise get.
+    None when `kind` is None."""
     if kind == "word":
         return (f"đây là văn bản Word, không phải {expected}; để đọc báo cáo Word thành tệp dữ liệu: "
                 f"docgen nhap {name} -o {Path(name).with_suffix('.yaml')}")
     if kind == "excel":
         return (f"đây là bảng tính Excel, không phải {expected}; biểu số liệu đã điền thì đọc bằng: "
                 f"docgen nhap-bieu {name}")
+    if kind is None:
+        return None
     what = "tệp PDF" if kind == "pdf" else "tệp nén (zip)"
     return f"đây là {what}, không phải {expected}; lập tệp dữ liệu bằng: docgen new -t TÊN_MẪU -o TỆP.yaml"
 
 
-def what_document_file(path, expected: str = "tệp dữ liệu YAML") -> str | None:
-    """what_document for a file on disk (its first 64 KiB); None when it cannot be read."""
+def document_kind_of_file(path) -> str | None:
+    """document_kind for a file on disk (its first 64 KiB); None when it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return what_document(handle.read(1 << 16), str(path), expected)
+            return document_kind(handle.read(1 << 16), str(path))
     except OSError:
         return None
+
+
+def what_document_file(path, expected: str = "tệp dữ liệu YAML") -> str | None:
+    """what_document for a file on disk."""
+    return what_document(document_kind_of_file(path), str(path), expected)
 
 
 def _special_file(path: Path, name: str) -> None:
@@ -748,7 +759,7 @@ def load(path: str | Path) -> LoadedData:
         raise DataError("không có quyền đọc tệp", Location(name)) from None
     except OSError as exc:
         raise DataError(f"không đọc được tệp: {exc.strerror or exc}", Location(name)) from None
-    document = what_document(raw, name)
+    document = what_document(document_kind(raw, name), name)
     if document is not None:
         raise DataError(document, Location(name))
     if raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark, as Notepad writes

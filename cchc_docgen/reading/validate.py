@@ -214,6 +214,9 @@ def _number_advice(text: str, decimals: bool) -> str:
     "537 hồ sơ", "95%", "1 230", "1,5"; "" when it is none of them."""
     text = text.strip()
     if _QUOTED_NUMBER.match(text):
+        if "." in text and not decimals:  # a count: '1.230' means 1230 (a thousands dot), '1.5' is no count
+            return (f": viết {text.replace('.', '')}, không đặt trong dấu nháy, không có dấu chấm"
+                    if fmt.is_thousands_dot(text) else ": số đếm không có phần thập phân")
         return f": viết {text}, không đặt trong dấu nháy"
     if _SPACED_DIGITS.match(text):
         return f": viết liền các chữ số, {text.replace(' ', '')}"

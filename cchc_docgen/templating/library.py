@@ -23,6 +23,7 @@ from cchc_docgen.composing.inline import escape
 from cchc_docgen.composing.numbering import SchemeError, parse_scheme
 from cchc_docgen.domain import formatting as fmt
 from cchc_docgen.domain.provinces import folder_name as province_folder
+from cchc_docgen.domain.provinces import province_slug
 from cchc_docgen.errors import Location, TemplateError
 from cchc_docgen.templating import forms
 from cchc_docgen.templating.cache import bytecode_cache, prebuilt_settings
@@ -527,7 +528,7 @@ def proper_template_file(name: str) -> str | None:
     suffix = next((s for s in (TEXT_SUFFIX, forms.FORM_SUFFIX) if name.lower().endswith(s)), None)
     if suffix is None or TEMPLATE_NAME.match(name[: -len(suffix)]):
         return None
-    return province_folder(name[: -len(suffix)]) + suffix
+    return province_slug(name[: -len(suffix)]) + suffix  # (a province's prefix, 'Tỉnh', stays: it is no province)
 
 
 class UnknownTemplate(TemplateError):
